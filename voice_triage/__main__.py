@@ -1,0 +1,4 @@
+from voice_triage.cli import main
+
+if __name__ == "__main__":
+    main()
