@@ -1,0 +1,180 @@
+"""The simulated patient's words: turns an ``ask`` and a persona into one natural answer line.
+
+Phrasings come from ``data/phrasing_bank.yaml`` (written independently of the product's phrase data).
+Everything is deterministic given the ``random.Random`` passed in.
+"""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+from typing import Any, Mapping
+
+import yaml
+
+from . import spec
+
+BANK_PATH = Path(__file__).resolve().parent / "data" / "phrasing_bank.yaml"
+
+_ONES = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+         "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"]
+_TENS = ["", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
+
+
+def number_words(n: int, hyphen: bool = False) -> str:
+    """English words for 0..999 ("thirty five", or "thirty-five" with hyphen=True)."""
+    if n < 0 or n > 999:
+        raise ValueError(n)
+    if n < 20:
+        return _ONES[n]
+    if n < 100:
+        t, o = divmod(n, 10)
+        return _TENS[t] + ((("-" if hyphen else " ") + _ONES[o]) if o else "")
+    h, r = divmod(n, 100)
+    return _ONES[h] + " hundred" + ((" and " + number_words(r, hyphen)) if r else "")
+
+
+def load_bank(path: Path | str = BANK_PATH) -> dict:
+    with open(path, encoding="utf-8") as f:
+        bank = yaml.safe_load(f)
+    # YAML may parse bare yes/no keys as booleans: normalise keys to strings.
+    def key(k: Any) -> str:
+        return "yes" if k is True else "no" if k is False else str(k)
+
+    bank["generic"] = {key(k): v for k, v in bank["generic"].items()}
+    bank["slots"] = {slot: {key(k): v for k, v in values.items()} for slot, values in bank["slots"].items()}
+    return bank
+
+
+def _ask_slots(ask: Mapping[str, Any]) -> list[str]:
+    return [s for s in (ask.get("slots") or []) if s in spec.SLOTS]
+
+
+class Patient:
+    """Answers asks from a persona. ``answer(ask)`` returns the line text."""
+
+    def __init__(self, persona: Mapping[str, Any], bank: dict, rng: random.Random,
+                 volunteer: list[str] | tuple[str, ...] = ()):
+        self.persona = dict(persona)
+        self.bank = bank
+        self.rng = rng
+        self.volunteer = [s for s in volunteer if s in spec.SLOTS]
+        self.volunteered = False
+        self.history: list[dict] = []
+
+    # -- building blocks --------------------------------------------------------------------------
+    def pick(self, items: list[str]) -> str:
+        return self.rng.choice(items)
+
+    def generic(self, key: str) -> str:
+        return self.pick(self.bank["generic"][key])
+
+    def age_phrase(self, value: Any) -> str:
+        if spec.is_unknown(value):
+            return self.pick(self.bank["age"]["unknown"] + self.bank["generic"]["unknown"][:4])
+        n = int(value)
+        tmpl = self.pick(self.bank["age"]["templates"])
+        return tmpl.format(n=n, w=number_words(n, hyphen=self.rng.random() < 0.2))
+
+    def clause(self, slot: str, value: Any) -> str:
+        """A clause that states slot=value by itself (names the slot)."""
+        if slot == "age":
+            return self.age_phrase(value)
+        key = "unknown" if spec.is_unknown(value) else str(value)
+        return self.pick(self.bank["slots"][slot][key])
+
+    def single(self, slot: str, value: Any) -> str:
+        """Answer to a question about one slot."""
+        if slot == "age":
+            return self.age_phrase(value)
+        if spec.is_unknown(value):
+            return self.generic("unknown") if self.rng.random() < 0.6 else self.clause(slot, value)
+        if spec.SLOTS[slot] == ("yes", "no"):
+            r = self.rng.random()
+            if r < 0.45:
+                return self.generic(str(value))
+            if r < 0.75:
+                return self.clause(slot, value)
+            return self.generic(str(value)).split(",")[0] + ", " + self.clause(slot, value)
+        return self.clause(slot, value)
+
+    def join(self, clauses: list[str]) -> str:
+        if not clauses:
+            return ""
+        if len(clauses) == 1:
+            return clauses[0]
+        return ", ".join(clauses[:-1]) + self.generic("group_joiner") + clauses[-1]
+
+    # -- the kinds of ask -------------------------------------------------------------------------
+    def answer_confirm(self, confirm: Mapping[str, Any]) -> str:
+        ok = all(spec.value_matches(s, self.persona.get(s, "unknown"), v) for s, v in confirm.items())
+        if ok:
+            return self.generic("confirm_yes")
+        text = self.generic("confirm_no")
+        if self.rng.random() < 0.5:
+            slot = next(iter(confirm))
+            if slot in spec.SLOTS:
+                text = text.split(",")[0] + ", " + self.clause(slot, self.persona.get(slot, "unknown"))
+        return text
+
+    def answer_group_yes_no(self, slots: list[str]) -> str:
+        pos = [s for s in slots if self.persona.get(s) == "yes"]
+        unk = [s for s in slots if spec.is_unknown(self.persona.get(s))]
+        if not pos and not unk:
+            return self.generic("none_of_those")
+        parts: list[str] = []
+        if pos:
+            text = self.generic("group_yes_prefix") + self.join([self.clause(s, "yes") for s in pos])
+            if not unk:
+                text += self.generic("group_rest_no") if len(pos) < len(slots) else ""
+            parts.append(text)
+        else:
+            parts.append(self.generic("none_of_those").split(",")[0])
+        if unk:
+            parts.append(self.generic("group_unknown_prefix") + self.join([self.clause(s, "unknown") for s in unk]))
+        return ", ".join(parts)
+
+    def answer_open(self, slots: list[str]) -> str:
+        want = list(slots) or ["amount"]
+        if not self.volunteered:
+            want += [s for s in self.volunteer if s not in want]
+            self.volunteered = True
+        clauses = [self.clause(s, self.persona.get(s, "unknown")) for s in want]
+        return self.generic("open_prefix") + self.join(clauses)
+
+    def answer(self, ask: Mapping[str, Any]) -> str:
+        confirm = ask.get("confirm")
+        slots = _ask_slots(ask)
+        if confirm:
+            kind, text = "confirm", self.answer_confirm(confirm)
+        elif ask.get("open"):
+            kind, text = "open", self.answer_open(slots)
+        elif len(slots) == 1:
+            kind, text = "single", self.single(slots[0], self.persona.get(slots[0], "unknown"))
+        elif slots and all(spec.SLOTS[s] == ("yes", "no") for s in slots):
+            kind, text = "group", self.answer_group_yes_no(slots)
+        elif slots:
+            kind = "multi"
+            text = self.join([self.single(s, self.persona.get(s, "unknown")) for s in slots])
+        else:
+            kind, text = "none", self.generic("no")
+        if self.rng.random() < 0.08 and kind != "confirm":
+            text = self.generic("fillers") + text
+        text = text[0].upper() + text[1:] if self.rng.random() < 0.5 else text
+        self.history.append({"kind": kind, "slots": slots, "text": text})
+        return text
+
+
+def all_phrasings(bank: dict | None = None) -> list[tuple[str, str, str]]:
+    """(slot, value, text) for every bank clause, ages rendered for a few numbers (for WER tests)."""
+    bank = bank or load_bank()
+    out = []
+    for slot, values in bank["slots"].items():
+        for value, items in values.items():
+            out.extend((slot, value, t) for t in items)
+    for n in (19, 27, 35, 36, 44, 58):
+        for t in bank["age"]["templates"]:
+            out.append(("age", str(n), t.format(n=n, w=number_words(n))))
+    for key in ("yes", "no", "unknown", "none_of_those"):
+        out.extend(("generic", key, t) for t in bank["generic"][key])
+    return out
