@@ -1,0 +1,192 @@
+"""Microphone capture: sounddevice callback -> queue of 30 ms int16 frames at 16 kHz mono.
+
+The callback only copies and enqueues (slow machines overflow otherwise). The stream stays open for the
+whole conversation; while the assistant speaks it is *muted* (frames dropped in the callback), and after
+speaking the queue is flushed (half-duplex: the assistant never hears itself).
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+import time
+
+import numpy as np
+
+from .endpoint import FRAME, EndpointConfig, Endpointer, Utterance
+from .errors import DeviceLost, NoMicrophone
+from .wav import SAMPLE_RATE
+
+#: seconds without any frame from a running stream before the device counts as lost
+STALL_S = 2.5
+
+
+def _sd():
+    try:
+        import sounddevice as sd
+    except OSError as err:  # PortAudio library missing
+        raise NoMicrophone(f"Sound support is not installed ({err}); continuing by typing.") from None
+    return sd
+
+
+def list_devices() -> list[dict]:
+    """All devices PortAudio sees, as dicts (name, index, max_input_channels, max_output_channels, default_samplerate)."""
+    try:
+        sd = _sd()
+        return [dict(d, index=i) for i, d in enumerate(sd.query_devices())]
+    except Exception:  # noqa: BLE001 - a broken sound stack is reported as "no devices"
+        return []
+
+
+def default_input_device() -> dict | None:
+    try:
+        sd = _sd()
+        d = sd.query_devices(kind="input")
+        return dict(d) if d and d.get("max_input_channels", 0) > 0 else None
+    except Exception:  # noqa: BLE001
+        return None
+
+
+class Microphone:
+    """An open capture stream. Use as a context manager, or call :meth:`open` / :meth:`close`."""
+
+    def __init__(self, device: int | str | None = None, queue_frames: int = 2000):
+        self.device = device
+        self._q: queue.Queue[np.ndarray] = queue.Queue(maxsize=queue_frames)
+        self._muted = threading.Event()
+        self._stream = None
+        self._rate = SAMPLE_RATE
+        self._resampler = None
+        self._carry = np.zeros(0, np.int16)
+        self.overflows = 0
+        self.dropped = 0
+
+    # -- lifecycle ---------------------------------------------------------------------------
+    def open(self) -> "Microphone":
+        sd = _sd()
+        try:
+            info = sd.query_devices(self.device, kind="input") if self.device is not None else sd.query_devices(kind="input")
+        except Exception:  # noqa: BLE001
+            raise NoMicrophone("No microphone was found; continuing by typing.") from None
+        if not info or info.get("max_input_channels", 0) < 1:
+            raise NoMicrophone("No microphone was found; continuing by typing.")
+        last = None
+        for rate in (SAMPLE_RATE, int(info.get("default_samplerate") or 0)):
+            if rate <= 0:
+                continue
+            try:
+                self._stream = sd.InputStream(
+                    samplerate=rate, channels=1, dtype="int16", device=self.device,
+                    blocksize=FRAME if rate == SAMPLE_RATE else 0, callback=self._callback,
+                )
+                self._stream.start()
+                self._rate = rate
+                break
+            except Exception as err:  # noqa: BLE001
+                last = err
+                self._stream = None
+        if self._stream is None:
+            raise NoMicrophone(f"The microphone could not be opened ({_short(last)}); continuing by typing.")
+        if self._rate != SAMPLE_RATE:
+            import soxr
+
+            self._resampler = soxr.ResampleStream(self._rate, SAMPLE_RATE, 1, dtype="float32")
+        self.device_name = str(info.get("name"))
+        return self
+
+    def close(self) -> None:
+        if self._stream is not None:
+            try:
+                self._stream.stop()
+                self._stream.close()
+            except Exception:  # noqa: BLE001
+                pass
+            self._stream = None
+
+    def __enter__(self) -> "Microphone":
+        return self.open()
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # -- audio thread ------------------------------------------------------------------------
+    def _callback(self, indata, frames, time_info, status) -> None:  # runs on PortAudio's thread
+        if status and status.input_overflow:
+            self.overflows += 1
+        if self._muted.is_set():
+            return
+        try:
+            self._q.put_nowait(indata[:, 0].copy())
+        except queue.Full:
+            self.dropped += 1
+
+    # -- half-duplex -------------------------------------------------------------------------
+    def mute(self) -> None:
+        """Stop taking audio (the assistant is about to speak)."""
+        self._muted.set()
+
+    def unmute(self, flush: bool = True) -> None:
+        if flush:
+            self.flush()
+        self._muted.clear()
+
+    def flush(self) -> None:
+        while True:
+            try:
+                self._q.get_nowait()
+            except queue.Empty:
+                break
+        self._carry = np.zeros(0, np.int16)
+
+    # -- reading -----------------------------------------------------------------------------
+    def frames(self, stall_s: float = STALL_S):
+        """Yield 30 ms int16 frames at 16 kHz; raises :class:`DeviceLost` when the stream stalls or dies."""
+        while True:
+            if self._stream is None:
+                raise DeviceLost("The microphone was closed.")
+            try:
+                block = self._q.get(timeout=stall_s)
+            except queue.Empty:
+                if self._muted.is_set():
+                    continue
+                active = False
+                try:
+                    active = bool(self._stream.active)
+                except Exception:  # noqa: BLE001
+                    pass
+                raise DeviceLost(
+                    "The microphone stopped working; continuing by typing." if not active
+                    else "The microphone stopped sending sound; continuing by typing."
+                ) from None
+            if self._resampler is not None:
+                f = self._resampler.resample_chunk(block.astype(np.float32) / 32768.0)
+                block = (np.clip(f, -1, 1) * 32767).astype(np.int16)
+            buf = np.concatenate([self._carry, block]) if self._carry.size else block
+            n = len(buf) // FRAME
+            for i in range(n):
+                yield buf[i * FRAME : (i + 1) * FRAME]
+            self._carry = buf[n * FRAME :]
+
+    def listen(self, config: EndpointConfig | None = None, endpointer: Endpointer | None = None,
+               on_start=None) -> Utterance:
+        """Capture one answer: waits for speech (no-input timeout), returns at the end of speech."""
+        ep = endpointer or Endpointer(config)
+        ep.reset()
+        started = False
+        for frame in self.frames():
+            utt = ep.push(frame)
+            if ep.started and not started:
+                started = True
+                if on_start:
+                    on_start()
+            if utt is not None:
+                utt.detected_at = time.perf_counter()  # type: ignore[attr-defined]
+                return utt
+        raise DeviceLost("The microphone stopped.")  # pragma: no cover - frames() never ends by itself
+
+
+def _short(err: BaseException | None) -> str:
+    if err is None:
+        return "unknown error"
+    text = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+    return text[:120]

@@ -1,0 +1,122 @@
+"""Per-question grammars: the phrases that can answer the question plus the global commands.
+
+Phrases are normalised to the words a recognizer's dictionary holds (lower case, no punctuation,
+numbers spelled out). A phrase with a word the engine does not know is dropped, and the word is
+reported once per process (vosk silently ignores unknown grammar words, pocketsphinx fails).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import re
+from dataclasses import dataclass, field
+from typing import Callable, Iterable
+
+log = logging.getLogger("voice_triage.recognition")
+
+_ONES = "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen".split()
+_TENS = "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()
+
+
+def number_words(n: int) -> str:
+    """0..999 as English words ("twenty five", "one hundred five")."""
+    if n < 0 or n > 999:
+        raise ValueError(n)
+    if n < 20:
+        return _ONES[n]
+    if n < 100:
+        t, o = divmod(n, 10)
+        return _TENS[t] + ("" if o == 0 else " " + _ONES[o])
+    h, r = divmod(n, 100)
+    return _ONES[h] + " hundred" + ("" if r == 0 else " " + number_words(r))
+
+
+def normalize_phrase(text: str) -> str:
+    """"Yes." -> "yes"; "I'm 25" -> "i'm twenty five"; "start-over" -> "start over"."""
+    t = text.lower().replace("\u2019", "'")
+    t = re.sub(r"\d+", lambda m: " " + number_words(int(m.group())) + " " if int(m.group()) < 1000 else " ", t)
+    t = re.sub(r"[^a-z' \u00c0-\uffff]+", " ", t)  # keep letters (any script), apostrophes
+    t = re.sub(r"(^|\s)'+|'+(\s|$)", " ", t)  # stray quotes
+    return " ".join(t.split())
+
+
+@dataclass(frozen=True)
+class Grammar:
+    """A list of phrases (normalised, deduplicated, only known words) for one question."""
+
+    phrases: tuple[str, ...]
+    dropped_words: tuple[str, ...] = ()
+    open: bool = False
+    key: str = field(default="", compare=False)
+
+    def __post_init__(self):
+        if not self.key:
+            h = hashlib.sha1(("\n".join(self.phrases) + f"|{self.open}").encode()).hexdigest()[:12]
+            object.__setattr__(self, "key", "g" + h)
+
+    @property
+    def words(self) -> set[str]:
+        return {w for p in self.phrases for w in p.split()}
+
+    def vosk_json(self, with_unk: bool = True) -> str:
+        """The JSON string vosk's KaldiRecognizer takes (UTF-8, not escaped: vosk does not decode \\u)."""
+        items = list(self.phrases) + (["[unk]"] if with_unk else [])
+        return json.dumps(items, ensure_ascii=False)
+
+    def jsgf(self, name: str = "answer") -> str:
+        """JSGF for pocketsphinx: one phrase, or (open questions) one or more phrases in a row."""
+        alts = " | ".join(f"( {p} )" for p in self.phrases) or "<VOID>"
+        rule = f"<phrase> = {alts};\npublic <{name}> = <phrase>" + ("+" if self.open else "") + ";\n"
+        return f"#JSGF V1.0;\ngrammar {name};\n{rule}"
+
+    def contains(self, text: str) -> bool:
+        if text in self.phrases:
+            return True
+        if self.open and text:
+            return _covers(text.split(), set(self.phrases))
+        return False
+
+
+def _covers(words: list[str], phrases: set[str]) -> bool:
+    n = len(words)
+    ok = [True] + [False] * n
+    for i in range(1, n + 1):
+        ok[i] = any(ok[j] and " ".join(words[j:i]) in phrases for j in range(max(0, i - 8), i))
+    return ok[n]
+
+
+_reported: set[tuple[str, str]] = set()
+
+
+def build_grammar(
+    phrases: Iterable[str],
+    knows: Callable[[str], bool],
+    *,
+    engine: str = "",
+    open: bool = False,
+    report: Callable[[str], None] | None = None,
+) -> Grammar:
+    """Normalise ``phrases``, drop those with words ``knows`` rejects, report each dropped word once."""
+    kept: list[str] = []
+    seen: set[str] = set()
+    dropped: list[str] = []
+    for raw in phrases:
+        p = normalize_phrase(str(raw))
+        if not p or p in seen:
+            continue
+        seen.add(p)
+        unknown = [w for w in p.split() if not knows(w)]
+        if unknown:
+            for w in unknown:
+                if w not in dropped:
+                    dropped.append(w)
+            continue
+        kept.append(p)
+    new = [w for w in dropped if (engine, w) not in _reported]
+    if new:
+        _reported.update((engine, w) for w in new)
+        msg = f"{engine or 'recognizer'}: {len(new)} word(s) not in its vocabulary, phrases with them are left out: " + ", ".join(new)
+        (report or log.warning)(msg)
+    return Grammar(tuple(kept), tuple(dropped), open=open)

@@ -1,0 +1,109 @@
+"""pocketsphinx: the embedded recognizer (the en-us model inside the wheel, no download).
+
+Each question's grammar becomes a JSGF search, added once and switched to per utterance. Without a
+grammar (open questions) it uses the wheel's en-us language model. Confidence is the smallest word
+posterior of the best path, capped when the path is not a whole phrase of the grammar (pocketsphinx
+returns the best partial path when no final state was reached).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+
+import numpy as np
+
+from .base import Transcript
+from .grammar import Grammar
+
+NAME = "pocketsphinx"
+_FILLER = ("<s>", "</s>", "<sil>", "[NOISE]", "[SPEECH]", "(NULL)")
+
+
+def model_dir() -> str:
+    import pocketsphinx
+
+    return os.path.join(pocketsphinx.get_model_path(), "en-us")
+
+
+class PocketsphinxRecognizer:
+    name = NAME
+
+    def __init__(self, loglevel: str = "FATAL"):
+        try:
+            from pocketsphinx import Decoder
+        except ImportError as err:  # pragma: no cover - it is a dependency
+            raise RuntimeError(f"pocketsphinx is not installed ({err})") from None
+        # lm=None: no default search; grammars and the LM are added as named searches below
+        self._dec = Decoder(samprate=16000, loglevel=loglevel, lm=None)
+        self._searches: set[str] = set()
+        self._active: str | None = None
+        self.description = f"pocketsphinx (embedded en-us model: {model_dir()})"
+
+    def knows(self, word: str) -> bool:
+        try:
+            return self._dec.lookup_word(word.lower()) is not None
+        except Exception:  # noqa: BLE001
+            return False
+
+    def _activate(self, grammar: Grammar | None) -> None:
+        if grammar is None or not grammar.phrases:
+            key = "_lm"
+            if key not in self._searches:
+                self._dec.add_lm_file(key, os.path.join(model_dir(), "en-us.lm.bin"))
+                self._searches.add(key)
+        else:
+            key = grammar.key
+            if key not in self._searches:
+                self._dec.add_jsgf_string(key, grammar.jsgf())
+                self._searches.add(key)
+        if self._active != key:  # (current_search() crashes before any search is active)
+            self._dec.activate_search(key)
+            self._active = key
+
+    def transcribe(self, samples: np.ndarray, grammar: Grammar | None) -> Transcript:
+        s = self.stream(grammar)
+        s.accept(samples)
+        return s.finish()
+
+    def stream(self, grammar: Grammar | None) -> "_Stream":
+        return _Stream(self, grammar)
+
+
+class _Stream:
+    def __init__(self, rec: PocketsphinxRecognizer, grammar: Grammar | None):
+        self.rec, self.grammar = rec, grammar
+        rec._activate(grammar)
+        self._dec = rec._dec
+        self._dec.start_utt()
+        self._n = 0
+        self._t = 0.0
+
+    def accept(self, samples: np.ndarray) -> None:
+        t = time.perf_counter()
+        pcm = np.asarray(samples, dtype=np.int16)
+        self._n += len(pcm)
+        self._dec.process_raw(pcm.tobytes(), no_search=False, full_utt=False)
+        self._t += time.perf_counter() - t
+
+    def finish(self) -> Transcript:
+        t = time.perf_counter()
+        dec = self._dec
+        dec.end_utt()
+        hyp = dec.hyp()
+        text = " ".join(w for w in (hyp.hypstr if hyp else "").split()) if hyp else ""
+        words: list[tuple[str, float]] = []
+        for seg in dec.seg() or []:
+            w = seg.word
+            if w in _FILLER or w.startswith("[") or w.startswith("<"):
+                continue
+            words.append((w.split("(")[0], float(min(1.0, max(0.0, seg.prob)))))
+        text = " ".join(w for w, _ in words) if words else text
+        conf = min((p for _, p in words), default=0.0) if text else 0.0
+        g = self.grammar
+        in_g = True
+        if text and g is not None and g.phrases and not g.contains(text):
+            in_g = False
+            conf = min(conf, 0.3)
+        self._t += time.perf_counter() - t
+        return Transcript(text, round(conf, 3), NAME, words, self._n / 16000.0, self._t, in_g)
