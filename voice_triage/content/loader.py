@@ -1,0 +1,195 @@
+"""Load and validate prompts/<lang>/*.yaml into :class:`Content`. Bad content fails loudly at start-up."""
+
+from __future__ import annotations
+
+import os
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from voice_triage.content.model import (
+    Advice, Cause, Content, Phrases, Question, SlotPhrases, Source, Step,
+)
+from voice_triage.triage.slots import SLOTS, UNKNOWN
+from voice_triage.triage.tiers import TIERS
+from voice_triage.understanding.normalize import normalize
+
+
+class _YamlLoader(yaml.SafeLoader):
+    """YAML 1.2 booleans: only true/false are booleans, so `yes`, `no`, `on`, `off` stay words."""
+
+
+_YamlLoader.yaml_implicit_resolvers = {
+    ch: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for ch, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_YamlLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+
+
+class ContentError(Exception):
+    """prompts/ data is missing or malformed."""
+
+
+def prompts_root() -> Path:
+    env = os.environ.get("VOICE_TRIAGE_PROMPTS")
+    if env:
+        return Path(env)
+    return Path(__file__).resolve().parents[2] / "prompts"
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_YamlLoader)  # noqa: S506 (safe loader)
+    except FileNotFoundError as e:
+        raise ContentError(f"missing content file {path}") from e
+    except (yaml.YAMLError, UnicodeDecodeError) as e:
+        raise ContentError(f"{path.name}: not valid YAML ({e})") from e
+    if not isinstance(data, dict):
+        raise ContentError(f"{path.name}: expected a mapping at the top")
+    return data
+
+
+def _norm_all(items: Any, where: str) -> tuple[str, ...]:
+    if not isinstance(items, list):
+        raise ContentError(f"{where}: expected a list of phrases")
+    out = tuple(dict.fromkeys(normalize(str(p), drop_fillers=False) for p in items))
+    return tuple(p for p in out if p)
+
+
+def _source(raw: Any, where: str) -> Source:
+    if not isinstance(raw, dict) or not raw.get("file") or not raw.get("quote"):
+        raise ContentError(f"{where}: needs source: {{file, quote}}")
+    return Source(str(raw["file"]), str(raw["quote"]))
+
+
+def _questions(data: dict[str, Any]) -> tuple[Question, ...]:
+    out = []
+    seen: set[str] = set()
+    for raw in data.get("questions", []):
+        qid = raw["id"]
+        slots = tuple(raw["slots"])
+        for s in slots:
+            if s not in SLOTS:
+                raise ContentError(f"question {qid}: unknown slot {s}")
+            if s in seen:
+                raise ContentError(f"question {qid}: slot {s} is asked twice")
+            seen.add(s)
+        for key in ("text", "short", "reprompt", "help"):
+            if not raw.get(key):
+                raise ContentError(f"question {qid}: missing {key}")
+        yes = {k: str(v) for k, v in (raw.get("yes") or {}).items()}
+        no = {k: str(v) for k, v in (raw.get("no") or {}).items()}
+        # a lone yes/no slot: a bare yes/no answers it
+        if len(slots) == 1 and SLOTS[slots[0]].values == ("yes", "no"):
+            yes.setdefault(slots[0], "yes")
+            no.setdefault(slots[0], "no")
+        for mapping in (yes, no, raw.get("item_yes") or {}):
+            for slot, value in mapping.items():
+                if slot not in slots or value not in SLOTS[slot].values:
+                    raise ContentError(f"question {qid}: bad yes/no mapping {slot}={value}")
+        out.append(Question(
+            id=qid, slots=slots, text=raw["text"], short=raw["short"], reprompt=raw["reprompt"],
+            help=raw["help"], open=bool(raw.get("open", False)), yes=yes, no=no,
+            items=dict(raw.get("items") or {}), item_yes={k: str(v) for k, v in (raw.get("item_yes") or {}).items()},
+            ask_if=raw.get("ask_if"), clarify=raw.get("clarify"),
+        ))
+    missing = set(SLOTS) - seen
+    if missing:
+        raise ContentError(f"questions.yaml: no question asks {sorted(missing)}")
+    return tuple(out)
+
+
+def _phrases(data: dict[str, Any]) -> Phrases:
+    slots: dict[str, SlotPhrases] = {}
+    for name, spec in SLOTS.items():
+        raw = (data.get("slots") or {}).get(name)
+        if raw is None:
+            raise ContentError(f"phrases.yaml: no phrases for slot {name}")
+        values: dict[str, tuple[str, ...]] = {}
+        for value, phrases in (raw.get("values") or {}).items():
+            value = str(value)
+            if value not in spec.values:
+                raise ContentError(f"phrases.yaml: slot {name} has no value {value!r}")
+            values[value] = _norm_all(phrases, f"phrases.yaml {name}.{value}")
+        if not spec.numeric and set(values) != set(spec.values):
+            raise ContentError(f"phrases.yaml: slot {name} lacks phrases for some values")
+        negated = raw.get("negated", "flip" if spec.values == ("yes", "no") else None)
+        slots[name] = SlotPhrases(name, values, negated)
+    return Phrases(
+        negations=_norm_all(data["negations"], "negations"),
+        fillers=tuple(normalize(f, drop_fillers=False) for f in data["fillers"]),
+        separators=_norm_all(data["separators"], "separators"),
+        affirm=_norm_all(data["affirm"], "affirm"),
+        deny=_norm_all(data["deny"], "deny"),
+        unknown=_norm_all(data["unknown"], "unknown"),
+        slots=slots,
+        age_cues=tuple(data.get("age_cues") or ()),
+    )
+
+
+def _advice(data: dict[str, Any]) -> Advice:
+    tier_action, tier_source = {}, {}
+    for tier in TIERS:
+        raw = data["tiers"].get(tier)
+        if not raw or not raw.get("action"):
+            raise ContentError(f"advice.yaml: no action for tier {tier}")
+        tier_action[tier] = raw["action"]
+        tier_source[tier] = _source(raw.get("source"), f"tier {tier}")
+    reasons: dict[str, dict[str, tuple[str, Source]]] = {}
+    for slot, spec in SLOTS.items():
+        by_value = data["reasons"].get(slot, {})
+        needed = {v for v in spec.triggers} | ({"over_35"} if spec.numeric else set())
+        if spec.unknown_floor:
+            needed.add(UNKNOWN)
+        missing = needed - set(by_value)
+        if missing:
+            raise ContentError(f"advice.yaml: no reason text for {slot}={sorted(missing)}")
+        reasons[slot] = {
+            str(v): (r["text"], _source(r.get("source"), f"reason {slot}={v}")) for v, r in by_value.items()
+        }
+    causes = tuple(
+        Cause(c["id"], c["text"], {k: tuple(v) for k, v in (c.get("when") or {}).items()}, tuple(c["tiers"]),
+              _source(c.get("source"), f"cause {c['id']}"))
+        for c in data["causes"]
+    )
+    steps = tuple(Step(s["id"], s["text"], tuple(s["tiers"]), _source(s.get("source"), f"step {s['id']}"))
+                  for s in data["steps"])
+    summary = data["summary"]
+    facts = {k: {str(kk): str(vv) for kk, vv in v.items()} for k, v in summary["facts"].items() if k != "unknown"}
+    return Advice(
+        tier_action=tier_action, tier_source=tier_source,
+        reasons_intro=data["reasons_intro"], reasons_unknown_intro=data["reasons_unknown_intro"],
+        reasons=reasons, causes_intro=data["causes_intro"], causes=causes,
+        steps_intro=data["steps_intro"], steps=steps,
+        safety_net=data["safety_net"]["text"], safety_net_source=_source(data["safety_net"].get("source"), "safety_net"),
+        summary_text=summary["text"], summary_source=_source(summary.get("source"), "summary"),
+        summary_facts=facts, summary_unknown=summary["facts"]["unknown"],
+    )
+
+
+@lru_cache(maxsize=4)
+def load_content(lang: str = "en", root: str | None = None) -> Content:
+    """Load prompts/<lang>/. Raises ContentError with a readable message on any problem."""
+    base = Path(root) if root else prompts_root()
+    folder = base / lang
+    if not folder.is_dir():
+        raise ContentError(f"no prompts for language {lang!r} in {base}")
+    try:
+        commands = {name: _norm_all(p, f"command {name}") for name, p in _read(folder / "commands.yaml")["commands"].items()}
+        sources = {p.name: p.read_text(encoding="utf-8") for p in sorted((folder / "sources").glob("*.txt"))}
+        return Content(
+            lang=lang,
+            questions=_questions(_read(folder / "questions.yaml")),
+            phrases=_phrases(_read(folder / "phrases.yaml")),
+            commands=commands,
+            advice=_advice(_read(folder / "advice.yaml")),
+            lines=_read(folder / "dialog.yaml"),
+            sources=sources,
+        )
+    except (KeyError, TypeError, AttributeError) as e:
+        raise ContentError(f"prompts/{lang}: malformed content ({e!r})") from e

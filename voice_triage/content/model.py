@@ -1,0 +1,136 @@
+"""Typed view of prompts/<lang>/*.yaml: every word the assistant says and every phrase it understands."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from voice_triage.triage.slots import SLOTS
+
+
+@dataclass(frozen=True)
+class Source:
+    file: str
+    quote: str
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    slots: tuple[str, ...]
+    text: str
+    short: str
+    reprompt: str
+    help: str
+    open: bool = False
+    yes: dict[str, str] = field(default_factory=dict)  # bare "yes" fills these
+    no: dict[str, str] = field(default_factory=dict)  # bare "no" fills these
+    items: dict[str, str] = field(default_factory=dict)  # slot -> how to name it in "which of these?"
+    item_yes: dict[str, str] = field(default_factory=dict)  # slot -> value when the item is named/affirmed
+    ask_if: str | None = None  # only ask while the tier so far is at most this
+    clarify: str | None = None  # after a bare "yes" that does not say which value
+
+
+@dataclass(frozen=True)
+class SlotPhrases:
+    slot: str
+    values: dict[str, tuple[str, ...]]  # value -> phrases (normalised)
+    negated: str | dict[str, str | None] | None  # what a negated phrase means: "flip", a value, or value->value
+
+
+@dataclass(frozen=True)
+class Phrases:
+    negations: tuple[str, ...]
+    fillers: tuple[str, ...]
+    separators: tuple[str, ...]
+    affirm: tuple[str, ...]
+    deny: tuple[str, ...]
+    unknown: tuple[str, ...]
+    slots: dict[str, SlotPhrases]
+    age_cues: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Cause:
+    id: str
+    text: str
+    when: dict[str, tuple[str, ...]]
+    tiers: tuple[str, ...]
+    source: Source
+
+
+@dataclass(frozen=True)
+class Step:
+    id: str
+    text: str
+    tiers: tuple[str, ...]
+    source: Source
+
+
+@dataclass(frozen=True)
+class Advice:
+    tier_action: dict[str, str]
+    tier_source: dict[str, Source]
+    reasons_intro: str
+    reasons_unknown_intro: str
+    reasons: dict[str, dict[str, tuple[str, Source]]]  # slot -> value -> (text, source)
+    causes_intro: str
+    causes: tuple[Cause, ...]
+    steps_intro: str
+    steps: tuple[Step, ...]
+    safety_net: str
+    safety_net_source: Source
+    summary_text: str
+    summary_source: Source
+    summary_facts: dict[str, dict[str, str]]
+    summary_unknown: str
+
+    def sources(self) -> list[tuple[str, Source]]:
+        """Every (item id, source) pair, for the traceability check."""
+        out: list[tuple[str, Source]] = [(f"tier:{t}", s) for t, s in self.tier_source.items()]
+        for slot, by_value in self.reasons.items():
+            out += [(f"reason:{slot}={v}", src) for v, (_, src) in by_value.items()]
+        out += [(f"cause:{c.id}", c.source) for c in self.causes]
+        out += [(f"step:{s.id}", s.source) for s in self.steps]
+        out += [("safety_net", self.safety_net_source), ("summary", self.summary_source)]
+        return out
+
+
+@dataclass(frozen=True)
+class Content:
+    lang: str
+    questions: tuple[Question, ...]
+    phrases: Phrases
+    commands: dict[str, tuple[str, ...]]
+    advice: Advice
+    lines: dict[str, object]  # dialog.yaml
+    sources: dict[str, str]  # seed file name -> text
+
+    def line(self, key: str, **fields: object) -> str:
+        text = str(self.lines[key])
+        return text.format(**fields) if fields else text
+
+    def question(self, qid: str) -> Question:
+        for q in self.questions:
+            if q.id == qid:
+                return q
+        raise KeyError(qid)
+
+    def grammar_phrases(self, slots: Sequence[str]) -> list[str]:
+        """Every phrase that can answer a question about ``slots``: values, yes/no, "I don't know", ages."""
+        out: list[str] = []
+        for slot in slots:
+            if SLOTS[slot].numeric:
+                out += [str(n) for n in range(10, 111)]
+                out += [c.replace("{n}", "").strip() for c in self.phrases.age_cues]
+                continue
+            for phrases in self.phrases.slots[slot].values.values():
+                out += phrases
+        out += self.phrases.affirm + self.phrases.deny + self.phrases.unknown
+        return list(dict.fromkeys(p for p in out if p))
+
+    def command_phrases(self) -> list[str]:
+        return list(dict.fromkeys(p for phrases in self.commands.values() for p in phrases))
+
+    def all_phrases(self) -> list[str]:
+        return list(dict.fromkeys(self.grammar_phrases(list(SLOTS)) + self.command_phrases()))

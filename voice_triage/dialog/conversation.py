@@ -1,0 +1,300 @@
+"""The conversation as a state machine. Text in, events out; no I/O, so every front-end shares it."""
+
+from __future__ import annotations
+
+from voice_triage.content.model import Content, Question
+from voice_triage.dialog.events import Ask, End, Event, Heard, Reason, Result, Say, SettingChanged, SlotValue
+from voice_triage.dialog.planner import next_question, tier_so_far
+from voice_triage.dialog.state import SETTING_LIMIT, Pending, Settings, State
+from voice_triage.triage.advice import compose
+from voice_triage.triage.slots import SLOTS, UNKNOWN
+from voice_triage.triage.tiers import RANK
+from voice_triage.understanding import Fill, Reading, Understander
+
+MAX_REPROMPTS = 2  # after two re-prompts the slot becomes unknown
+LOW_CONFIDENCE = 0.6  # recognizer confidence below this: confirm before a fill counts
+
+_SETTING_COMMANDS = {"slower": ("rate", -1), "faster": ("rate", 1), "louder": ("volume", 1), "quieter": ("volume", -1)}
+
+
+class Conversation:
+    """One triage conversation. ``start()``, then ``hear(text)`` or ``silence()`` after each Ask."""
+
+    def __init__(self, content: Content, *, understander: Understander | None = None,
+                 settings: Settings | None = None):
+        self.content = content
+        self.understander = understander or Understander(content)
+        self.settings = settings or Settings()
+        self.state = State()
+        self._history: list[State] = []
+        self.result: Result | None = None
+        self.end_reason: str | None = None
+
+    # -- public -----------------------------------------------------------------------------------
+    @property
+    def finished(self) -> bool:
+        return self.state.finished
+
+    @property
+    def pending(self) -> Ask | None:
+        return self.state.pending.ask if self.state.pending else None
+
+    def start(self) -> list[Event]:
+        return [Say(self.content.line("welcome")), *self._advance()]
+
+    def hear(self, text: str, confidence: float = 1.0) -> list[Event]:
+        """An answer to the pending question. ``confidence``: the recognizer's 0..1 (1.0 for typed text)."""
+        if self.finished or self.state.pending is None:
+            return []
+        if not isinstance(text, str) or not text.strip():
+            return self.silence()
+        reading = self.understander.read(
+            text, asked=self.state.pending.slots, question=self._question(self.state.pending.question_id)
+        )
+        if reading.command:
+            return [Heard(text, {}, reading.command), *self._command(reading.command)]
+        if self.state.pending.kind == "confirm":
+            return self._confirm_answer(text, reading)
+        return self._answer(text, reading, confidence)
+
+    def silence(self) -> list[Event]:
+        """No answer came (timeout, or an empty line)."""
+        pending = self.state.pending
+        if self.finished or pending is None:
+            return []
+        if pending.kind == "confirm":
+            return [Heard("", {}), *self._confirm_failed()]
+        return [Say(self.content.line("no_input")), *self._reprompt_or_give_up()]
+
+    def stop(self, reason: str) -> list[Event]:
+        """End now (stop command, end of input): the safety net is always said before leaving."""
+        if self.finished:
+            return []
+        self.state.finished = True
+        self.end_reason = reason
+        return [Say(self.content.advice.safety_net, "safety_net"), Say(self.content.line("goodbye"), "goodbye"),
+                End(reason)]
+
+    # -- asking -----------------------------------------------------------------------------------
+    def _question(self, qid: str) -> Question | None:
+        try:
+            return self.content.question(qid)
+        except KeyError:
+            return None
+
+    def _items(self, q: Question, slots: tuple[str, ...]) -> str:
+        j = self.content.lines["list_join"]
+        assert isinstance(j, dict)
+        names = [q.items.get(s, s.replace("_", " ")) for s in slots]
+        return names[0] if len(names) == 1 else j["sep"].join(names[:-1]) + j["last_or"] + names[-1]
+
+    def _put(self, kind: str, q: Question, slots: tuple[str, ...], text: str, *, count: bool,
+             proposal: dict[str, SlotValue] | None = None, confirmed: dict[str, SlotValue] | None = None) -> list[Event]:
+        ask = Ask(text=text, slots=slots, question_id=q.id if kind != "confirm" else "confirm", open=q.open and kind == "question",
+                  confirm=dict(proposal) if proposal else None)
+        if count:
+            self.state.questions += 1
+        self.state.pending = Pending(kind, q.id, slots, ask, 0, dict(proposal or {}), dict(confirmed or {}))
+        self.state.asked.update(slots)
+        return [ask]
+
+    def _advance(self) -> list[Event]:
+        """Ask the next question, or give the result."""
+        nxt = next_question(self.content, self.state.facts)
+        if nxt is None:
+            return self._finish()
+        q, open_slots = nxt
+        if open_slots == q.slots:
+            text = q.text
+        else:  # part of a grouped question was answered already
+            text = self.content.line("and_also", items=self._items(q, open_slots)) if q.items else q.text
+        return self._put("question", q, open_slots, text, count=True)
+
+    def _reask(self, prefix: list[Event] | None = None, short: bool = False) -> list[Event]:
+        pending = self.state.pending
+        assert pending is not None
+        ask = pending.ask
+        q = self._question(pending.question_id)
+        if short and q is not None and pending.kind == "question" and ask.text == q.text:
+            ask = Ask(q.short, ask.slots, ask.question_id, ask.open, ask.confirm, ask.reprompt)
+        return [*(prefix or []), ask]
+
+    def _reprompt_or_give_up(self, prefix: list[Event] | None = None) -> list[Event]:
+        pending = self.state.pending
+        assert pending is not None
+        q = self._question(pending.question_id)
+        assert q is not None
+        pending.reprompts += 1
+        if pending.reprompts > MAX_REPROMPTS:
+            for s in pending.slots:
+                self.state.facts.setdefault(s, UNKNOWN)
+            return [*(prefix or []), Say(self.content.line("gave_up")), *self._advance()]
+        text = q.reprompt if pending.reprompts == 1 else f"{self.content.line('reprompt_last')} {q.reprompt}"
+        ask = Ask(text, pending.slots, pending.ask.question_id, pending.ask.open, pending.ask.confirm, pending.reprompts)
+        pending.ask = ask
+        return [*(prefix or []), ask]
+
+    # -- answers ----------------------------------------------------------------------------------
+    def _answer(self, text: str, reading: Reading, confidence: float) -> list[Event]:
+        pending = self.state.pending
+        assert pending is not None
+        q = self._question(pending.question_id)
+        assert q is not None
+        if reading.age_out_of_range and not reading.fills:
+            return [Heard(text, {}), *self._reprompt_or_give_up([Say(self.content.line("age_out_of_range"))])]
+        if reading.clarify and not reading.fills:
+            return [Heard(text, {}), *self._clarify(q, pending.slots)]
+        certain, doubtful = self._split(reading, confidence)
+        if not certain and not doubtful:
+            return [Heard(text, {}), *self._reprompt_or_give_up([Say(self.content.line("not_understood"))])]
+        if doubtful:
+            reading_text = self._describe(doubtful)
+            return [Heard(text, {}), *self._put("confirm", q, tuple(doubtful), self.content.line("confirm", reading=reading_text),
+                                              count=False, proposal=doubtful, confirmed=certain)]
+        return self._apply(text, certain)
+
+    def _split(self, reading: Reading, confidence: float) -> tuple[dict[str, SlotValue], dict[str, SlotValue]]:
+        """Fills to take at once, and fills to confirm first (weak match, low confidence, two close readings)."""
+        certain: dict[str, SlotValue] = {}
+        doubtful: dict[str, SlotValue] = {}
+        for slot, fill in reading.fills.items():
+            if slot in self.state.facts and not fill.asked:
+                continue  # a volunteered fact never overrides an answer already given
+            weak = self.understander.needs_confirmation(fill) or (confidence < LOW_CONFIDENCE and fill.value != UNKNOWN)
+            (doubtful if weak else certain)[slot] = fill.value
+        for slot, values in reading.ambiguous.items():
+            # two readings of one slot: confirm the more serious one (never lowers the tier)
+            doubtful[slot] = max(values, key=lambda v: (_rank(slot, v), str(v)))
+        return certain, doubtful
+
+    def _describe(self, fills: dict[str, SlotValue]) -> str:
+        words = []
+        for slot, value in fills.items():
+            table = self.content.advice.summary_facts[slot]
+            words.append(table["number"].format(n=value) if SLOTS[slot].numeric else table[str(value)])
+        j = self.content.lines["list_join"]
+        assert isinstance(j, dict)
+        return words[0] if len(words) == 1 else j["sep"].join(words[:-1]) + j["last"] + words[-1]
+
+    def _apply(self, text: str, fills: dict[str, SlotValue]) -> list[Event]:
+        """Record fills (undoable with "go back"), then ask what is still open, or move on."""
+        self._history.append(self._snapshot_for_undo())
+        self.state.facts.update(fills)
+        events: list[Event] = [Heard(text, dict(fills))]
+        pending = self.state.pending
+        assert pending is not None
+        q = self._question(pending.question_id)
+        assert q is not None
+        still_open = tuple(s for s in q.slots if s not in self.state.facts)
+        if still_open and tier_so_far(self.state.facts) != "emergency":
+            return events + self._put("question", q, still_open,
+                                      self.content.line("and_also", items=self._items(q, still_open)) if q.items else q.text,
+                                      count=True)
+        return events + self._advance()
+
+    def _snapshot_for_undo(self) -> State:
+        snap = self.state.snapshot()
+        if snap.pending is not None and snap.pending.kind == "confirm":
+            # going back re-asks the question itself, not the confirmation
+            q = self._question(snap.pending.question_id)
+            if q is not None:
+                snap.pending = Pending("question", q.id, q.slots, Ask(q.text, q.slots, q.id, q.open))
+        return snap
+
+    def _clarify(self, q: Question, slots: tuple[str, ...]) -> list[Event]:
+        if q.items:
+            text = self.content.line("clarify_which", items=self._items(q, slots))
+        else:
+            text = q.clarify or q.reprompt
+        return self._put("clarify", q, slots, text, count=True)
+
+    # -- confirmations ----------------------------------------------------------------------------
+    def _confirm_answer(self, text: str, reading: Reading) -> list[Event]:
+        pending = self.state.pending
+        assert pending is not None
+        if reading.affirmed is True:
+            return self._apply(text, {**pending.confirmed, **pending.proposal})
+        corrections = {s: f.value for s, f in reading.fills.items() if f.score >= 88.0}
+        if reading.affirmed is False or corrections:
+            q = self._question(pending.question_id)
+            assert q is not None
+            if corrections:  # "no, it's heavy": take the correction as the answer
+                return self._apply(text, {**pending.confirmed, **corrections})
+            if pending.confirmed:
+                self._history.append(self._snapshot_for_undo())
+                self.state.facts.update(pending.confirmed)
+            open_slots = tuple(s for s in q.slots if s not in self.state.facts)
+            self._put("question", q, open_slots or q.slots, q.reprompt, count=False)
+            return [Heard(text, {}), Say(self.content.line("confirm_rejected")), self.state.pending.ask]  # type: ignore[union-attr]
+        return [Heard(text, {}), *self._confirm_failed()]
+
+    def _confirm_failed(self) -> list[Event]:
+        pending = self.state.pending
+        assert pending is not None
+        pending.reprompts += 1
+        if pending.reprompts > MAX_REPROMPTS:
+            # no clear yes or no: keep whichever is more cautious, the reading or "unknown"
+            safe: dict[str, SlotValue] = dict(pending.confirmed)
+            for slot, value in pending.proposal.items():
+                safe[slot] = value if _rank(slot, value) >= _rank(slot, UNKNOWN) else UNKNOWN
+            return [Say(self.content.line("gave_up")), *self._apply("", safe)[1:]]
+        return self._reask([Say(self.content.line("confirm_again"))])
+
+    # -- commands ---------------------------------------------------------------------------------
+    def _command(self, name: str) -> list[Event]:
+        pending = self.state.pending
+        assert pending is not None
+        if name == "repeat":
+            return self._reask()
+        if name == "help":
+            q = self._question(pending.question_id)
+            help_text = q.help if q is not None else self.content.line("help_general")
+            return self._reask([Say(help_text), Say(self.content.line("help_general"))], short=True)
+        if name == "back":
+            if not self._history:
+                return self._reask([Say(self.content.line("nothing_to_undo"))])
+            self.state = self._history.pop()
+            return self._reask([Say(self.content.line("went_back"))])
+        if name == "restart":
+            settings = self.settings
+            self.__init__(self.content, understander=self.understander, settings=settings)  # type: ignore[misc]
+            return [Say(self.content.line("restarting")), *self._advance()]
+        if name == "stop":
+            return self.stop("user_stopped")
+        if name in _SETTING_COMMANDS:
+            attr, step = _SETTING_COMMANDS[name]
+            value = getattr(self.settings, attr) + step
+            if abs(value) > SETTING_LIMIT:
+                return self._reask([Say(self.content.line("limit_reached"))], short=True)
+            setattr(self.settings, attr, value)
+            return self._reask([SettingChanged(attr, value), Say(self.content.line(name))], short=True)
+        return self._reask()
+
+    # -- the end ----------------------------------------------------------------------------------
+    def _finish(self) -> list[Event]:
+        facts = dict(self.state.facts)
+        advice = compose(facts, self.content, asked=self.state.asked)
+        reasons = tuple(Reason(r.slot, r.value, r.tier, r.text) for r in advice.reasons)
+        result = Result(advice.tier, reasons, facts, self.state.questions, advice.text, advice.summary)
+        self.result = result
+        self.state.finished = True
+        self.state.pending = None
+        self.end_reason = "result"
+        events: list[Event] = []
+        if advice.tier == "emergency":
+            events.append(Say(self.content.line("emergency_now"), "advice"))
+        events += [Say(advice.action, "advice")]
+        for part in (advice.reasons_sentence, advice.causes_sentence, *advice.steps):
+            if part:
+                events.append(Say(part, "advice"))
+        events += [Say(advice.safety_net, "safety_net"), Say(advice.summary, "advice"), result, End("result")]
+        return events
+
+
+def _rank(slot: str, value: SlotValue) -> int:
+    """How serious a value is for the triage: the tier it triggers (unknown: its floor), -1 for none."""
+    spec = SLOTS[slot]
+    if value == UNKNOWN:
+        return RANK[spec.unknown_floor] if spec.unknown_floor else -1
+    tier = spec.trigger(value)
+    return RANK[tier] if tier else -1

@@ -1,0 +1,43 @@
+"""The conversation's memory: facts so far, what was asked, what is pending, voice settings."""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+
+from voice_triage.dialog.events import Ask, SlotValue
+
+SETTING_LIMIT = 3  # slower/faster/louder/quieter go this many steps either way
+
+
+@dataclass
+class Pending:
+    """The turn waiting for an answer."""
+
+    kind: str  # "question", "clarify", "confirm"
+    question_id: str
+    slots: tuple[str, ...]  # the slots still open in this question
+    ask: Ask  # what was said, for "repeat"
+    reprompts: int = 0
+    proposal: dict[str, SlotValue] = field(default_factory=dict)  # for confirm: the reading to confirm
+    confirmed: dict[str, SlotValue] = field(default_factory=dict)  # for confirm: certain fills kept meanwhile
+
+
+@dataclass
+class Settings:
+    """Voice settings changed by commands; kept for the session (the speech layer reads them)."""
+
+    rate: int = 0
+    volume: int = 0
+
+
+@dataclass
+class State:
+    facts: dict[str, SlotValue] = field(default_factory=dict)
+    asked: set[str] = field(default_factory=set)  # slots the person was asked about
+    questions: int = 0
+    pending: Pending | None = None
+    finished: bool = False
+
+    def snapshot(self) -> State:
+        return copy.deepcopy(self)

@@ -1,0 +1,36 @@
+"""Global commands (repeat, help, go back, start over, stop, slower, faster, louder, quieter)."""
+
+from __future__ import annotations
+
+from rapidfuzz import fuzz, process
+
+from voice_triage.content.model import Content
+from voice_triage.understanding.normalize import normalize
+
+COMMAND_SCORE = 88.0
+
+
+class CommandMatcher:
+    """A command is understood only when it is the whole answer ("stop", not "it won't stop")."""
+
+    def __init__(self, content: Content):
+        self._fillers = content.phrases.fillers
+        self._phrase_to_command: dict[str, str] = {}
+        for name, phrases in content.commands.items():
+            for p in phrases:
+                self._phrase_to_command.setdefault(normalize(p, fillers=self._fillers), name)
+        self._phrases = list(self._phrase_to_command)
+
+    def match(self, text: str) -> str | None:
+        said = normalize(text, fillers=self._fillers)
+        if not said or len(said.split()) > 8:
+            return None
+        if said in self._phrase_to_command:
+            return self._phrase_to_command[said]
+        best = process.extractOne(said, self._phrases, scorer=fuzz.ratio, score_cutoff=COMMAND_SCORE)
+        if best is None:
+            return None
+        phrase = best[0]
+        if len(phrase) <= 5 and phrase != said:  # "stop" must be "stop", "back" must be "back"
+            return None
+        return self._phrase_to_command[phrase]

@@ -1,0 +1,39 @@
+"""What one answer means for the question being asked: slot fills, "don't know", yes/no, or a command."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from voice_triage.triage.slots import UNKNOWN
+
+SlotValue = str | int
+
+ACCEPT_SCORE = 88.0  # a match at or above this fills a slot without confirming
+VOLUNTEER_SCORE = 92.0  # a fact for a slot not asked about needs a clearer match
+
+
+@dataclass(frozen=True)
+class Fill:
+    slot: str
+    value: SlotValue
+    score: float  # 0..100: how well the words matched
+    phrase: str  # what was matched ("" for yes/no answers and numbers)
+    asked: bool  # the slot was part of the question
+
+
+@dataclass
+class Reading:
+    text: str
+    command: str | None = None
+    fills: dict[str, Fill] = field(default_factory=dict)
+    ambiguous: dict[str, tuple[SlotValue, ...]] = field(default_factory=dict)  # slot -> values heard
+    clarify: bool = False  # a bare "yes" to a question about several things: ask which
+    affirmed: bool | None = None  # bare yes (True) / no (False), when the answer was only that
+    age_out_of_range: tuple[int, ...] = ()
+
+    @property
+    def understood(self) -> bool:
+        return bool(self.command or self.fills or self.ambiguous or self.clarify or self.affirmed is not None)
+
+    def unsure(self) -> list[str]:
+        return [s for s, f in self.fills.items() if f.value == UNKNOWN]
