@@ -17,7 +17,7 @@ from typing import Callable
 
 from . import spec
 
-VERSION = 1
+VERSION = 1  # bump when the set changes meaning (not for new tags)
 DEFAULT_SEED = 20261122
 DEFAULT_PER_TIER = 64
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -88,6 +88,31 @@ def sprinkle_unknowns(p: dict, rng: random.Random, slots: tuple[str, ...], k: in
     for s in chosen:
         p[s] = "unknown"
     return chosen
+
+
+def background(p: dict, rng: random.Random, cap: str, prob: float = 0.3, unknown_prob: float = 0.08) -> list[str]:
+    """Varies the other facts without raising the tier above ``cap``: each slot, with probability ``prob``,
+    takes a random value (or "unknown" with ``unknown_prob``) whose trigger is at most ``cap``."""
+    changed = []
+    keep = {slot for slot in spec.SLOTS if spec.slot_tier(slot, p[slot]) == cap}  # the triggers themselves
+    for slot, vals in spec.SLOTS.items():
+        if slot in keep or rng.random() >= prob:
+            continue
+        options: list = list(vals) if vals else [rng.randint(18, 35), rng.randint(36, 64)]
+        if rng.random() < unknown_prob:
+            options = ["unknown"]
+        options = [v for v in options if spec.RANK.get(spec.slot_tier(slot, v) or "self_care") <= spec.RANK[cap]]
+        options = [v for v in options if v != p[slot]]
+        if not options:
+            continue
+        p[slot] = rng.choice(options)
+        changed.append(slot)
+    if p["postmenopausal"] == "yes":
+        if isinstance(p["age"], int) and spec.RANK[cap] >= spec.RANK["soon"]:
+            p["age"] = max(p["age"], rng.randint(48, 70))
+        if p["pregnancy_possible"] == "yes":
+            p["pregnancy_possible"] = "no"
+    return changed
 
 
 Recipe = Callable[[random.Random], tuple[dict, list[str]]]
@@ -264,6 +289,9 @@ def generate(seed: int = DEFAULT_SEED, per_tier: int = DEFAULT_PER_TIER) -> list
         for i in range(per_tier):
             recipe = recipes[i % len(recipes)]
             persona, tags = recipe(rng)
+            if tier != "self_care" and not any(t.startswith("edge:") for t in tags) and rng.random() < 0.6:
+                if background(persona, rng, tier):
+                    tags = tags + ["background"]
             lab = spec.label(persona)
             assert lab["tier"] == tier, (recipe.__name__, persona, lab)
             volunteer: list[str] = []

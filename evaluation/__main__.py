@@ -1,0 +1,101 @@
+"""python -m evaluation {vignettes,run,report,findings} — see docs/evaluation.md."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m evaluation", description=__doc__)
+    sub = ap.add_subparsers(dest="cmd", required=True)
+
+    g = sub.add_parser("vignettes", help="regenerate evaluation/data/vignettes.jsonl (fixed seed)")
+    g.add_argument("--seed", type=int, default=None)
+    g.add_argument("--per-tier", type=int, default=None)
+    g.add_argument("--out", default=None)
+    g.add_argument("--check", action="store_true", help="exit 1 if the committed file differs from a regeneration")
+
+    r = sub.add_parser("run", help="run conversations and print the summary (records to evaluation/runs/)")
+    r.add_argument("--mode", choices=["text", "audio"], default="text")
+    r.add_argument("--condition", default="clean")
+    r.add_argument("--engine", default=None)
+    r.add_argument("-n", type=int, default=None, help="stratified subset of about N vignettes")
+    r.add_argument("--ids", default=None, help="comma-separated vignette ids")
+    r.add_argument("--workers", type=int, default=2)
+    r.add_argument("--cmd", default=None, help="product command (default: python -m voice_triage chat --jsonl)")
+
+    p = sub.add_parser("report", help="measure everything; write docs/evaluation.md, .json and docs/img/*.png")
+    p.add_argument("--quick", action="store_true")
+    p.add_argument("--workers", type=int, default=2)
+    p.add_argument("--audio-n", type=int, default=None)
+    p.add_argument("--no-audio", action="store_true")
+    p.add_argument("--conditions", default=None, help="comma-separated audio conditions")
+
+    f = sub.add_parser("findings", help="rewrite evaluation/findings.md from evaluation/runs/text.jsonl")
+    f.add_argument("--records", default=None)
+
+    args = ap.parse_args(argv)
+    from . import vignettes
+
+    if args.cmd == "vignettes":
+        from .vignettes import DEFAULT_PATH, DEFAULT_PER_TIER, DEFAULT_SEED, generate, write
+
+        vs = generate(args.seed or DEFAULT_SEED, args.per_tier or DEFAULT_PER_TIER)
+        out = Path(args.out) if args.out else DEFAULT_PATH
+        if args.check:
+            import tempfile
+
+            with tempfile.TemporaryDirectory() as d:
+                write(vs, Path(d) / "v.jsonl")
+                same = (Path(d) / "v.jsonl").read_bytes() == out.read_bytes()
+            print("vignettes up to date" if same else "vignettes differ from a regeneration")
+            return 0 if same else 1
+        write(vs, out)
+        print(f"wrote {len(vs)} vignettes to {out}")
+        return 0
+    if args.cmd == "run":
+        import shlex
+
+        from . import metrics, report, simulator
+
+        vs = vignettes.load()
+        if args.ids:
+            ids = set(args.ids.split(","))
+            vs = [v for v in vs if v["id"] in ids]
+        elif args.n:
+            vs = vignettes.stratified(vs, args.n)
+        helptext = report.chat_help()
+        extra = report.engine_args(args.engine, helptext) if args.engine else []
+        recs = simulator.run_many(vs, workers=args.workers, mode=args.mode, condition=args.condition,
+                                  engine=args.engine, cmd=shlex.split(args.cmd) if args.cmd else None,
+                                  extra_args=extra, progress=report.progress_logger(args.mode))
+        name = "text" if args.mode == "text" else f"audio_{args.engine or 'default'}_{args.condition}"
+        path = report.save_records(("run_" + name) if (args.ids or args.n) else name, recs)
+        s = metrics.summarize(recs)
+        print(json.dumps({k: v for k, v in s.items() if k not in ("confusion",)}, indent=1))
+        if args.mode == "audio":
+            print("WER", json.dumps(report.conversation_wer(recs)))
+        print(f"records: {path}", file=sys.stderr)
+        return 0
+    if args.cmd == "report":
+        from .report import run_report
+
+        run_report(quick=args.quick, workers=args.workers, audio_n=args.audio_n, do_audio=not args.no_audio,
+                   conditions=args.conditions.split(",") if args.conditions else None)
+        return 0
+    if args.cmd == "findings":
+        from .findings import write_findings
+        from .report import RUNS
+
+        path = Path(args.records) if args.records else RUNS / "text.jsonl"
+        recs = [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines() if x.strip()]
+        print(write_findings(recs))
+        return 0
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,118 @@
+"""Recognition-only measures through the speech layer's API (no dialog):
+
+- WER of each engine on the phrasing bank (answers synthesized with espeak-ng, clean and noisy),
+- human-speech yes/no accuracy on ../shared/data/speech_commands_sample/ (real speakers).
+
+Uses ``voice_triage.frontends.audio_answer.AudioAnswerer(content).transcribe_file(path, ask)``; every
+function here returns {"skipped": reason} when that API, espeak-ng or the data is not there.
+"""
+
+from __future__ import annotations
+
+import random
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from . import audio, metrics, phrasing
+
+REPO = Path(__file__).resolve().parent.parent
+HUMAN_DIR = REPO.parent / "shared" / "data" / "speech_commands_sample"
+
+
+def _api():
+    """(AudioAnswerer class, content, ask builder) or raise ImportError/other with a reason."""
+    from voice_triage.frontends.audio_answer import AudioAnswerer  # type: ignore
+    from voice_triage.content import load_content  # type: ignore
+
+    return AudioAnswerer, load_content
+
+
+def ask_for(content: Any, slots: list[str]):
+    """An Ask for the question that fills ``slots`` (the product's own question, found in its content)."""
+    from voice_triage.dialog.events import Ask
+
+    qs = getattr(content, "questions", None)
+    items = qs.values() if isinstance(qs, dict) else (qs or [])
+    for q in items:
+        qslots = list(getattr(q, "slots", []) or [])
+        if qslots and set(slots) <= set(qslots):
+            qid = getattr(q, "id", None) or getattr(q, "question_id", None) or slots[0]
+            return Ask(text=getattr(q, "text", "") or "", slots=tuple(qslots), question_id=qid,
+                       open=bool(getattr(q, "open", False)))
+    return Ask(text="", slots=tuple(slots), question_id=slots[0])
+
+
+def make_answerer(engine: str | None):
+    AudioAnswerer, load_content = _api()
+    content = load_content("en") if callable(load_content) else load_content
+    kwargs = {"engine": engine} if engine else {}
+    try:
+        ans = AudioAnswerer(content, **kwargs)
+    except TypeError:
+        ans = AudioAnswerer(content)
+    return ans, content
+
+
+def bank_wer(engine: str | None, conditions=("clean", "snr10"), n: int = 120, seed: int = 11) -> dict:
+    """WER of the engine on n bank phrasings (each phrasing with a voice drawn from the seed), per condition."""
+    if not audio.have_espeak():
+        return {"skipped": "espeak-ng not installed"}
+    try:
+        answerer, content = make_answerer(engine)
+    except Exception as e:  # noqa: BLE001 - report why it was skipped
+        return {"skipped": f"speech API not available: {type(e).__name__}: {e}"}
+    rng = random.Random(seed)
+    items = [x for x in phrasing.all_phrasings() if x[0] != "generic"]
+    rng.shuffle(items)
+    items = items[:n]
+    out: dict = {"engine": engine, "n": len(items)}
+    with tempfile.TemporaryDirectory(prefix="vt-eval-wer-") as tmp:
+        for cond in conditions:
+            pairs, examples = [], []
+            for i, (slot, value, text) in enumerate(items):
+                v = audio.Voice.for_seed(seed * 1000 + i)
+                raw, wav = Path(tmp) / f"{i}.raw.wav", Path(tmp) / f"{i}.wav"
+                audio.synthesize(text, raw, v.voice, v.rate, v.pitch)
+                audio.CONDITIONS[cond].apply(raw, wav, audio.seed_of(seed, cond, i))
+                try:
+                    tr = answerer.transcribe_file(str(wav), ask_for(content, [slot]))
+                    hyp = getattr(tr, "text", "") or ""
+                except Exception as e:  # noqa: BLE001
+                    hyp = ""
+                    examples.append({"text": text, "error": str(e)[:200]})
+                pairs.append((text, hyp))
+                if len(examples) < 12 and metrics.normalize_words(text) != metrics.normalize_words(hyp):
+                    examples.append({"slot": slot, "ref": text, "hyp": hyp, "voice": str(v)})
+            out[cond] = {**metrics.wer(pairs), "examples": examples}
+    return out
+
+
+def human_yes_no(engine: str | None) -> dict:
+    """Real speakers saying yes/no, through a yes/no question's grammar."""
+    if not HUMAN_DIR.is_dir():
+        return {"skipped": f"{HUMAN_DIR} not found"}
+    try:
+        answerer, content = make_answerer(engine)
+    except Exception as e:  # noqa: BLE001
+        return {"skipped": f"speech API not available: {type(e).__name__}: {e}"}
+    ask = ask_for(content, ["dizzy_or_faint"])
+    out: dict = {"engine": engine, "words": {}}
+    total_ok = total_n = 0
+    for word in ("yes", "no"):
+        files = sorted((HUMAN_DIR / word).glob("*.wav"))
+        rows = []
+        for f in files:
+            try:
+                tr = answerer.transcribe_file(str(f), ask)
+                hyp = (getattr(tr, "text", "") or "").strip().lower()
+            except Exception as e:  # noqa: BLE001
+                hyp = f"<error {type(e).__name__}>"
+            ok = metrics.normalize_words(hyp).split()[:1] == [word]
+            rows.append({"file": f.name, "heard": hyp, "ok": ok})
+        k = sum(r["ok"] for r in rows)
+        out["words"][word] = {"k": k, "n": len(rows), "rows": rows}
+        total_ok += k
+        total_n += len(rows)
+    out["total"] = {"k": total_ok, "n": total_n}
+    return out

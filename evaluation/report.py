@@ -1,0 +1,479 @@
+"""One command that measures everything and writes docs/evaluation.md, docs/evaluation.json, docs/img/*.png.
+
+    python -m evaluation report [--quick] [--workers 2] [--audio-n 48] [--no-audio]
+
+Full run: text mode on every vignette; audio mode (espeak-ng voices) on a stratified subset per engine
+and per channel condition; recognition-only WER on the phrasing bank; human yes/no. ``--quick`` runs
+a stratified 40 in text and 8 clean audio conversations, for a fast look (the report says so).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from . import audio, metrics, recognition, simulator, spec, vignettes
+
+REPO = Path(__file__).resolve().parent.parent
+DOCS = REPO / "docs"
+RUNS = Path(__file__).resolve().parent / "runs"
+AUDIO_CONDITIONS = ["clean", "snr20", "snr10", "snr5", "fast", "slow", "pitch_up", "pitch_down"]
+
+
+def log(msg: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
+
+
+def git_commit() -> str:
+    try:
+        return subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True,
+                              timeout=10).stdout.strip() or "unknown"
+    except (OSError, subprocess.TimeoutExpired):
+        return "unknown"
+
+
+def chat_help() -> str:
+    try:
+        p = subprocess.run([sys.executable, "-m", "voice_triage", "chat", "--help"], cwd=REPO, capture_output=True,
+                           text=True, timeout=60)
+        return p.stdout if p.returncode == 0 else ""
+    except (OSError, subprocess.TimeoutExpired):
+        return ""
+
+
+def audio_engines() -> tuple[list[str], dict]:
+    """Engines to evaluate in audio mode and notes on the others."""
+    notes: dict = {}
+    engines: list[str] = []
+    try:
+        import pocketsphinx  # noqa: F401
+        engines.append("pocketsphinx")
+    except ImportError:
+        notes["pocketsphinx"] = "not installed"
+    try:
+        from voice_triage.recognition.select import find_vosk_model  # type: ignore
+
+        path, how = find_vosk_model(None)
+        if path:
+            engines.append("vosk")
+            notes["vosk"] = f"model {path} ({how})"
+        else:
+            notes["vosk"] = f"no English vosk model installed ({how}); not evaluated"
+    except Exception as e:  # noqa: BLE001
+        notes["vosk"] = f"not evaluated ({type(e).__name__}: {e})"
+    return engines, notes
+
+
+def save_records(name: str, records: list[dict]) -> Path:
+    RUNS.mkdir(parents=True, exist_ok=True)
+    path = RUNS / f"{name}.jsonl"
+    with open(path, "w", encoding="utf-8") as f:
+        for r in records:
+            f.write(json.dumps(r, ensure_ascii=False) + "\n")
+    return path
+
+
+def progress_logger(label: str):
+    step = {"last": 0.0}
+
+    def p(done: int, total: int) -> None:
+        now = time.monotonic()
+        if done == total or now - step["last"] > 20:
+            step["last"] = now
+            log(f"{label}: {done}/{total}")
+    return p
+
+
+def conversation_wer(records: list[dict]) -> dict:
+    pairs = [(t["answer"], (t.get("heard") or {}).get("text") or "") for r in records for t in r["turns"]]
+    return metrics.wer(pairs)
+
+
+# ---- plots ---------------------------------------------------------------------------------------
+
+def plot_confusion(summary: dict, path: Path, title: str) -> None:
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    rows = metrics.TIERS
+    cols = metrics.TIERS + [metrics.NO_RESULT]
+    m = np.array([[summary["confusion"][e][g] for g in cols] for e in rows])
+    fig, ax = plt.subplots(figsize=(6.4, 4.4))
+    ax.imshow(m, cmap="Blues")
+    ax.set_xticks(range(len(cols)), [c.replace("_", " ") for c in cols])
+    ax.set_yticks(range(len(rows)), [r.replace("_", " ") for r in rows])
+    ax.set_xlabel("tier given by voice-triage")
+    ax.set_ylabel("expected tier (spec)")
+    for i in range(len(rows)):
+        for j in range(len(cols)):
+            ax.text(j, i, str(m[i, j]), ha="center", va="center", color="white" if m[i, j] > m.max() / 2 else "black")
+    ax.set_title(title)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def plot_questions(series: dict[str, list[int]], path: Path) -> None:
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(6.4, 3.8))
+    allq = [q for qs in series.values() for q in qs]
+    if allq:
+        bins = range(0, max(allq) + 2)
+        for label, qs in series.items():
+            ax.hist(qs, bins=bins, alpha=0.6, label=f"{label} (n={len(qs)})", align="left", rwidth=0.85)
+        ax.legend()
+    ax.axvline(10.5, color="grey", ls=":", lw=1)
+    ax.set_xlabel("questions asked in the conversation")
+    ax.set_ylabel("conversations")
+    ax.set_title("Questions per conversation")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def plot_snr(audio_results: dict, path: Path) -> None:
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    order = [("clean", "clean"), ("snr20", "20 dB"), ("snr10", "10 dB"), ("snr5", "5 dB")]
+    fig, (a1, a2) = plt.subplots(1, 2, figsize=(9, 3.8))
+    for engine, conds in audio_results.items():
+        xs = [lbl for c, lbl in order if c in conds]
+        acc = [100 * conds[c]["summary"]["exact"]["rate"] for c, _ in order if c in conds]
+        w = [100 * (conds[c]["wer"]["wer"] or 0) for c, _ in order if c in conds]
+        a1.plot(xs, acc, marker="o", label=engine)
+        a2.plot(xs, w, marker="o", label=engine)
+    a1.set_ylim(0, 102)
+    a1.set_ylabel("exact tier accuracy (%)")
+    a1.set_title("Tier accuracy vs SNR")
+    a2.set_ylabel("word error rate (%)")
+    a2.set_title("Recognizer WER vs SNR (in dialog)")
+    for a in (a1, a2):
+        a.set_xlabel("signal-to-noise ratio")
+        a.grid(alpha=0.3)
+        a.legend()
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+# ---- markdown ------------------------------------------------------------------------------------
+
+def pct(r: dict | None) -> str:
+    return metrics.fmt_rate(r) if r else "n/a"
+
+
+def upper(r: dict) -> str:
+    if not r or not r["n"]:
+        return "n/a"
+    s = f"{r['k']}/{r['n']} (95% upper {100 * r['ci95'][1]:.1f}%"
+    if r.get("rule_of_three_upper") is not None:
+        s += f"; rule of three {100 * r['rule_of_three_upper']:.1f}%"
+    return s + ")"
+
+
+def headline_row(label: str, s: dict, w: dict | None = None) -> str:
+    q = s["questions"]
+    qs = f"{q['mean']:.1f} (max {q['max']})" if q["mean"] is not None else "n/a"
+    wer = f"{100 * w['wer']:.1f}%" if w and w.get("wer") is not None else "-"
+    return (f"| {label} | {s['n']} | {pct(s['exact'])} | {pct(s['under_triage'])} | "
+            f"{upper(s['emergency_under_triage'])} | {pct(s['over_triage'])} | {pct(s['slot_accuracy'])} | {qs} | {wer} |")
+
+
+HEAD = ("| mode / condition | n | exact tier | under-triage | emergencies under-triaged | over-triage | "
+        "slot accuracy | questions (mean) | WER |\n|---|---|---|---|---|---|---|---|---|")
+
+
+def render_md(data: dict) -> str:
+    L: list[str] = []
+    a = L.append
+    a("# Evaluation: triage, understanding and recognition")
+    a("")
+    a(f"Generated by `python -m evaluation report{' --quick' if data['quick'] else ''}` on {data['generated']} "
+      f"at commit `{data['commit']}` in {data['seconds'] / 60:.1f} min. Do not edit by hand: run the command again. "
+      f"Raw figures: [`docs/evaluation.json`](evaluation.json).")
+    if data["quick"]:
+        a("")
+        a("**Quick run**: a stratified subset only; figures are indicative, not the full measure.")
+    a("")
+    a("## Headline")
+    a("")
+    tgt = data.get("targets", {})
+    for line in tgt.get("lines", []):
+        a(f"- {line}")
+    a("")
+    a(HEAD)
+    if data.get("text"):
+        a(headline_row("text", data["text"]["summary"]))
+    for engine, conds in (data.get("audio") or {}).items():
+        for c, r in conds.items():
+            a(headline_row(f"audio {engine} {c}", r["summary"], r.get("wer")))
+    a("")
+    a("Rates are k/n with exact (Clopper-Pearson) 95% intervals; a conversation that ends without a result "
+      "counts as under-triaged. Under-triage: the tier given is lower than the spec's; over-triage: higher. "
+      "Slot accuracy: over the slots the dialog asked or reported, does the result's fact equal the persona's "
+      "value. WER: the answer text spoken vs the `heard` text, after lower-casing, digits to words and "
+      "dropping punctuation.")
+    if not data.get("text"):
+        a("")
+        a(f"Text mode not measured: {data.get('text_skipped')}")
+    if not data.get("audio"):
+        a("")
+        a(f"Audio mode not measured: {data.get('audio_skipped')}")
+    if data.get("text"):
+        s = data["text"]["summary"]
+        a("")
+        a("## Text mode")
+        a("")
+        a(f"All {s['n']} conversations typed (`{{\"text\": ...}}` lines), phrasings from the patient's bank.")
+        a("")
+        a("| expected tier | exact |")
+        a("|---|---|")
+        for t, r in s["per_tier_accuracy"].items():
+            a(f"| {t} | {pct(r)} |")
+        a("")
+        a(f"- Reasons said back agree with the persona's triggering facts: {pct(s['reasons_agree'])}.")
+        q = s["questions"]
+        if q["mean"] is not None:
+            a(f"- Questions per conversation: mean {q['mean']:.2f}, median {q['median']}, max {q['max']}; "
+              f"max when every answer is benign: {q['max_all_benign']} (the dialog's limit is 10).")
+        eq = data["text"].get("emergency_questions") or {}
+        a("- Emergencies recognised: questions asked in the conversation → conversations: "
+          + (", ".join(f"{q} → {c}" for q, c in eq.items()) or "n/a") + ".")
+        a("")
+        a("![Confusion matrix, text mode](img/confusion_text.png)")
+        a("")
+        a("![Questions per conversation](img/questions.png)")
+        wrong = data["text"].get("wrong", [])
+        if wrong:
+            a("")
+            a(f"Wrong tiers ({len(wrong)}; details with the answers in "
+              f"[`evaluation/findings.md`](../evaluation/findings.md)):")
+            a("")
+            a("| vignette | expected | given | misunderstood turn |")
+            a("|---|---|---|---|")
+            for w in wrong[:40]:
+                a(f"| {w['id']} | {w['expected']} | {w['got']} | {w['hint']} |")
+    if data.get("audio"):
+        a("")
+        a("## Audio mode (synthesized speech)")
+        a("")
+        a(data["audio_note"])
+        a("")
+        a("![Accuracy and WER vs SNR](img/snr.png)")
+        for engine, conds in data["audio"].items():
+            if "clean" in conds:
+                a("")
+                a(f"![Confusion matrix, {engine} clean](img/confusion_{engine}_clean.png)")
+    rec = data.get("recognition") or {}
+    if rec:
+        a("")
+        a("## Recognition only")
+        a("")
+        for engine, r in rec.get("bank_wer", {}).items():
+            if "skipped" in r:
+                a(f"- Phrasing-bank WER, {engine}: skipped ({r['skipped']}).")
+                continue
+            parts = [f"{c}: {100 * r[c]['wer']:.1f}% over {r[c]['n']} phrasings ({r[c]['ref_words']} words)"
+                     for c in r if isinstance(r[c], dict) and r[c].get("wer") is not None]
+            a(f"- Phrasing-bank WER, {engine} (each phrasing through its question's grammar): " + "; ".join(parts) + ".")
+        for engine, h in rec.get("human", {}).items():
+            if "skipped" in h:
+                a(f"- Human yes/no, {engine}: skipped ({h['skipped']}).")
+                continue
+            ws = ", ".join(f"{w} {v['k']}/{v['n']}" for w, v in h["words"].items())
+            a(f"- Human yes/no ({engine}, Speech Commands sample, real speakers): "
+              f"{h['total']['k']}/{h['total']['n']} recognized ({ws}). Small sample: a count, not a rate.")
+        for engine, note in rec.get("engine_notes", {}).items():
+            a(f"- {engine}: {note}")
+    a("")
+    a("## How it is measured")
+    a("")
+    v = data["vignettes"]
+    a(f"- **Vignettes**: `evaluation/data/vignettes.jsonl`, version {v['version']}, {v['n']} personas "
+      f"({', '.join(f'{k} {n}' for k, n in v['per_tier'].items())}), {v['with_unknown']} with an unknown answer, "
+      f"{v['multi_fact']} volunteering several facts at once, {v['multi_trigger']} with several triggers, edges "
+      f"(age 35 vs 36, spotting/heavy/soaking). Regenerate with `python -m evaluation vignettes` (seed "
+      f"{vignettes.DEFAULT_SEED}). The expected tier comes from `evaluation/spec.py`, a separate small "
+      f"implementation of `../shared/spec/triage-rules.md`, not from the product's engine.")
+    a("- **Simulated patient** (`evaluation/simulator.py`, `evaluation/phrasing.py`): drives "
+      "`python -m voice_triage chat --jsonl`, one process per conversation, and answers every `ask` from the "
+      "persona: yes/no to confirmations, one sentence for grouped questions (naming the positives), the "
+      "volunteered facts on the open question, \"not sure\" variants for unknowns. Phrasings come from "
+      "`evaluation/data/phrasing_bank.yaml`, written without looking at the product's phrase data.")
+    a("- **Audio**: each answer synthesized with espeak-ng (voice, rate 130-190 wpm and pitch 30-70 drawn per "
+      "conversation), 0.25 s lead/tail silence, then the condition: noise (white, pink or babble-like, "
+      "rotating per utterance, generated from a seed) mixed at an exact SNR relative to the utterance's "
+      "speech power; `fast`/`slow`: sox tempo 1.25/0.8; `pitch_up`/`pitch_down`: sox pitch ±300 cents. "
+      "Sent as `{\"audio\": path}` from a private temporary directory deleted after the conversation.")
+    a(f"- Run time: {data['seconds'] / 60:.1f} min with {data['workers']} worker(s).")
+    a("")
+    return "\n".join(L)
+
+
+# ---- the run -------------------------------------------------------------------------------------
+
+def first_misunderstanding(rec: dict) -> str:
+    for t in rec["turns"]:
+        filled = (t.get("heard") or {}).get("filled") or {}
+        for s, v in filled.items():
+            if s in spec.SLOTS and not spec.value_matches(s, rec["persona"].get(s, "unknown"), v):
+                return f"\"{t['answer']}\" → {s}={v} (persona {rec['persona'].get(s)})"
+    if rec["errors"]:
+        return "error: " + rec["errors"][0][:80]
+    return "-"
+
+
+def vignette_stats(vs: list[dict]) -> dict:
+    return {
+        "version": vs[0]["version"] if vs else None,
+        "n": len(vs),
+        "per_tier": {t: sum(1 for v in vs if v["expected_tier"] == t) for t in spec.TIERS},
+        "with_unknown": sum(1 for v in vs if "has_unknown" in v["tags"]),
+        "multi_fact": sum(1 for v in vs if "multi_fact" in v["tags"]),
+        "multi_trigger": sum(1 for v in vs if "multi_trigger" in v["tags"]),
+    }
+
+
+def targets(data: dict) -> list[str]:
+    lines = []
+    t = (data.get("text") or {}).get("summary")
+    if t:
+        ok = t["exact"]["rate"] >= 0.98 and t["emergency_under_triage"]["k"] == 0
+        lines.append(f"Text mode: {100 * t['exact']['rate']:.1f}% exact tier on {t['n']} vignettes, "
+                     f"{t['emergency_under_triage']['k']} of {t['emergency_under_triage']['n']} emergencies "
+                     f"under-triaged (target ≥ 98% and 0): **{'met' if ok else 'NOT met'}**.")
+    for engine, conds in (data.get("audio") or {}).items():
+        c = conds.get("clean")
+        if c:
+            s = c["summary"]
+            ok = s["exact"]["rate"] >= 0.95 and s["emergency_under_triage"]["k"] == 0
+            lines.append(f"Clean synthesized speech, {engine}: {100 * s['exact']['rate']:.1f}% exact on {s['n']}, "
+                         f"{s['emergency_under_triage']['k']} of {s['emergency_under_triage']['n']} emergencies "
+                         f"under-triaged (target ≥ 95% and 0): **{'met' if ok else 'NOT met'}**.")
+        c = conds.get("snr10")
+        if c:
+            s = c["summary"]
+            lines.append(f"10 dB SNR, {engine}: {100 * s['exact']['rate']:.1f}% exact on {s['n']}, "
+                         f"{s['emergency_under_triage']['k']} of {s['emergency_under_triage']['n']} emergencies "
+                         f"under-triaged.")
+    for engine, h in ((data.get("recognition") or {}).get("human") or {}).items():
+        if "total" in h:
+            lines.append(f"Human yes/no ({engine}): {h['total']['k']}/{h['total']['n']}.")
+    return lines
+
+
+def run_report(quick: bool = False, workers: int = 2, audio_n: int | None = None, do_audio: bool = True,
+               conditions: list[str] | None = None, text_n: int | None = None, write: bool = True,
+               cmd: list[str] | None = None, docs_dir: Path | None = None) -> dict:
+    """Measures and (unless write=False) writes the report. ``cmd`` replaces the product command (tests)."""
+    t0 = time.monotonic()
+    vs = vignettes.load()
+    data: dict = {"generated": _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+                  "commit": git_commit(), "quick": quick, "workers": workers, "vignettes": vignette_stats(vs)}
+    helptext = chat_help() if cmd is None else "--jsonl"
+    if "--jsonl" not in helptext:
+        data["text_skipped"] = data["audio_skipped"] = "`voice-triage chat --jsonl` is not available yet"
+        log(data["text_skipped"])
+    else:
+        text_set = vignettes.stratified(vs, text_n or 40) if (quick or text_n) else vs
+        log(f"text mode: {len(text_set)} conversations")
+        recs = simulator.run_many(text_set, workers=workers, mode="text", cmd=cmd, progress=progress_logger("text"))
+        if cmd is None:
+            save_records("text", recs)
+        s = metrics.summarize(recs)
+        eq = [r["questions"] for r in recs if r["expected_tier"] == "emergency" and r["tier"] == "emergency"]
+        data["text"] = {
+            "summary": s,
+            "emergency_questions": ({str(q): eq.count(q) for q in sorted(set(eq))} if eq else None),
+            "wrong": [{"id": r["id"], "expected": r["expected_tier"], "got": r["tier"] or "no result",
+                       "hint": first_misunderstanding(r).replace("|", "/")}
+                      for r in recs if r["tier"] != r["expected_tier"]],
+        }
+        data["_text_records"] = recs
+        if not do_audio:
+            data["audio_skipped"] = "not requested (--no-audio)"
+        elif not audio.have_espeak():
+            data["audio_skipped"] = "espeak-ng not installed"
+        elif not speech_available():
+            data["audio_skipped"] = "the speech layer does not accept `{\"audio\": path}` answers yet"
+        else:
+            engines, notes = audio_engines()
+            n = audio_n or (8 if quick else 48)
+            conds = conditions or (["clean"] if quick else AUDIO_CONDITIONS)
+            subset = vignettes.stratified(vs, n, seed=13)
+            counts = ", ".join(f"{t} {sum(1 for v in subset if v['expected_tier'] == t)}" for t in spec.TIERS)
+            data["audio_note"] = (f"A stratified subset of {len(subset)} vignettes ({counts}) "
+                                  f"per engine and condition (the full set would take hours on 2 cores); the same "
+                                  f"subset and the same phrasings in every condition. Engines: "
+                                  f"{', '.join(engines) or 'none'}. " + " ".join(f"{k}: {v}." for k, v in notes.items()))
+            data["audio"] = {}
+            for engine in engines:
+                data["audio"][engine] = {}
+                for c in conds:
+                    log(f"audio {engine} {c}: {len(subset)} conversations")
+                    recs_a = simulator.run_many(subset, workers=workers, mode="audio", condition=c, engine=engine,
+                                                extra_args=engine_args(engine, helptext), cmd=cmd,
+                                                progress=progress_logger(f"audio {engine} {c}"))
+                    save_records(f"audio_{engine}_{c}", recs_a)
+                    data["audio"][engine][c] = {"summary": metrics.summarize(recs_a), "wer": conversation_wer(recs_a)}
+            data["recognition"] = {"engine_notes": notes, "bank_wer": {}, "human": {}}
+            for engine in engines:
+                log(f"recognition-only: {engine}")
+                data["recognition"]["bank_wer"][engine] = recognition.bank_wer(
+                    engine, conditions=("clean",) if quick else ("clean", "snr10"), n=40 if quick else 120)
+                data["recognition"]["human"][engine] = recognition.human_yes_no(engine)
+    data["seconds"] = time.monotonic() - t0
+    data["targets"] = {"lines": targets(data)}
+    if write:
+        write_outputs(data, docs_dir or DOCS, findings=cmd is None)
+    return data
+
+
+def engine_args(engine: str, helptext: str) -> list[str]:
+    return ["--asr", engine] if "--asr" in helptext else []
+
+
+def speech_available() -> bool:
+    try:
+        import voice_triage.frontends.audio_answer  # noqa: F401  # type: ignore
+        return True
+    except Exception:  # noqa: BLE001
+        return False
+
+
+def write_outputs(data: dict, docs: Path = DOCS, findings: bool = True) -> None:
+    IMG = docs / "img"
+    IMG.mkdir(parents=True, exist_ok=True)
+    text_recs = data.pop("_text_records", None)
+    if data.get("text"):
+        plot_confusion(data["text"]["summary"], IMG / "confusion_text.png", "Tiers, text mode")
+    series: dict[str, list[int]] = {}
+    if text_recs:
+        series["text"] = [r["questions"] for r in text_recs if r.get("questions") is not None]
+    for engine, conds in (data.get("audio") or {}).items():
+        if "clean" in conds:
+            plot_confusion(conds["clean"]["summary"], IMG / f"confusion_{engine}_clean.png",
+                           f"Tiers, {engine}, clean speech")
+            h = conds["clean"]["summary"]["questions"]["histogram"]
+            series[f"audio {engine} clean"] = [int(q) for q, c in h.items() for _ in range(c)]
+    if series:
+        plot_questions(series, IMG / "questions.png")
+    if data.get("audio"):
+        plot_snr(data["audio"], IMG / "snr.png")
+    (docs / "evaluation.json").write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    (docs / "evaluation.md").write_text(render_md(data), encoding="utf-8")
+    if text_recs and not data["quick"] and findings:
+        from .findings import write_findings
+        write_findings(text_recs, data)
+    log(f"wrote {docs / 'evaluation.md'}")
