@@ -26,33 +26,30 @@ class GrammarBook:
                              open=open, report=self.report)
 
     def for_ask(self, ask) -> Grammar | None:
-        """The grammar for an ``Ask`` (None: no ask, use the engine's open vocabulary)."""
+        """The grammar for an ``Ask`` (None: no ask, use the engine's open vocabulary).
+
+        A question that is open, asks about several slots, or takes a number accepts a run of phrases
+        ("no I feel fine", "i am twenty five"); a single-slot question takes one phrase.
+        """
         if ask is None:
             return None
-        slots = tuple(ask.slots)
-        if ask.confirm is not None:
-            slots = ("_confirm",) + slots
-        key = (slots, bool(ask.open))
+        return self.for_slots(tuple(ask.slots), open=bool(ask.open))
+
+    def for_slots(self, slots: Sequence[str], open: bool = False) -> Grammar:
+        slots = tuple(slots)
+        key = (slots, open)
         g = self._cache.get(key)
         if g is None:
-            phrases = list(self.content.grammar_phrases(list(ask.slots))) if self.content is not None else []
-            if ask.confirm is not None:
-                # confirming a reading: yes/no always answer it
-                phrases += list(self.content.grammar_phrases(["_yes_no"])) if _has_yes_no(self.content) else []
-            g = self.build(phrases, open=bool(ask.open))
+            phrases = list(self.content.grammar_phrases(list(slots))) if self.content is not None else []
+            seq = open or len(slots) > 1 or any(any(ch.isdigit() for ch in p) for p in phrases)
+            g = self.build(phrases, open=seq)
             self._cache[key] = g
         return g
 
-    def prebuild(self, slot_sets: Sequence[Sequence[str]]) -> None:
+    def prebuild(self) -> None:
         """Build every question's grammar now, so unknown words are reported once, at start-up."""
-        for slots in slot_sets:
-            key = (tuple(slots), False)
-            if key not in self._cache:
-                self._cache[key] = self.build(self.content.grammar_phrases(list(slots)))
+        for q in getattr(self.content, "questions", ()):
+            self.for_slots(tuple(q.slots), open=bool(getattr(q, "open", False)))
+        self.for_slots(())
 
 
-def _has_yes_no(content) -> bool:
-    try:
-        return bool(content.grammar_phrases(["_yes_no"]))
-    except Exception:  # noqa: BLE001 - older content without the pseudo-slot
-        return False
