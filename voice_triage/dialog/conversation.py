@@ -202,7 +202,9 @@ class Conversation:
         return snap
 
     def _clarify(self, q: Question, slots: tuple[str, ...]) -> list[Event]:
-        if q.items:
+        if q.clarify and slots == q.slots:
+            text = q.clarify
+        elif q.items:
             text = self.content.line("clarify_which", items=self._items(q, slots))
         else:
             text = q.clarify or q.reprompt
@@ -273,7 +275,7 @@ class Conversation:
     # -- the end ----------------------------------------------------------------------------------
     def _finish(self) -> list[Event]:
         facts = dict(self.state.facts)
-        advice = compose(facts, self.content, asked=self.state.asked)
+        advice = compose(facts, self.content, said_only=True)
         reasons = tuple(Reason(r.slot, r.value, r.tier, r.text) for r in advice.reasons)
         result = Result(advice.tier, reasons, facts, self.state.questions, advice.text, advice.summary)
         self.result = result

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from voice_triage.content.model import Content
@@ -56,11 +56,13 @@ def _value_key(t: Trigger) -> str:
     return str(t.value)
 
 
-def spoken_reasons(assessment: Assessment, content: Content, asked: Collection[str] | None) -> list[SpokenReason]:
-    """Every triggering fact, said back. Unknowns only for slots the person was asked (all when ``asked`` is None)."""
+def spoken_reasons(assessment: Assessment, content: Content, facts: Mapping[str, str | int],
+                   said_only: bool) -> list[SpokenReason]:
+    """Every triggering fact, said back. With ``said_only``, an unknown is a reason only when the person said
+    they didn't know (or no answer could be understood), not for a question never put."""
     out = []
     for t in assessment.triggers:
-        if t.unknown and asked is not None and t.slot not in asked:
+        if t.unknown and said_only and facts.get(t.slot) != UNKNOWN:
             continue
         text, _ = content.advice.reasons[t.slot][_value_key(t)]
         out.append(SpokenReason(t.slot, t.value, t.tier, text))
@@ -89,16 +91,15 @@ def likely_causes(tier: str, facts: Mapping[str, str | int], content: Content) -
     return specific[:MAX_CAUSES]
 
 
-def summary(facts: Mapping[str, str | int], content: Content, asked: Collection[str] | None) -> str:
+def summary(facts: Mapping[str, str | int], content: Content) -> str:
     words = []
     for slot in SLOTS:
         if slot not in facts:
             continue
         value = facts[slot]
         if value == UNKNOWN:
-            if asked is None or slot in asked:
-                what = content.advice.reasons[slot].get(UNKNOWN, (slot.replace("_", " "), None))[0]
-                words.append(content.advice.summary_unknown.format(what=what))
+            what = content.advice.reasons[slot].get(UNKNOWN, (slot.replace("_", " "), None))[0]
+            words.append(content.advice.summary_unknown.format(what=what))
             continue
         table = content.advice.summary_facts[slot]
         if SLOTS[slot].numeric:
@@ -108,12 +109,15 @@ def summary(facts: Mapping[str, str | int], content: Content, asked: Collection[
     return content.advice.summary_text.format(facts=", ".join(words) if words else "no other details")
 
 
-def compose(facts: Mapping[str, str | int], content: Content, *, asked: Collection[str] | None = None) -> Advice:
-    """The advice for ``facts`` (missing slots are unknown, as the spec says)."""
+def compose(facts: Mapping[str, str | int], content: Content, *, said_only: bool = False) -> Advice:
+    """The advice for ``facts`` (missing slots are unknown, as the spec says).
+
+    ``said_only``: in a conversation, only unknowns the person said are spoken as reasons (see spoken_reasons).
+    """
     assessment = assess(facts)
     tier = assessment.tier
     adv = content.advice
-    reasons = spoken_reasons(assessment, content, asked)
+    reasons = spoken_reasons(assessment, content, facts, said_only)
     known = [r.text for r in reasons if r.value != UNKNOWN]
     unknown = [r.text for r in reasons if r.value == UNKNOWN]
     reasons_sentence = ""
@@ -132,5 +136,5 @@ def compose(facts: Mapping[str, str | int], content: Content, *, asked: Collecti
     return Advice(
         tier=tier, action=adv.tier_action[tier], reasons=tuple(reasons), reasons_sentence=reasons_sentence,
         causes_sentence=causes_sentence, steps=steps, safety_net=adv.safety_net,
-        summary=summary(facts, content, asked),
+        summary=summary(facts, content),
     )

@@ -1,0 +1,38 @@
+"""Events as JSON objects (the JSON Lines protocol and `assess` share these shapes)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from voice_triage.dialog.events import Ask, End, Event, Heard, Reason, Result, Say, SettingChanged
+
+
+def reason_json(r: Reason) -> dict[str, Any]:
+    return {"slot": r.slot, "value": r.value, "tier": r.tier, "text": r.text}
+
+
+def event_json(e: Event) -> dict[str, Any]:
+    if isinstance(e, Say):
+        return {"event": "say", "text": e.text, "kind": e.kind}
+    if isinstance(e, Ask):
+        out: dict[str, Any] = {"event": "ask", "slots": list(e.slots), "text": e.text, "question": e.question_id}
+        if e.open:
+            out["open"] = True
+        if e.confirm:
+            out["confirm"] = dict(e.confirm)
+        if e.reprompt:
+            out["reprompt"] = e.reprompt
+        return out
+    if isinstance(e, Heard):
+        out = {"event": "heard", "text": e.text, "filled": dict(e.filled)}
+        if e.command:
+            out["command"] = e.command
+        return out
+    if isinstance(e, SettingChanged):
+        return {"event": "setting", "name": e.name, "value": e.value}
+    if isinstance(e, Result):
+        return {"event": "result", "tier": e.tier, "reasons": [reason_json(r) for r in e.reasons],
+                "facts": dict(e.facts), "questions": e.questions, "text": e.text, "summary": e.summary}
+    if isinstance(e, End):
+        return {"event": "end", "reason": e.reason}
+    raise TypeError(f"not an event: {e!r}")

@@ -1,0 +1,146 @@
+"""`voice-triage chat --jsonl`: the conversation as JSON Lines (events on stdout, answers on stdin).
+
+stdin lines: {"text": "..."}, a bare line of text, or {"audio": "path.wav"} (a spoken answer). An empty
+line is no answer (silence). A bad line gets an `error` event and the same question again.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, BinaryIO, TextIO
+
+from voice_triage.content.model import Content
+from voice_triage.dialog import Ask, Conversation, Event
+from voice_triage.frontends.events_json import event_json
+from voice_triage.frontends.line_input import read_line
+
+
+@dataclass(frozen=True)
+class Answer:
+    kind: str  # "text", "audio", "silence", "error"
+    value: str = ""
+
+
+def parse_line(line: str) -> Answer:
+    stripped = line.strip()
+    if not stripped:
+        return Answer("silence")
+    if stripped.startswith("{") or stripped.startswith("["):
+        try:
+            obj = json.loads(stripped)
+        except json.JSONDecodeError as e:
+            return Answer("error", f"not valid JSON ({e.msg} at column {e.colno})")
+        if not isinstance(obj, dict):
+            return Answer("error", 'expected a JSON object like {"text": "..."}')
+        keys = set(obj) & {"text", "audio"}
+        if len(keys) != 1:
+            return Answer("error", 'expected exactly one of "text" or "audio"')
+        key = keys.pop()
+        value = obj[key]
+        if not isinstance(value, str):
+            return Answer("error", f'"{key}" must be a string')
+        if key == "text":
+            return Answer("text", value) if value.strip() else Answer("silence")
+        return Answer("audio", value)
+    return Answer("text", stripped)
+
+
+AudioHandler = Callable[[str, Ask | None], tuple[str, float]]
+
+
+class JsonlSession:
+    """Drives one Conversation over JSON Lines."""
+
+    def __init__(self, content: Content, out: TextIO, inp: BinaryIO, audio: AudioHandler | None = None,
+                 audio_error: str | None = None):
+        self.conv = Conversation(content)
+        self.out = out
+        self.inp = inp
+        self.audio = audio
+        self.audio_error = audio_error
+
+    def emit(self, obj: dict[str, Any]) -> None:
+        self.out.write(json.dumps(obj, ensure_ascii=False) + "\n")
+        self.out.flush()
+
+    def emit_events(self, events: list[Event]) -> None:
+        for e in events:
+            self.emit(event_json(e))
+
+    def _error(self, message: str) -> None:
+        self.emit({"event": "error", "message": message})
+        pending = self.conv.pending
+        if pending is not None:
+            self.emit(event_json(pending))
+
+    def run(self) -> int:
+        self.emit_events(self.conv.start())
+        while not self.conv.finished:
+            line = read_line(self.inp)
+            if line.text is None:
+                self.emit_events(self.conv.stop("end_of_input"))
+                break
+            if line.problem:
+                self._error(line.problem)
+                continue
+            answer = parse_line(line.text)
+            if answer.kind == "error":
+                self._error(answer.value)
+            elif answer.kind == "silence":
+                self.emit_events(self.conv.silence())
+            elif answer.kind == "text":
+                self.emit_events(self.conv.hear(answer.value))
+            else:
+                self._audio(answer.value)
+        return 0
+
+    def _audio(self, path: str) -> None:
+        if self.audio is None:
+            self._error(f"audio answers are not available: {self.audio_error or 'no recognizer'}")
+            return
+        try:
+            text, confidence = self.audio(path, self.conv.pending)
+        except AudioAnswerError as e:
+            self._error(str(e))
+            return
+        if not text.strip():
+            self.emit_events(self.conv.silence())
+        else:
+            self.emit_events(self.conv.hear(text, confidence))
+
+
+class AudioAnswerError(Exception):
+    """An audio answer could not be used (message is for the user)."""
+
+
+def make_audio_handler(content: Content, asr: str | None, model: str | None) -> tuple[AudioHandler | None, str | None]:
+    """The speech layer's file recognizer, loaded lazily on the first audio line."""
+    state: dict[str, Any] = {}
+
+    def handle(path: str, ask: Ask | None) -> tuple[str, float]:
+        try:
+            from voice_triage.audio_in import AudioError
+            from voice_triage.frontends.audio_answer import AudioAnswerer
+        except ImportError as e:  # the speech layer is not installed
+            raise AudioAnswerError(f"audio answers are not available ({e})") from e
+        try:
+            if "answerer" not in state:
+                state["answerer"] = AudioAnswerer(content, asr=asr, model=model)
+            transcript = state["answerer"].transcribe_file(path, ask)
+        except AudioError as e:
+            raise AudioAnswerError(str(e)) from e
+        except Exception as e:  # noqa: BLE001 - a recognizer failure must not end the conversation
+            raise AudioAnswerError(f"could not recognise that audio ({type(e).__name__}: {e})") from e
+        return transcript.text, float(transcript.confidence)
+
+    return handle, None
+
+
+def run_jsonl(content: Content, *, asr: str | None = None, model: str | None = None,
+              out: TextIO | None = None, inp: BinaryIO | None = None) -> int:
+    handler, problem = make_audio_handler(content, asr, model)
+    session = JsonlSession(content, out or sys.stdout, inp or sys.stdin.buffer, handler, problem)
+    return session.run()

@@ -1,0 +1,69 @@
+"""`voice-triage chat --text`: the conversation typed in a terminal, readable at a glance."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import textwrap
+from typing import TextIO
+
+from voice_triage.content.model import Content
+from voice_triage.dialog import Ask, Conversation, Event, Result, Say, SettingChanged
+from voice_triage.frontends.line_input import Line, read_line
+
+TIER_LABEL = {"emergency": "EMERGENCY NOW", "urgent": "URGENT: TODAY", "soon": "SEE A CLINICIAN SOON",
+              "self_care": "SELF-CARE AND WATCH"}
+
+
+class TextChat:
+    def __init__(self, content: Content, out: TextIO, inp=None, *, color: bool | None = None):  # noqa: ANN001
+        self.conv = Conversation(content)
+        self.out = out
+        self.inp = inp if inp is not None else sys.stdin.buffer
+        self.color = out.isatty() if color is None else color
+        self.width = min(shutil.get_terminal_size((88, 20)).columns, 100) - 2
+
+    def _style(self, text: str, code: str) -> str:
+        return f"\033[{code}m{text}\033[0m" if self.color else text
+
+    def _print(self, who: str, text: str, code: str = "") -> None:
+        wrapped = textwrap.fill(text, width=self.width, initial_indent=f"{who}", subsequent_indent=" " * len(who))
+        self.out.write((self._style(wrapped, code) if code else wrapped) + "\n")
+        self.out.flush()
+
+    def render(self, events: list[Event]) -> None:
+        for e in events:
+            if isinstance(e, Ask):
+                self._print("Assistant: ", e.text, "1")
+            elif isinstance(e, Say):
+                self._print("Assistant: ", e.text, "33" if e.kind == "safety_net" else "")
+            elif isinstance(e, SettingChanged):
+                self._print("           ", f"(voice {e.name} set to {e.value:+d})", "2")
+            elif isinstance(e, Result):
+                self.out.write("\n" + self._style(f"  Result: {TIER_LABEL[e.tier]}  ({e.questions} questions)", "1;7") + "\n\n")
+
+    def run(self) -> int:
+        self.render(self.conv.start())
+        while not self.conv.finished:
+            self.out.write(self._style("You: ", "1;36"))
+            self.out.flush()
+            try:
+                line = read_line(self.inp)
+            except KeyboardInterrupt:  # Ctrl-C: leave as "stop" would, safety net included
+                line = Line(None)
+            if line.text is None:
+                self.out.write("\n")
+                self.render(self.conv.stop("end_of_input"))
+                break
+            if line.problem:
+                self._print("Assistant: ", f"Sorry, I couldn't use that: {line.problem}.")
+                pending = self.conv.pending
+                if pending:
+                    self.render([pending])
+                continue
+            self.render(self.conv.hear(line.text) if line.text.strip() else self.conv.silence())
+        return 0
+
+
+def run_text_chat(content: Content, out: TextIO | None = None, inp=None) -> int:  # noqa: ANN001
+    return TextChat(content, out or sys.stdout, inp).run()
