@@ -28,7 +28,7 @@ def parse_facts(raw: bytes) -> dict[str, str | int]:
     except json.JSONDecodeError as e:
         raise AssessInputError(f"input is not valid JSON ({e.msg} at line {e.lineno} column {e.colno})") from e
     except RecursionError as e:
-        raise AssessInputError("input is nested too deeply") from e
+        raise AssessInputError("input JSON is nested too deeply") from e
     if not isinstance(obj, dict):
         raise AssessInputError(f"expected a JSON object mapping slot names to values, got {type(obj).__name__}")
     facts: dict[str, str | int] = {}
