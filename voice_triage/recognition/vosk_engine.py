@@ -9,8 +9,10 @@ words are not one of the grammar's phrases (a grammar is a bigram model, not a s
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import tempfile
 import time
 
 import numpy as np
@@ -53,6 +55,22 @@ def check_model_dir(path: str) -> list[str]:
     return problems
 
 
+@contextlib.contextmanager
+def _quiet_stderr():
+    try:
+        saved = os.dup(2)
+    except OSError:
+        yield
+        return
+    with tempfile.TemporaryFile() as sink:
+        os.dup2(sink.fileno(), 2)
+        try:
+            yield
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+
+
 def has_dynamic_graph(path: str) -> bool:
     g = os.path.join(path, "graph")
     return os.path.isfile(os.path.join(g, "HCLr.fst")) and os.path.isfile(os.path.join(g, "Gr.fst"))
@@ -72,7 +90,8 @@ class VoskRecognizer:
         vosk.SetLogLevel(-1)
         self._vosk = vosk
         try:
-            self.model = vosk.Model(model_path)
+            with _quiet_stderr():  # Kaldi prints its whole usage text to fd 2 on a bad config
+                self.model = vosk.Model(model_path)
         except Exception:  # noqa: BLE001 - vosk raises a bare Exception on a bad model
             raise ModelError(f"The vosk model at {model_path} could not be loaded (corrupt or not a vosk model).") from None
         self.model_path = model_path

@@ -23,6 +23,7 @@ import soundfile as sf
 
 DEFAULT_RATE_WPM = 150  # espeak's own default (~175-200) is too fast for many listeners
 DEFAULT_VOLUME = 0.9
+DEFAULT_VOICE = "gmw/en-us"  # espeak-ng's US English: clearer to the en-us recognizer than the default "en"
 RATE_STEP = 0.15  # each "slower"/"faster" step: 15 % of the default rate
 VOLUME_STEP = 0.15
 WATCHDOG_S = 20.0
@@ -122,10 +123,10 @@ class Synthesizer:
             return
         self._engine.setProperty("rate", s.rate)
         self._engine.setProperty("volume", s.volume)
-        if s.voice:
-            vid = self._find_voice(s.voice)
-            if vid is None:
-                raise TTSError(f"No voice named {s.voice!r}.")
+        vid = self._find_voice(s.voice or DEFAULT_VOICE)
+        if vid is None and s.voice:
+            raise TTSError(f"No voice named {s.voice!r}; answers are printed instead.")
+        if vid is not None:
             self._engine.setProperty("voice", vid)
         self._applied = state
 
