@@ -71,9 +71,11 @@ def cli(ctx: click.Context, lang: str, asr, model, no_voice, tts_out, relaxed) -
 @click.option("--text", "mode", flag_value="text", help="Type answers in the terminal.")
 @click.option("--jsonl", "mode", flag_value="jsonl", help="JSON Lines protocol on stdin/stdout (for programs).")
 @click.option("--voice", "mode", flag_value="voice", help="Speak and listen (microphone and speakers).")
+@click.option("--privacy-check/--no-privacy-check", default=None,
+              help="Ask first whether you are somewhere private (default: on for voice, off for --text/--jsonl).")
 @_voice_options
 @click.pass_context
-def chat(ctx: click.Context, mode: str | None, asr, model, no_voice, tts_out, relaxed) -> None:  # noqa: ANN001
+def chat(ctx: click.Context, mode: str | None, privacy_check: bool | None, asr, model, no_voice, tts_out, relaxed) -> None:  # noqa: ANN001
     """Hold one triage conversation.
 
     \b
@@ -86,7 +88,7 @@ def chat(ctx: click.Context, mode: str | None, asr, model, no_voice, tts_out, re
     if mode == "jsonl":
         from voice_triage.frontends.jsonl import run_jsonl
 
-        sys.exit(run_jsonl(content, asr=asr, model=model))
+        sys.exit(run_jsonl(content, asr=asr, model=model, privacy_check=bool(privacy_check)))
     if mode == "text":
         from voice_triage.frontends.text_chat import run_text_chat
 

@@ -96,7 +96,7 @@ def _questions(data: dict[str, Any]) -> tuple[Question, ...]:
             id=qid, slots=slots, text=raw["text"], short=raw["short"], reprompt=raw["reprompt"],
             help=raw["help"], open=bool(raw.get("open", False)), yes=yes, no=no,
             items=dict(raw.get("items") or {}), item_yes={k: str(v) for k, v in (raw.get("item_yes") or {}).items()},
-            ask_if=raw.get("ask_if"), clarify=raw.get("clarify"),
+            ask_if=raw.get("ask_if"), clarify=raw.get("clarify"), discreet=raw.get("discreet"),
         ))
     missing = set(SLOTS) - seen
     if missing:
@@ -163,10 +163,12 @@ def _advice(data: dict[str, Any]) -> Advice:
     facts = {k: {str(kk): str(vv) for kk, vv in v.items()} for k, v in summary["facts"].items() if k != "unknown"}
     return Advice(
         tier_action=tier_action, tier_source=tier_source,
+        tier_discreet={t: data["tiers"][t].get("discreet", tier_action[t]) for t in TIERS},
         reasons_intro=data["reasons_intro"], reasons_unknown_intro=data["reasons_unknown_intro"],
         reasons=reasons, causes_intro=data["causes_intro"], causes=causes,
         steps_intro=data["steps_intro"], steps=steps,
-        safety_net=data["safety_net"]["text"], safety_net_source=_source(data["safety_net"].get("source"), "safety_net"),
+        safety_net=data["safety_net"]["text"],
+        safety_net_discreet=data["safety_net"].get("discreet", data["safety_net"]["text"]), safety_net_source=_source(data["safety_net"].get("source"), "safety_net"),
         summary_text=summary["text"], summary_source=_source(summary.get("source"), "summary"),
         summary_facts=facts, summary_unknown=summary["facts"]["unknown"],
     )

@@ -29,6 +29,7 @@ class Question:
     item_yes: dict[str, str] = field(default_factory=dict)  # slot -> value when the item is named/affirmed
     ask_if: str | None = None  # only ask while the tier so far is at most this
     clarify: str | None = None  # after a bare "yes" that does not say which value
+    discreet: str | None = None  # wording for when others may overhear
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,7 @@ class Step:
 @dataclass(frozen=True)
 class Advice:
     tier_action: dict[str, str]
+    tier_discreet: dict[str, str]  # discreet wording of an action, where the plain one is explicit
     tier_source: dict[str, Source]
     reasons_intro: str
     reasons_unknown_intro: str
@@ -79,6 +81,7 @@ class Advice:
     steps_intro: str
     steps: tuple[Step, ...]
     safety_net: str
+    safety_net_discreet: str
     safety_net_source: Source
     summary_text: str
     summary_source: Source

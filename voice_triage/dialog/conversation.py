@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from voice_triage.content.model import Content, Question
-from voice_triage.dialog.events import Ask, End, Event, Heard, Reason, Result, Say, SettingChanged, SlotValue
+from voice_triage.dialog.events import (
+    Ask, End, Event, Heard, PrivacyChoice, Reason, Result, Say, SettingChanged, SlotValue,
+)
 from voice_triage.dialog.planner import next_question, tier_so_far
 from voice_triage.dialog.state import SETTING_LIMIT, Pending, Settings, State
 from voice_triage.triage.advice import compose
 from voice_triage.triage.slots import SLOTS, UNKNOWN
 from voice_triage.triage.tiers import RANK
-from voice_triage.understanding import Fill, Reading, Understander
+from voice_triage.understanding import Reading, Understander
+from voice_triage.understanding.choice import choose
 
 MAX_REPROMPTS = 2  # after two re-prompts the slot becomes unknown
 LOW_CONFIDENCE = 0.6  # recognizer confidence below this: confirm before a fill counts
@@ -21,10 +24,14 @@ class Conversation:
     """One triage conversation. ``start()``, then ``hear(text)`` or ``silence()`` after each Ask."""
 
     def __init__(self, content: Content, *, understander: Understander | None = None,
-                 settings: Settings | None = None):
+                 settings: Settings | None = None, privacy_check: bool = False, privacy_mode: str | None = None):
+        """``privacy_check``: ask first whether the person is somewhere private (voice and kiosk front-ends).
+        ``privacy_mode``: a choice already made this session ("private", "text", "quieter", "discreet")."""
         self.content = content
         self.understander = understander or Understander(content)
         self.settings = settings or Settings()
+        self.privacy_check = privacy_check
+        self.privacy_mode = privacy_mode
         self.state = State()
         self._history: list[State] = []
         self.result: Result | None = None
@@ -39,7 +46,13 @@ class Conversation:
     def pending(self) -> Ask | None:
         return self.state.pending.ask if self.state.pending else None
 
+    @property
+    def discreet(self) -> bool:
+        return self.privacy_mode == "discreet"
+
     def start(self) -> list[Event]:
+        if self.privacy_check and self.privacy_mode is None:
+            return [Say(self.content.line("welcome")), *self._ask_privacy("privacy", "privacy_check")]
         return [Say(self.content.line("welcome")), *self._advance()]
 
     def hear(self, text: str, confidence: float = 1.0) -> list[Event]:
@@ -51,8 +64,11 @@ class Conversation:
         reading = self.understander.read(
             text, asked=self.state.pending.slots, question=self._question(self.state.pending.question_id)
         )
-        if reading.command:
+        privacy_turn = self.state.pending.kind.startswith("privacy")
+        if reading.command and not (privacy_turn and reading.command in _SETTING_COMMANDS):
             return [Heard(text, {}, reading.command), *self._command(reading.command)]
+        if privacy_turn:  # "quieter" here is the privacy choice, not the volume command
+            return [Heard(text, {}), *self._privacy_answer(text, reading)]
         if self.state.pending.kind == "confirm":
             return self._confirm_answer(text, reading)
         return self._answer(text, reading, confidence)
@@ -64,6 +80,8 @@ class Conversation:
             return []
         if pending.kind == "confirm":
             return [Heard("", {}), *self._confirm_failed()]
+        if pending.kind.startswith("privacy"):
+            return [Say(self.content.line("no_input")), *self._privacy_answer("", None)]
         return [Say(self.content.line("no_input")), *self._reprompt_or_give_up()]
 
     def stop(self, reason: str) -> list[Event]:
@@ -72,8 +90,8 @@ class Conversation:
             return []
         self.state.finished = True
         self.end_reason = reason
-        return [Say(self.content.advice.safety_net, "safety_net"), Say(self.content.line("goodbye"), "goodbye"),
-                End(reason)]
+        safety = self.content.advice.safety_net_discreet if self.discreet else self.content.advice.safety_net
+        return [Say(safety, "safety_net"), Say(self.content.line("goodbye"), "goodbye"), End(reason)]
 
     # -- asking -----------------------------------------------------------------------------------
     def _question(self, qid: str) -> Question | None:
@@ -105,7 +123,7 @@ class Conversation:
             return self._finish()
         q, open_slots = nxt
         if open_slots == q.slots:
-            text = q.text
+            text = q.discreet if self.discreet and q.discreet else q.text
         else:  # part of a grouped question was answered already
             text = self.content.line("and_also", items=self._items(q, open_slots)) if q.items else q.text
         return self._put("question", q, open_slots, text, count=True)
@@ -133,6 +151,43 @@ class Conversation:
         ask = Ask(text, pending.slots, pending.ask.question_id, pending.ask.open, pending.ask.confirm, pending.reprompts)
         pending.ask = ask
         return [*(prefix or []), ask]
+
+    # -- the private-place check ------------------------------------------------------------------
+    def _ask_privacy(self, kind: str, line: str) -> list[Event]:
+        ask = Ask(self.content.line(line), (), kind)
+        self.state.pending = Pending(kind, kind, (), ask)
+        return [ask]
+
+    def _privacy_answer(self, text: str, reading: Reading | None) -> list[Event]:
+        pending = self.state.pending
+        assert pending is not None
+        choices = self.content.lines["privacy_choices"]
+        assert isinstance(choices, dict)
+        picked = choose(text, choices) if text else None
+        if pending.kind == "privacy" and picked is None and reading is not None and reading.affirmed is not None:
+            picked = "private" if reading.affirmed else "not_private"
+        if picked == "not_private":
+            if pending.kind == "privacy":
+                return self._ask_privacy("privacy_options", "privacy_options")
+            picked = None
+        if picked is None:
+            pending.reprompts += 1
+            if pending.reprompts > MAX_REPROMPTS:
+                # no clear answer: the cautious choice is discreet wording
+                return self._set_privacy("discreet", "privacy_default")
+            key = "privacy_check_reprompt" if pending.kind == "privacy" else "privacy_options_reprompt"
+            pending.ask = Ask(self.content.line(key), (), pending.kind, reprompt=pending.reprompts)
+            return [pending.ask]
+        return self._set_privacy(picked, f"privacy_{picked}")
+
+    def _set_privacy(self, mode: str, line: str) -> list[Event]:
+        self.privacy_mode = mode
+        events: list[Event] = [PrivacyChoice(mode)]
+        if mode == "quieter":
+            self.settings.volume = max(-SETTING_LIMIT, self.settings.volume - 2)
+            events.append(SettingChanged("volume", self.settings.volume))
+        events.append(Say(self.content.line(line)))
+        return events + self._advance()
 
     # -- answers ----------------------------------------------------------------------------------
     def _answer(self, text: str, reading: Reading, confidence: float) -> list[Event]:
@@ -249,7 +304,7 @@ class Conversation:
         if name == "repeat":
             return self._reask()
         if name == "help":
-            q = self._question(pending.question_id)
+            q = self._question(pending.question_id) if not pending.kind.startswith("privacy") else None
             help_text = q.help if q is not None else self.content.line("help_general")
             return self._reask([Say(help_text), Say(self.content.line("help_general"))], short=True)
         if name == "back":
@@ -257,9 +312,13 @@ class Conversation:
                 return self._reask([Say(self.content.line("nothing_to_undo"))])
             self.state = self._history.pop()
             return self._reask([Say(self.content.line("went_back"))])
-        if name == "restart":
-            settings = self.settings
-            self.__init__(self.content, understander=self.understander, settings=settings)  # type: ignore[misc]
+        if name == "restart":  # a fresh conversation; voice settings and the privacy choice hold for the session
+            self.state = State()
+            self._history.clear()
+            self.result = None
+            self.end_reason = None
+            if self.privacy_check and self.privacy_mode is None:
+                return [Say(self.content.line("restarting")), *self._ask_privacy("privacy", "privacy_check")]
             return [Say(self.content.line("restarting")), *self._advance()]
         if name == "stop":
             return self.stop("user_stopped")
@@ -285,11 +344,19 @@ class Conversation:
         events: list[Event] = []
         if advice.tier == "emergency":
             events.append(Say(self.content.line("emergency_now"), "advice"))
-        events += [Say(advice.action, "advice")]
+        if self.discreet:
+            # others may hear: the action and the safety net aloud in plain words, the details on the screen only
+            events += [Say(self.content.advice.tier_discreet[advice.tier], "advice"),
+                       Say(self.content.line("discreet_details"), "info")]
+            details_kind = "screen"
+        else:
+            events += [Say(advice.action, "advice")]
+            details_kind = "advice"
         for part in (advice.reasons_sentence, advice.causes_sentence, *advice.steps):
             if part:
-                events.append(Say(part, "advice"))
-        events += [Say(advice.safety_net, "safety_net"), Say(advice.summary, "advice"), result, End("result")]
+                events.append(Say(part, details_kind))
+        safety = self.content.advice.safety_net_discreet if self.discreet else advice.safety_net
+        events += [Say(safety, "safety_net"), Say(advice.summary, details_kind), result, End("result")]
         return events
 
 

@@ -10,7 +10,10 @@ SlotValue = Union[str, int]
 
 @dataclass(frozen=True)
 class Say:
-    """A line to speak or print. ``kind``: info, advice, safety_net, error, goodbye."""
+    """A line to speak or print. ``kind``: info, advice, safety_net, error, goodbye, or screen.
+
+    ``screen`` lines are shown but never spoken (details kept off the air in discreet mode).
+    """
 
     text: str
     kind: str = "info"
@@ -55,6 +58,16 @@ class SettingChanged:
 
 
 @dataclass(frozen=True)
+class PrivacyChoice:
+    """How to talk for the rest of the session, chosen at the private-place check.
+
+    ``mode``: "private" (as normal), "text" (show text only, say nothing aloud), "quieter", "discreet".
+    """
+
+    mode: str
+
+
+@dataclass(frozen=True)
 class Reason:
     slot: str
     value: SlotValue
@@ -77,4 +90,4 @@ class End:
     reason: str
 
 
-Event = Union[Say, Ask, Heard, SettingChanged, Result, End]
+Event = Union[Say, Ask, Heard, SettingChanged, PrivacyChoice, Result, End]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from voice_triage.dialog.events import Ask, End, Event, Heard, Reason, Result, Say, SettingChanged
+from voice_triage.dialog.events import Ask, End, Event, Heard, PrivacyChoice, Reason, Result, Say, SettingChanged
 
 
 def reason_json(r: Reason) -> dict[str, Any]:
@@ -30,6 +30,8 @@ def event_json(e: Event) -> dict[str, Any]:
         return out
     if isinstance(e, SettingChanged):
         return {"event": "setting", "name": e.name, "value": e.value}
+    if isinstance(e, PrivacyChoice):
+        return {"event": "privacy", "mode": e.mode}
     if isinstance(e, Result):
         return {"event": "result", "tier": e.tier, "reasons": [reason_json(r) for r in e.reasons],
                 "facts": dict(e.facts), "questions": e.questions, "text": e.text, "summary": e.summary}

@@ -55,8 +55,8 @@ class JsonlSession:
     """Drives one Conversation over JSON Lines."""
 
     def __init__(self, content: Content, out: TextIO, inp: BinaryIO, audio: AudioHandler | None = None,
-                 audio_error: str | None = None):
-        self.conv = Conversation(content)
+                 audio_error: str | None = None, privacy_check: bool = False):
+        self.conv = Conversation(content, privacy_check=privacy_check)
         self.out = out
         self.inp = inp
         self.audio = audio
@@ -140,7 +140,7 @@ def make_audio_handler(content: Content, asr: str | None, model: str | None) -> 
 
 
 def run_jsonl(content: Content, *, asr: str | None = None, model: str | None = None,
-              out: TextIO | None = None, inp: BinaryIO | None = None) -> int:
+              out: TextIO | None = None, inp: BinaryIO | None = None, privacy_check: bool = False) -> int:
     handler, problem = make_audio_handler(content, asr, model)
-    session = JsonlSession(content, out or sys.stdout, inp or sys.stdin.buffer, handler, problem)
+    session = JsonlSession(content, out or sys.stdout, inp or sys.stdin.buffer, handler, problem, privacy_check)
     return session.run()

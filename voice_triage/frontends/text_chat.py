@@ -9,6 +9,7 @@ from typing import TextIO
 
 from voice_triage.content.model import Content
 from voice_triage.dialog import Ask, Conversation, Event, Result, Say, SettingChanged
+from voice_triage.dialog.events import PrivacyChoice
 from voice_triage.frontends.line_input import Line, read_line
 
 TIER_LABEL = {"emergency": "EMERGENCY NOW", "urgent": "URGENT: TODAY", "soon": "SEE A CLINICIAN SOON",
@@ -37,6 +38,8 @@ class TextChat:
                 self._print("Assistant: ", e.text, "1")
             elif isinstance(e, Say):
                 self._print("Assistant: ", e.text, "33" if e.kind == "safety_net" else "")
+            elif isinstance(e, PrivacyChoice):
+                self._print("           ", f"(privacy: {e.mode})", "2")
             elif isinstance(e, SettingChanged):
                 self._print("           ", f"(voice {e.name} set to {e.value:+d})", "2")
             elif isinstance(e, Result):
