@@ -74,8 +74,11 @@ def cli(ctx: click.Context, lang: str, asr, model, no_voice, tts_out, relaxed) -
 @click.option("--privacy-check/--no-privacy-check", default=None,
               help="Ask first whether you are somewhere private (default: on for voice, off for --text/--jsonl).")
 @_voice_options
+@click.option("--save-summary", type=click.Path(dir_okay=False), default=None,
+              help="After the advice, save the summary for a clinician to this file (nothing is saved otherwise).")
 @click.pass_context
-def chat(ctx: click.Context, mode: str | None, privacy_check: bool | None, asr, model, no_voice, tts_out, relaxed) -> None:  # noqa: ANN001
+def chat(ctx: click.Context, mode: str | None, privacy_check: bool | None, asr, model, no_voice, tts_out, relaxed,  # noqa: ANN001
+         save_summary: str | None) -> None:
     """Hold one triage conversation.
 
     \b
@@ -85,6 +88,11 @@ def chat(ctx: click.Context, mode: str | None, privacy_check: bool | None, asr, 
     --voice  spoken conversation (the default when speech is available)
     """
     content = _content(ctx.obj["lang"])
+    if save_summary:
+        from voice_triage.privacy.summary import chat_and_save
+
+        sys.exit(chat_and_save(content, mode, save_summary, asr=asr, model=model, no_voice=no_voice,
+                               tts_out=tts_out, relaxed=relaxed, privacy_check=privacy_check))
     if mode == "jsonl":
         from voice_triage.frontends.jsonl import run_jsonl
 
@@ -142,6 +150,9 @@ _register_optional_commands()
 
 def main() -> None:
     """Entry point: never shows a traceback to a user."""
+    from voice_triage.privacy import install as install_privacy_guards
+
+    install_privacy_guards()  # no network, logs without answers, temp files in memory
     try:
         cli(standalone_mode=True)
     except KeyboardInterrupt:
