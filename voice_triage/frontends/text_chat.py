@@ -23,6 +23,10 @@ class TextChat:
         self.inp = inp if inp is not None else sys.stdin.buffer
         self.color = out.isatty() if color is None else color
         self.width = min(shutil.get_terminal_size((88, 20)).columns, 100) - 2
+        try:
+            self._interactive = bool(self.inp.isatty())
+        except (AttributeError, ValueError):
+            self._interactive = False
 
     def _style(self, text: str, code: str) -> str:
         return f"\033[{code}m{text}\033[0m" if self.color else text
@@ -54,6 +58,8 @@ class TextChat:
                 line = read_line(self.inp)
             except KeyboardInterrupt:  # Ctrl-C: leave as "stop" would, safety net included
                 line = Line(None)
+            if line.text is not None and not self._interactive:
+                self.out.write(line.text[:200] + "\n")  # piped input: show it, so the transcript reads well
             if line.text is None:
                 self.out.write("\n")
                 self.render(self.conv.stop("end_of_input"))
