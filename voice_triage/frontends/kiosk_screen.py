@@ -1,0 +1,158 @@
+"""The kiosk's text mirror: a full-screen, high-contrast terminal view, readable from a step away.
+
+Only the current exchange is on screen: what the assistant just said, the question (bright yellow), the
+person's last answer, and a one-line hint. Nothing scrolls up: each turn redraws the whole screen, on
+the terminal's alternate screen, so no scrollback builds up. :meth:`Screen.wipe` clears the screen
+*and* the scrollback (``ESC[3J``) on both the alternate and the normal screen.
+
+Large text:
+  * ``size="big"`` draws every line in DEC double-height, double-width characters (``ESC#3``/``ESC#4``),
+    twice the size in both directions, where the terminal supports it (xterm does; ``auto`` turns it
+    on there). Half as many characters fit on a line, so the text is wrapped to half the width.
+  * On the Linux console (a kiosk without a desktop) choose a large console font instead, e.g.
+    ``setfont /usr/share/consolefonts/Uni3-TerminusBold32x16.psf.gz`` (package ``console-setup``).
+
+Colours: bold bright white on black for speech, bold bright yellow for questions, black on yellow for
+the safety net, black on white for the result banner.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import textwrap
+from dataclasses import dataclass
+from typing import TextIO
+
+ESC = "\033"
+CLEAR_ALL = f"{ESC}[0m{ESC}[40m{ESC}[H{ESC}[2J{ESC}[3J"  # reset colours, home, clear screen and scrollback
+ALT_ON = f"{ESC}[?1049h"
+ALT_OFF = f"{ESC}[?1049l"
+STYLES = {
+    "say": f"{ESC}[0;1;97;40m",
+    "question": f"{ESC}[0;1;93;40m",
+    "you": f"{ESC}[0;96;40m",
+    "safety": f"{ESC}[0;1;30;103m",
+    "banner": f"{ESC}[0;1;30;107m",
+    "hint": f"{ESC}[0;37;40m",
+    "title": f"{ESC}[0;1;97;44m",
+}
+RESET = f"{ESC}[0m"
+
+
+@dataclass
+class Block:
+    style: str
+    text: str
+
+
+def pick_size(size: str, env: dict | None = None) -> str:
+    """``big`` or ``normal``; ``auto`` is big only on a real xterm (not inside tmux or screen)."""
+    if size in ("big", "normal"):
+        return size
+    env = os.environ if env is None else env
+    if env.get("TMUX") or env.get("STY"):
+        return "normal"
+    if env.get("XTERM_VERSION") and env.get("TERM", "").startswith("xterm"):
+        return "big"
+    return "normal"
+
+
+class Screen:
+    """Draws :class:`Block` lists full-screen. ``out`` is written with ANSI codes even when it is not a
+    terminal (tests read them); ``plain=True`` writes the text only (for logs of a soak run)."""
+
+    def __init__(self, out: TextIO, *, size: str = "auto", plain: bool = False, columns: int | None = None,
+                 rows: int | None = None, title: str = "Private health helper  ·  nothing is saved"):
+        self.out = out
+        self.big = pick_size(size) == "big"
+        self.plain = plain
+        self._columns = columns
+        self._rows = rows
+        self.title = title
+        self.blocks: list[Block] = []  # what is on screen now (tests and the soak read this)
+        self.hint = ""
+        self.keep = "tail"
+        self.active = False
+
+    # -- geometry ----------------------------------------------------------------------------------
+    def size(self) -> tuple[int, int]:
+        ts = shutil.get_terminal_size((80, 24))
+        return (self._columns or ts.columns, self._rows or ts.lines)
+
+    def _w(self, s: str) -> None:
+        try:
+            self.out.write(s)
+            self.out.flush()
+        except (OSError, ValueError):
+            pass  # the terminal went away: the kiosk goes on (and stops at end of input)
+
+    # -- lifecycle ---------------------------------------------------------------------------------
+    def enter(self) -> None:
+        if not self.plain:
+            self._w(ALT_ON + CLEAR_ALL)
+        self.active = True
+
+    def leave(self) -> None:
+        self.wipe()
+        if not self.plain:
+            self._w(ALT_OFF + CLEAR_ALL)
+        self.active = False
+
+    def wipe(self) -> None:
+        """Forget and clear everything shown: screen, scrollback, and the blocks kept here."""
+        self.blocks = []
+        self.hint = ""
+        if self.plain:
+            self._w("\n=== wiped ===\n")
+        else:
+            # on the alternate screen, then once more on the normal one (its scrollback too)
+            self._w(CLEAR_ALL + ALT_OFF + CLEAR_ALL + ALT_ON + CLEAR_ALL)
+
+    # -- drawing -----------------------------------------------------------------------------------
+    def show(self, blocks: list[Block], hint: str = "", keep: str = "tail") -> None:
+        """Draw ``blocks``; when they do not fit, keep the newest (``tail``) or the first (``head``)."""
+        self.blocks = list(blocks)
+        self.hint = hint
+        self.keep = keep
+        self._draw()
+
+    def add(self, block: Block) -> None:
+        self.blocks.append(block)
+        self._draw()
+
+    def text(self) -> str:
+        """What is on screen, as plain text."""
+        return "\n".join(b.text for b in self.blocks) + ("\n" + self.hint if self.hint else "")
+
+    def _lines(self, width: int) -> list[tuple[str, str]]:
+        rows: list[tuple[str, str]] = []
+        for b in self.blocks:
+            wrapped = textwrap.wrap(b.text, width=max(10, width)) or [""]
+            rows += [(b.style, line) for line in wrapped]
+            rows.append(("say", ""))
+        return rows
+
+    def _draw(self) -> None:
+        columns, height = self.size()
+        if self.plain:
+            self._w("\n".join(b.text for b in self.blocks) + ("\n" + self.hint if self.hint else "") + "\n")
+            return
+        margin = 2
+        scale = 2 if self.big else 1
+        width = (columns - 2 * margin) // scale
+        rows = self._lines(width)
+        avail = (height - 3) // scale  # title, hint, and the answer line
+        if len(rows) > avail:  # mark the cut
+            rows = [("hint", "…")] + rows[-(avail - 1):] if self.keep == "tail" else rows[: avail - 1] + [("hint", "…")]
+        buf = [CLEAR_ALL, STYLES["title"], " " + self.title[: columns - 2].ljust(columns - 1), RESET, STYLES["say"], "\r\n"]
+        for style, line in rows:
+            padded = " " * margin + line
+            if self.big:
+                for half in ("3", "4"):
+                    buf += [f"{ESC}#{half}", STYLES.get(style, ""), padded.ljust(columns // 2), "\r\n"]
+            else:
+                buf += [STYLES.get(style, ""), padded.ljust(columns), "\r\n"]
+        buf += [STYLES["say"], f"{ESC}[{height - 1};1H", STYLES["hint"], (" " + self.hint)[:columns].ljust(columns),
+                f"{ESC}[{height};1H", STYLES["you"], "  > "]
+        self._w("".join(buf))
