@@ -129,6 +129,7 @@ def _phrases(data: dict[str, Any]) -> Phrases:
         unknown=_norm_all(data["unknown"], "unknown"),
         slots=slots,
         age_cues=tuple(data.get("age_cues") or ()),
+        extra={k: v for k, v in data.items() if k not in ("negations", "fillers", "separators", "affirm", "deny", "unknown", "slots", "age_cues")},
     )
 
 

@@ -49,6 +49,7 @@ class Phrases:
     unknown: tuple[str, ...]
     slots: dict[str, SlotPhrases]
     age_cues: tuple[str, ...]
+    extra: dict = field(default_factory=dict)  # other keys of phrases.yaml, read by understanding/
 
 
 @dataclass(frozen=True)

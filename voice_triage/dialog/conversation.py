@@ -61,8 +61,10 @@ class Conversation:
             return []
         if not isinstance(text, str) or not text.strip():
             return self.silence()
+        confirming = self.state.pending.kind == "confirm"  # a bare "no" to a confirmation is not a "no" answer
         reading = self.understander.read(
-            text, asked=self.state.pending.slots, question=self._question(self.state.pending.question_id)
+            text, asked=self.state.pending.slots,
+            question=None if confirming else self._question(self.state.pending.question_id),
         )
         privacy_turn = self.state.pending.kind.startswith("privacy")
         if reading.command and not (privacy_turn and reading.command in _SETTING_COMMANDS):

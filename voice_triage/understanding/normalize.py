@@ -17,6 +17,12 @@ _CONTRACTIONS = {
     "couldnt": "could not", "wouldnt": "would not", "shouldnt": "should not", "ive": "i have", "idk": "i do not know",
     "y'know": "you know", "gonna": "going to", "wanna": "want to", "kinda": "kind of", "sorta": "sort of",
     "ya": "yeah", "yea": "yeah", "nah": "nah", "pee'ing": "peeing", "dunno": "do not know",
+    "hadnt": "had not", "werent": "were not", "aint": "am not", "theres": "there is", "thats": "that is",
+    "whats": "what is", "youre": "you are", "theyre": "they are", "wouldve": "would have", "couldve": "could have",
+    "yrs": "years", "yr": "year", "u": "you", "pls": "please", "plz": "please", "tho": "though", "cuz": "because",
+    "coz": "because", "cos": "because", "abt": "about", "prob": "probably", "def": "definitely", "ppl": "people",
+    "imma": "i am going to", "lemme": "let me", "gotta": "got to", "hafta": "have to", "outta": "out of",
+    "lotta": "lot of", "alot": "a lot", "alright": "all right", "doesn": "does not", "didn": "did not",
 }
 _SUFFIXES = (("n't", " not"), ("'re", " are"), ("'ve", " have"), ("'ll", " will"), ("'d", " would"), ("'s", ""))
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
@@ -31,9 +37,15 @@ def _expand(token: str) -> str:
     return token
 
 
+_ACRONYM = re.compile(r"\b((?:[a-z]\.){1,5}[a-z])\b\.?")  # "i.u.d." -> "iud", "s.t.i" -> "sti"
+_SCALE = re.compile(r"\b(\d{1,2})\s*/\s*10\b")  # "8/10" -> "8 out of 10"
+
+
 def _clean(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).lower()
-    text = text.replace("\u2019", "'").replace("\u2018", "'").replace("`", "'")
+    text = text.replace("\u2019", "'").replace("\u2018", "'").replace("`", "'").replace("\u00b4", "'")
+    text = _ACRONYM.sub(lambda m: m.group(1).replace(".", ""), text)
+    text = _SCALE.sub(r"\1 out of 10", text)
     return re.sub(r"[\u2010-\u2015\-_/]", " ", text)
 
 

@@ -1,40 +1,83 @@
-"""Text -> Reading: slot filling with rapidfuzz, negation, numbers, "don't know", yes/no and commands."""
+"""Text -> Reading: slot filling with rapidfuzz, negation, numbers, "don't know", yes/no and commands.
+
+How an answer is read (each step is data-driven from prompts/<lang>/phrases.yaml):
+
+1. A command counts only when it is the whole answer ("stop", not "it won't stop").
+2. The answer is split into clauses at punctuation and separator words ("a few drops and it didn't hurt").
+3. In each clause, known phrases are spotted word by word (typo-tolerant, see spotting.py).
+4. A negation before a phrase in the same clause ("no fever", "I haven't been dizzy") gives the slot's
+   negated value; a negation that may belong to a separate "no" ("no mild cramps") makes the reading
+   ambiguous, and the dialog confirms the more serious one.
+5. Modifiers upgrade a slot mentioned in the same clause ("the pain is terrible" -> severe).
+6. "I don't know" in a clause makes the slots that clause names unknown; on its own, every asked slot.
+   Hedges ("maybe", "I think") leave a named fact standing ("maybe a bit dizzy" is dizzy).
+7. A leading yes/no, "only"/"just", or "nothing else" settle the asked slots the answer did not name.
+8. A fact for a slot that was not asked ("volunteered") needs clear words: a close match of a phrase that
+   is not generic ("first", "none" only count when asked).
+Misreadings are resolved towards caution: within a clause the more serious value wins, and two readings
+of one slot across clauses are confirmed (the more serious proposed first).
+"""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 from voice_triage.content.model import Content, Question
 from voice_triage.triage.slots import SLOTS, UNKNOWN
 from voice_triage.triage.tiers import RANK
 from voice_triage.understanding.commands import CommandMatcher
-from voice_triage.understanding.normalize import clauses
+from voice_triage.understanding.normalize import clauses, normalize
 from voice_triage.understanding.numbers import read_age
 from voice_triage.understanding.reading import ACCEPT_SCORE, VOLUNTEER_SCORE, Fill, Reading, SlotValue
 from voice_triage.understanding.spotting import Label, Match, PhraseIndex
 
 NEGATION_WINDOW = 5  # a negation word this many words before a phrase negates it
-# after a leading yes/no, these words start a new thought: "no I have a fever" = "no. I have a fever"
+# after a leading yes/no word, these words start a new thought: "no I have a fever" = "no. I have a fever"
 _NEW_THOUGHT = {"i", "it", "there", "that", "but", "we", "my", "the", "just", "only", "its", "this", "although",
-                "though", "she", "he", "they", "actually", "not", "nothing", "a", "some"}
-
-
-def _strongest_in_clause(slot: str, values: list[tuple[SlotValue, float, str]]) -> tuple[SlotValue, float, str]:
-    """Within one clause, "the pain is severe" is one reading: the more severe value wins over the generic one.
-
-    (Across clauses, different values stay ambiguous and are confirmed.) Choosing the higher value never lowers
-    the tier.
-    """
-    spec = SLOTS[slot]
-    if spec.numeric or len({v for v, _, _ in values}) == 1:
-        return max(values, key=lambda v: v[1])
-    order = {v: i for i, v in enumerate(spec.values)}
-    return max(values, key=lambda v: (_tier_rank(slot, v[0]), order.get(str(v[0]), -1), v[1]))
+                "though", "she", "he", "they", "not", "nothing", "a", "some", "me", "you", "thanks", "thank",
+                "and", "so", "well", "yes", "no", "yeah", "nope", "none", "definitely", "sure", "probably",
+                "maybe", "to", "on", "in", "for", "at", "all", "both", "one"}
+# words after which a negation no longer reaches ("no fever, just discharge")
+_SCOPE_BREAK = {"just", "only", "but", "except", "yes", "yeah", "though", "however", "apart", "although", "instead",
+                "really", "definitely"}
+_REST = {"rest", "others", "other", "else", "everything", "all"}
+APPROX_AGE_SCORE = 80.0  # "mid thirties" -> 35, confirmed before it counts
 
 
 def _tier_rank(slot: str, value: SlotValue) -> int:
+    if value == UNKNOWN:
+        floor = SLOTS[slot].unknown_floor
+        return RANK[floor] if floor else -1
     tier = SLOTS[slot].trigger(value)
     return RANK[tier] if tier else -1
+
+
+def _severity(slot: str, value: SlotValue) -> tuple[int, int]:
+    spec = SLOTS[slot]
+    order = {v: i for i, v in enumerate(spec.values)}
+    return (_tier_rank(slot, value), order.get(str(value), -1))
+
+
+@dataclass
+class _Heard:
+    value: SlotValue
+    score: float
+    phrase: str
+    alternatives: tuple[SlotValue, ...] = ()  # other readings of the same words (ambiguous negation)
+
+
+@dataclass
+class _Clause:
+    toks: list[str]
+    yesno: str | None = None  # "affirm"/"deny": the clause opens with (or is only) a yes/no
+    unknown: bool = False  # a strong "I don't know"
+    hedge: bool = False  # "maybe", "I think"
+    rest_no: bool = False  # "nothing else", "that's all"
+    only: bool = False  # "just the burning when I pee"
+    mentioned: set[str] = field(default_factory=set)  # slots the clause names
+    heard: dict[str, list[_Heard]] = field(default_factory=dict)
 
 
 class Understander:
@@ -43,6 +86,7 @@ class Understander:
     def __init__(self, content: Content):
         self.content = content
         ph = content.phrases
+        extra = ph.extra or {}
         entries: list[tuple[str, Label]] = []
         for slot, sp in ph.slots.items():
             for value, phrases in sp.values.items():
@@ -50,161 +94,265 @@ class Understander:
         entries += [(p, Label("unknown")) for p in ph.unknown]
         entries += [(p, Label("affirm")) for p in ph.affirm]
         entries += [(p, Label("deny")) for p in ph.deny]
-        self.index = PhraseIndex(entries)
-        self.commands = CommandMatcher(content)
+        entries += [(p, Label("hedge")) for p in self._norm_list(extra.get("hedges"))]
+        entries += [(p, Label("rest_no")) for p in self._norm_list(extra.get("rest_no"))]
+        self._modifiers: dict[str, dict[str, tuple[tuple[str, ...], ...]]] = {}
+        for slot, by_value in (extra.get("modifiers") or {}).items():
+            for value, phrases in (by_value or {}).items():
+                self._modifiers.setdefault(slot, {})[str(value)] = tuple(
+                    tuple(p.split()) for p in self._norm_list(phrases))
+        self._asked_only: dict[str, set[str]] = {
+            slot: set(self._norm_list(phrases)) for slot, phrases in (extra.get("asked_only") or {}).items()
+        }
+        self._only_words = set(self._norm_list(extra.get("only_words")))
+        self._degree_words = set(self._norm_list(extra.get("degree_words")))
+        self._approx_ages = [(tuple(p.split()), int(a)) for p, a in self._approx_age_items(extra.get("approximate_ages"))]
         self._negations = {tuple(n.split()) for n in ph.negations}
+        self._neg_words = {n for n in ph.negations if " " not in n}
         self._yesno_words = {p for p in ph.affirm + ph.deny if " " not in p}
+        # yes/no words that never start a phrase of their own: always a separate thought ("yes pain")
+        self._split_words = {p for p in ph.affirm if " " not in p} | {"nope", "nah", "negative"}
+        barriers = self._neg_words | set(ph.separators) | self._yesno_words | {"but"}
+        self.index = PhraseIndex(entries, barriers=barriers)
+        self.commands = CommandMatcher(content)
         self._keep = [p for p, _ in entries if " " in p]
+
+    def _norm_list(self, items: object) -> list[str]:
+        if not isinstance(items, list):
+            return []
+        return [p for p in (normalize(str(x), drop_fillers=False) for x in items) if p]
+
+    def _approx_age_items(self, raw: object) -> list[tuple[str, int]]:
+        if not isinstance(raw, dict):
+            return []
+        return [(normalize(str(k), drop_fillers=False), int(v)) for k, v in raw.items()]
 
     # -- pieces ------------------------------------------------------------------------------------
     def _clauses(self, text: str) -> list[list[str]]:
+        fillers = self.content.phrases.fillers
         out: list[list[str]] = []
         for toks in clauses(text, self.content.phrases.separators, self._keep):
-            if len(toks) > 1 and toks[0] in self._yesno_words and toks[1] in _NEW_THOUGHT:
+            toks = normalize(" ".join(toks), fillers=fillers).split()
+            if not toks:
+                continue
+            if len(toks) > 1 and toks[0] in self._yesno_words and (toks[1] in _NEW_THOUGHT or toks[0] in self._split_words):
                 out += [toks[:1], toks[1:]]
             else:
                 out.append(toks)
         return out
 
-    def _negated(self, toks: list[str], m: Match, spans: list[Match]) -> bool:
-        if any(tuple(m.phrase.split()[: len(n)]) == n for n in self._negations):
-            return False  # the phrase carries its own negation ("no pain", "not pregnant")
-        other = {i for s in spans if s.label.kind == "unknown" for i in range(s.start, s.end)}
+    def _negator(self, toks: list[str], m: Match, spans: list[Match]) -> int | None:
+        """Index of the negation word that negates ``m``, or None."""
+        words = m.phrase.split()
+        if any(tuple(words[: len(n)]) == n for n in self._negations) or (set(words) & self._neg_words):
+            return None  # the phrase carries its own negation ("no pain", "it will not stop")
+        other = {i for s in spans if s.label.kind in ("unknown", "hedge") for i in range(s.start, s.end)}
         lo = max(0, m.start - NEGATION_WINDOW)
-        for i in range(lo, m.start):
+        for i in range(m.start - 1, lo - 1, -1):
+            if toks[i] in _SCOPE_BREAK:
+                return None
             if i in other:
                 continue
             for n in self._negations:
                 if tuple(toks[i : i + len(n)]) == n and i + len(n) <= m.start:
-                    return True
-        return False
+                    return i
+        return None
 
     def _negate(self, slot: str, value: str) -> str | None:
         rule = self.content.phrases.slots[slot].negated
         if isinstance(rule, dict):
-            return rule.get(value)
+            got = rule.get(value)
+            return None if got in (None, "null") else str(got)
         if rule == "flip":
             return {"yes": "no", "no": "yes"}[value]
         if rule and value != rule:
-            return rule
+            return str(rule)
         return None
+
+    def _volunteer_ok(self, m: Match) -> bool:
+        assert m.label.slot is not None
+        if m.score < VOLUNTEER_SCORE or len(m.phrase) < 4:
+            return False
+        return m.phrase not in self._asked_only.get(m.label.slot, ()) and m.phrase not in self._asked_only.get("*", ())
+
+    def _has(self, toks: list[str], phrase: tuple[str, ...]) -> int | None:
+        n = len(phrase)
+        for i in range(len(toks) - n + 1):
+            if tuple(toks[i : i + n]) == phrase:
+                return i
+        return None
+
+    def _read_clause(self, toks: list[str], asked: frozenset[str]) -> _Clause:
+        cl = _Clause(toks)
+        spans = self.index.spot(toks, prefer_slots=asked)
+        kinds = {m.label.kind for m in spans}
+        cl.unknown = "unknown" in kinds
+        cl.hedge = "hedge" in kinds
+        cl.rest_no = "rest_no" in kinds
+        for m in spans:
+            if m.label.kind in ("affirm", "deny") and m.start == 0 and (m.end == len(toks) or m.phrase in self._yesno_words):
+                cl.yesno = m.label.kind
+                break
+        by_span: dict[tuple[int, int], list[Match]] = {}
+        for m in spans:
+            if m.label.kind == "slot":
+                by_span.setdefault((m.start, m.end), []).append(m)
+        first_slot_start = min((s for s, _ in by_span), default=None)
+        if first_slot_start is not None and first_slot_start > 0:
+            before = toks[max(0, first_slot_start - 3) : first_slot_start]
+            cl.only = any(t in self._only_words for t in before)
+        for group in by_span.values():
+            in_ask = [m for m in group if m.label.slot in asked]
+            if in_ask:
+                group = in_ask
+            elif len({m.label.slot for m in group}) > 1:
+                continue  # the same words could mean several things, none asked about: ignore
+            for m in group:
+                slot, value = m.label.slot, m.label.value
+                assert slot is not None and value is not None
+                if slot not in asked and not self._volunteer_ok(m):
+                    continue
+                cl.mentioned.add(slot)
+                neg = self._negator(toks, m, spans)
+                alternatives: tuple[SlotValue, ...] = ()
+                if neg is not None:
+                    negated = self._negate(slot, value)
+                    if negated is None:
+                        continue
+                    # "no mild cramps": a "no" answering the question, then a fact? Both readings stand.
+                    if (toks[neg] == "no" and neg == 0 and neg + 1 == m.start and len(asked) > 1
+                            and m.phrase.split()[0] in self._degree_words):
+                        alternatives = (value,)
+                    value = negated
+                cl.heard.setdefault(slot, []).append(_Heard(value, m.score, m.phrase, alternatives))
+        # modifiers: "the pain is terrible" -> severe, when the clause names the slot
+        for slot, by_value in self._modifiers.items():
+            if slot not in cl.heard:
+                continue
+            for value, phrases in by_value.items():
+                for p in phrases:
+                    i = self._has(toks, p)
+                    if i is None:
+                        continue
+                    lo = max(0, i - 3)
+                    if any(t in self._neg_words for t in toks[lo:i]):
+                        continue  # "not severe"
+                    hs = cl.heard[slot]
+                    # upgrade a milder reading ("pain" + "terrible"), never a denial ("no pain ... bad")
+                    if all(SLOTS[slot].trigger(h.value) is not None and _severity(slot, value) > _severity(slot, h.value)
+                           for h in hs):
+                        hs.append(_Heard(value, max(h.score for h in hs), " ".join(p)))
+        return cl
 
     # -- the reading -------------------------------------------------------------------------------
     def read(self, text: str, *, asked: Sequence[str] = (), question: Question | None = None) -> Reading:
         reading = Reading(text=text)
+        if not isinstance(text, str):
+            return reading
         command = self.commands.match(text)
         if command:
             reading.command = command
             return reading
         asked_set = frozenset(asked)
-        heard: dict[str, list[tuple[SlotValue, float, str]]] = {}
+        cls = [self._read_clause(toks, asked_set) for toks in self._clauses(text)]
+
+        heard: dict[str, list[_Heard]] = {}
         unsure_slots: set[str] = set()
         unsure_all = False
-        yesno: list[str] = []
-        only_yesno = True
-
-        for toks in self._clauses(text):
-            spans = self.index.spot(toks, prefer_slots=asked_set)
-            by_span: dict[tuple[int, int], list[Match]] = {}
-            for m in spans:
-                by_span.setdefault((m.start, m.end), []).append(m)
-            clause_unknown = any(m.label.kind == "unknown" for m in spans)
-            # a yes/no counts when it opens the clause and is the whole of it ("no", "not really"), or is a
-            # plain yes/no word opening it ("nope nothing"); "i am" inside "i am 40" is not a yes
-            clause_yesno = [
-                m.label.kind for m in spans
-                if m.label.kind in ("affirm", "deny") and m.start == 0
-                and (m.end == len(toks) or m.phrase in self._yesno_words)
-            ]
-            clause_has_asked = any(m.label.kind == "slot" and m.label.slot in asked_set for m in spans)
-            mentioned: list[str] = []
-            clause_heard: dict[str, list[tuple[SlotValue, float, str]]] = {}
-            for group in by_span.values():
-                slot_matches = [m for m in group if m.label.kind == "slot"]
-                if not slot_matches:
-                    continue
-                in_ask = [m for m in slot_matches if m.label.slot in asked_set]
-                if in_ask:
-                    slot_matches = in_ask
-                elif len({m.label.slot for m in slot_matches}) > 1:
-                    continue  # the same words could mean several things, none asked about: ignore
-                for m in slot_matches:
-                    slot, value = m.label.slot, m.label.value
-                    assert slot is not None and value is not None
-                    is_asked = slot in asked_set
-                    if not is_asked and (m.score < VOLUNTEER_SCORE or len(m.phrase) < 5 or clause_has_asked):
-                        continue  # volunteered facts need clear words of their own
-                    mentioned.append(slot)
-                    if clause_unknown:
-                        continue
-                    if self._negated(toks, m, spans):
-                        negated = self._negate(slot, value)
-                        if negated is None:
-                            continue
-                        value = negated
-                    clause_heard.setdefault(slot, []).append((value, m.score, m.phrase))
-            for slot, values in clause_heard.items():
-                heard.setdefault(slot, []).append(_strongest_in_clause(slot, values))
-            if mentioned or any(m.label.kind == "slot" for m in spans):
-                only_yesno = False
-            if clause_unknown:
-                only_yesno = False
-                if mentioned:
-                    unsure_slots.update(s for s in mentioned if s in asked_set or s in heard)
-                else:
-                    unsure_all = True
-            elif clause_yesno and not mentioned:
-                yesno.append(clause_yesno[0])
-            elif not spans:
-                only_yesno = False
+        anything = any(cl.mentioned for cl in cls)
+        for cl in cls:
+            if cl.unknown:
+                if cl.mentioned:
+                    unsure_slots.update(cl.mentioned)
+                elif not anything or any(t in _REST for t in cl.toks):
+                    unsure_all = True  # "not sure", or "no fever, not sure about the rest"
+                continue
+            for slot, hs in cl.heard.items():
+                best = max(hs, key=lambda h: (_severity(slot, h.value), h.score))
+                alts = tuple(dict.fromkeys(a for h in hs for a in h.alternatives if a != best.value))
+                heard.setdefault(slot, []).append(_Heard(best.value, best.score, best.phrase, alts))
+            if cl.hedge and not cl.mentioned and not cl.yesno and not anything:
+                unsure_all = True
 
         # ages
-        plain = " ".join(t for toks in self._clauses(text) for t in toks)
+        plain = " ".join(t for cl in cls for t in cl.toks)
         if "age" in asked_set:
             age = read_age(plain)
             if age.age is not None:
-                heard["age"] = [(age.age, 100.0, "")]
+                heard["age"] = [_Heard(age.age, 100.0, "")]
             elif age.out_of_range:
                 reading.age_out_of_range = age.out_of_range
+            else:
+                for phrase, years in self._approx_ages:
+                    if self._has(plain.split(), phrase) is not None:
+                        heard["age"] = [_Heard(years, APPROX_AGE_SCORE, " ".join(phrase))]
+                        break
         else:
             age = read_age(plain, cues=self.content.phrases.age_cues, require_cue=True)
             if age.age is not None:
-                heard["age"] = [(age.age, 100.0, "")]
+                heard["age"] = [_Heard(age.age, 100.0, "")]
 
-        for slot, values in heard.items():
+        for slot, hs in heard.items():
             if slot in unsure_slots:
                 continue
-            distinct = list(dict.fromkeys(v for v, _, _ in values))
-            if len(distinct) > 1:
-                reading.ambiguous[slot] = tuple(distinct)
+            distinct = list(dict.fromkeys(h.value for h in hs))
+            alts = [a for h in hs for a in h.alternatives if a not in distinct]
+            if len(distinct) > 1 or alts:
+                reading.ambiguous[slot] = tuple(dict.fromkeys(distinct + alts))
                 continue
-            best = max(values, key=lambda v: v[1])
-            reading.fills[slot] = Fill(slot, best[0], best[1], best[2], slot in asked_set)
+            best = max(hs, key=lambda h: h.score)
+            reading.fills[slot] = Fill(slot, best.value, best.score, best.phrase, slot in asked_set)
         for slot in unsure_slots:
             reading.fills[slot] = Fill(slot, UNKNOWN, 100.0, "", slot in asked_set)
 
-        remaining = [s for s in asked if s not in reading.fills and s not in reading.ambiguous]
-        if yesno and not reading.age_out_of_range:
-            answer = yesno[-1] if len(set(yesno)) > 1 and reading.fills else yesno[0]
-            if only_yesno and not reading.fills and not unsure_all:
-                reading.affirmed = answer == "affirm"
-            if question is not None and remaining:
-                mapping = question.no if answer == "deny" else question.yes
-                if answer == "deny" or all(s in mapping for s in remaining):
-                    for s in remaining:
-                        if s in mapping:
-                            reading.fills[s] = Fill(s, mapping[s], 100.0, "", True)
-                elif len(remaining) == 1 and SLOTS[remaining[0]].values == ("yes", "no"):
-                    s = remaining[0]
-                    reading.fills[s] = Fill(s, question.item_yes.get(s, "yes"), 100.0, "", True)
-                elif not any(f.asked for f in reading.fills.values()):
-                    reading.clarify = True
-        if unsure_all:
-            for s in asked:
-                if s not in reading.fills and s not in reading.ambiguous:
-                    reading.fills[s] = Fill(s, UNKNOWN, 100.0, "", True)
+        self._settle_rest(reading, cls, asked, question, unsure_all)
         return reading
+
+    def _settle_rest(self, reading: Reading, cls: list[_Clause], asked: Sequence[str], question: Question | None,
+                     unsure_all: bool) -> None:
+        """What a yes/no, "only ...", "nothing else" or "I don't know" says about the asked slots not named."""
+        if reading.age_out_of_range:
+            return
+        named = set(reading.fills) | set(reading.ambiguous)
+        content = any(f.asked for f in reading.fills.values()) or any(s in asked for s in reading.ambiguous)
+        remaining = [s for s in asked if s not in named]
+        yesno = [cl.yesno for cl in cls if cl.yesno and not cl.heard and not cl.unknown]
+        heard_any = bool(named) or any(cl.heard for cl in cls)
+        if unsure_all:
+            for s in remaining:
+                reading.fills[s] = Fill(s, UNKNOWN, 100.0, "", True)
+            return
+        if yesno and not heard_any:
+            # a bare yes or no (perhaps with words we could not place: "yes, that one")
+            answer = yesno[-1] if len(set(yesno)) > 1 else yesno[0]
+            reading.affirmed = answer == "affirm"
+            if question is None or not remaining:
+                return
+            if answer == "deny":
+                for s in remaining:
+                    if s in question.no:
+                        reading.fills[s] = Fill(s, question.no[s], 100.0, "", True)
+            elif all(s in question.yes for s in remaining):
+                for s in remaining:
+                    reading.fills[s] = Fill(s, question.yes[s], 100.0, "", True)
+            elif len(remaining) == 1 and SLOTS[remaining[0]].values == ("yes", "no"):
+                s = remaining[0]
+                reading.fills[s] = Fill(s, question.item_yes.get(s, "yes"), 100.0, "", True)
+            else:
+                reading.clarify = True
+            return
+        if question is None or not remaining or not content:
+            return
+        lead = cls[0].yesno if cls else None
+        rest_no = any(cl.rest_no for cl in cls) or any(cl.only for cl in cls if cl.heard)
+        if lead == "deny" or rest_no or "deny" in yesno:
+            for s in remaining:
+                if s in question.no:
+                    reading.fills[s] = Fill(s, question.no[s], 100.0, "", True)
 
     @staticmethod
     def needs_confirmation(fill: Fill) -> bool:
         return fill.score < ACCEPT_SCORE
+
+
+_ = re  # re is kept for callers extending the reader
