@@ -96,7 +96,8 @@ class PhraseIndex:
         if hit is not None:
             return hit
         out: list[tuple[str, float]] = [(tok, 100.0)] if tok in self._vocab else []
-        if len(tok) >= FUZZY_MIN_LEN and len(tok) <= 30:
+        # a word we know is taken as it is ("stings" is not a typo of "stinks")
+        if not out and FUZZY_MIN_LEN <= len(tok) <= 30:
             for word, score, _ in process.extract(tok, self._long_vocab, scorer=fuzz.ratio, score_cutoff=WORD_SCORE,
                                                   limit=8):
                 if word != tok:

@@ -169,6 +169,12 @@ class Understander:
             return str(rule)
         return None
 
+    @staticmethod
+    def _weak_yesno(phrase: str) -> bool:
+        """ "i am", "it is", "there was": a yes only when it is the whole clause ("i am 40" is not a yes)."""
+        words = phrase.split()
+        return len(words) <= 3 and words[0] in ("i", "it", "there", "that", "we", "they", "she", "he")
+
     def _volunteer_ok(self, m: Match) -> bool:
         assert m.label.slot is not None
         if m.score < VOLUNTEER_SCORE or len(m.phrase) < 4:
@@ -189,8 +195,13 @@ class Understander:
         cl.unknown = "unknown" in kinds
         cl.hedge = "hedge" in kinds
         cl.rest_no = "rest_no" in kinds
+        has_slot = any(m.label.kind == "slot" for m in spans) or any(t.isdigit() for t in toks)
         for m in spans:
-            if m.label.kind in ("affirm", "deny") and m.start == 0 and (m.end == len(toks) or m.phrase in self._yesno_words):
+            if m.label.kind in ("affirm", "deny") and m.start == 0 and (
+                m.end == len(toks) or m.phrase in self._yesno_words
+                # "none apply to me", "i think so yes": a clear yes/no, then words that add nothing
+                or (not has_slot and not self._weak_yesno(m.phrase))
+            ):
                 cl.yesno = m.label.kind
                 break
         by_span: dict[tuple[int, int], list[Match]] = {}
