@@ -18,6 +18,8 @@ from . import audio, metrics, phrasing
 
 REPO = Path(__file__).resolve().parent.parent
 HUMAN_DIR = REPO.parent / "shared" / "data" / "speech_commands_sample"
+# first words that mean the same as the word spoken (a person hearing "nope" for "no" understands no)
+SAME_MEANING = {"yes": {"yes", "yeah", "yep", "yup", "yea"}, "no": {"no", "nope", "nah"}}
 
 
 def _api():
@@ -33,7 +35,9 @@ def ask_for(content: Any, slots: list[str]):
     from voice_triage.dialog.events import Ask
 
     qs = getattr(content, "questions", None)
-    items = qs.values() if isinstance(qs, dict) else (qs or [])
+    items = list(qs.values() if isinstance(qs, dict) else (qs or []))
+    # prefer the question about exactly these slots, then the smallest one that includes them
+    items.sort(key=lambda q: (set(getattr(q, "slots", ()) or ()) != set(slots), len(getattr(q, "slots", ()) or ())))
     for q in items:
         qslots = list(getattr(q, "slots", []) or [])
         if qslots and set(slots) <= set(qslots):
@@ -46,12 +50,7 @@ def ask_for(content: Any, slots: list[str]):
 def make_answerer(engine: str | None):
     AudioAnswerer, load_content = _api()
     content = load_content("en") if callable(load_content) else load_content
-    kwargs = {"engine": engine} if engine else {}
-    try:
-        ans = AudioAnswerer(content, **kwargs)
-    except TypeError:
-        ans = AudioAnswerer(content)
-    return ans, content
+    return AudioAnswerer(content, asr=engine), content
 
 
 def bank_wer(engine: str | None, conditions=("clean", "snr10"), n: int = 120, seed: int = 11) -> dict:
@@ -96,9 +95,16 @@ def human_yes_no(engine: str | None) -> dict:
         answerer, content = make_answerer(engine)
     except Exception as e:  # noqa: BLE001
         return {"skipped": f"speech API not available: {type(e).__name__}: {e}"}
-    ask = ask_for(content, ["dizzy_or_faint"])
-    out: dict = {"engine": engine, "words": {}}
-    total_ok = total_n = 0
+    ask = None
+    for slot in ("worried", "blood_thinners", "sores", "pregnancy_possible", "postmenopausal", "dizzy_or_faint"):
+        a = ask_for(content, [slot])
+        if list(a.slots) == [slot]:
+            ask = a
+            break
+    ask = ask or ask_for(content, ["dizzy_or_faint"])
+    out_ask = {"question_id": ask.question_id, "slots": list(ask.slots)}
+    out: dict = {"engine": engine, "ask": out_ask, "words": {}}
+    total_ok = total_n = total_meaning = 0
     for word in ("yes", "no"):
         files = sorted((HUMAN_DIR / word).glob("*.wav"))
         rows = []
@@ -108,11 +114,56 @@ def human_yes_no(engine: str | None) -> dict:
                 hyp = (getattr(tr, "text", "") or "").strip().lower()
             except Exception as e:  # noqa: BLE001
                 hyp = f"<error {type(e).__name__}>"
-            ok = metrics.normalize_words(hyp).split()[:1] == [word]
-            rows.append({"file": f.name, "heard": hyp, "ok": ok})
+            words = metrics.normalize_words(hyp).split()
+            ok = words[:1] == [word]
+            meaning = bool(words) and words[0] in SAME_MEANING[word]
+            rows.append({"file": f.name, "heard": hyp, "ok": ok, "meaning_ok": meaning})
         k = sum(r["ok"] for r in rows)
-        out["words"][word] = {"k": k, "n": len(rows), "rows": rows}
+        km = sum(r["meaning_ok"] for r in rows)
+        out["words"][word] = {"k": k, "k_meaning": km, "n": len(rows), "rows": rows}
         total_ok += k
+        total_meaning += km
         total_n += len(rows)
-    out["total"] = {"k": total_ok, "n": total_n}
+    out["total"] = {"k": total_ok, "k_meaning": total_meaning, "n": total_n}
     return out
+
+
+def run_isolated(what: str, engine: str | None, timeout: float, **kw) -> dict:
+    """Runs ``bank_wer`` or ``human_yes_no`` in a child process with a time limit (a recognizer that
+    hangs must not stop the report)."""
+    import json
+    import subprocess
+    import sys
+
+    args = [sys.executable, "-m", "evaluation.recognition", what, "--engine", engine or ""]
+    for k, v in kw.items():
+        args += [f"--{k.replace('_', '-')}", ",".join(v) if isinstance(v, (list, tuple)) else str(v)]
+    try:
+        p = subprocess.run(args, cwd=str(REPO), capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return {"skipped": f"timed out after {timeout:.0f}s (the recognizer did not return)"}
+    if p.returncode != 0:
+        return {"skipped": "failed: " + (p.stderr.strip().splitlines() or ["?"])[-1][:300]}
+    return json.loads(p.stdout)
+
+
+def _main() -> int:
+    import argparse
+    import json
+
+    ap = argparse.ArgumentParser()
+    ap.add_argument("what", choices=["bank_wer", "human_yes_no"])
+    ap.add_argument("--engine", default="")
+    ap.add_argument("--conditions", default="clean")
+    ap.add_argument("--n", type=int, default=120)
+    a = ap.parse_args()
+    if a.what == "bank_wer":
+        out = bank_wer(a.engine or None, conditions=tuple(a.conditions.split(",")), n=a.n)
+    else:
+        out = human_yes_no(a.engine or None)
+    print(json.dumps(out))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(_main())

@@ -292,8 +292,12 @@ def render_md(data: dict) -> str:
                 a(f"- Human yes/no, {engine}: skipped ({h['skipped']}).")
                 continue
             ws = ", ".join(f"{w} {v['k']}/{v['n']}" for w, v in h["words"].items())
-            a(f"- Human yes/no ({engine}, Speech Commands sample, real speakers): "
-              f"{h['total']['k']}/{h['total']['n']} recognized ({ws}). Small sample: a count, not a rate.")
+            a(f"- Human yes/no ({engine}, Speech Commands sample, real speakers, through the "
+              f"`{h['ask']['question_id']}` question's grammar): {h['total']['k']}/{h['total']['n']} heard as the word "
+              f"spoken ({ws}); {h['total'].get('k_meaning', '?')}/{h['total']['n']} with the same meaning "
+              f"(\"nope\" for no). Heard: " + "; ".join(f"{w}: " + ", ".join(repr(r['heard']) for r in v['rows'])
+                                                       for w, v in h["words"].items())
+              + ". Small sample: a count, not a rate.")
         for engine, note in rec.get("engine_notes", {}).items():
             a(f"- {engine}: {note}")
     a("")
@@ -369,7 +373,8 @@ def targets(data: dict) -> list[str]:
                          f"under-triaged.")
     for engine, h in ((data.get("recognition") or {}).get("human") or {}).items():
         if "total" in h:
-            lines.append(f"Human yes/no ({engine}): {h['total']['k']}/{h['total']['n']}.")
+            lines.append(f"Human yes/no ({engine}): {h['total']['k']}/{h['total']['n']} heard as spoken, "
+                         f"{h['total'].get('k_meaning', '?')}/{h['total']['n']} same meaning.")
     return lines
 
 
@@ -430,9 +435,10 @@ def run_report(quick: bool = False, workers: int = 2, audio_n: int | None = None
             data["recognition"] = {"engine_notes": notes, "bank_wer": {}, "human": {}}
             for engine in engines:
                 log(f"recognition-only: {engine}")
-                data["recognition"]["bank_wer"][engine] = recognition.bank_wer(
-                    engine, conditions=("clean",) if quick else ("clean", "snr10"), n=40 if quick else 120)
-                data["recognition"]["human"][engine] = recognition.human_yes_no(engine)
+                data["recognition"]["bank_wer"][engine] = recognition.run_isolated(
+                    "bank_wer", engine, timeout=300 if quick else 900,
+                    conditions=("clean",) if quick else ("clean", "snr10"), n=40 if quick else 120)
+                data["recognition"]["human"][engine] = recognition.run_isolated("human_yes_no", engine, timeout=180)
     data["seconds"] = time.monotonic() - t0
     data["targets"] = {"lines": targets(data)}
     if write:
