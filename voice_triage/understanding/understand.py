@@ -147,10 +147,12 @@ class Understander:
         if any(tuple(words[: len(n)]) == n for n in self._negations) or (set(words) & self._neg_words):
             return None  # the phrase carries its own negation ("no pain", "it will not stop")
         other = {i for s in spans if s.label.kind in ("unknown", "hedge") for i in range(s.start, s.end)}
+        facts = {i for s in spans if s.label.kind == "slot" and (s.start, s.end) != (m.start, m.end)
+                 for i in range(s.start, s.end)}
         lo = max(0, m.start - NEGATION_WINDOW)
         for i in range(m.start - 1, lo - 1, -1):
-            if toks[i] in _SCOPE_BREAK:
-                return None
+            if toks[i] in _SCOPE_BREAK or i in facts:
+                return None  # "not pregnant, still have periods": a negation reaches the next fact only
             if i in other:
                 continue
             for n in self._negations:
@@ -225,6 +227,11 @@ class Understander:
                     continue
                 cl.mentioned.add(slot)
                 neg = self._negator(toks, m, spans)
+                if neg is None and m.start >= 2 and toks[m.start - 1] in ("or", "nor"):
+                    prev = [p for p in spans if p.label.kind == "slot" and p.end == m.start - 1]
+                    if prev and (self._negator(toks, prev[0], spans) is not None
+                                 or set(prev[0].phrase.split()) & self._neg_words):
+                        neg = m.start - 1  # "no fever or chills": the negation carries over the list
                 alternatives: tuple[SlotValue, ...] = ()
                 if neg is not None:
                     negated = self._negate(slot, value)
