@@ -10,7 +10,7 @@ from pathlib import Path
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m evaluation", description=__doc__)
-    sub = ap.add_subparsers(dest="cmd", required=True)
+    sub = ap.add_subparsers(dest="command", required=True)
 
     g = sub.add_parser("vignettes", help="regenerate evaluation/data/vignettes.jsonl (fixed seed)")
     g.add_argument("--seed", type=int, default=None)
@@ -40,7 +40,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     from . import vignettes
 
-    if args.cmd == "vignettes":
+    if args.command == "vignettes":
         from .vignettes import DEFAULT_PATH, DEFAULT_PER_TIER, DEFAULT_SEED, generate, write
 
         vs = generate(args.seed or DEFAULT_SEED, args.per_tier or DEFAULT_PER_TIER)
@@ -56,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
         write(vs, out)
         print(f"wrote {len(vs)} vignettes to {out}")
         return 0
-    if args.cmd == "run":
+    if args.command == "run":
         import shlex
 
         from . import metrics, report, simulator
@@ -75,18 +75,23 @@ def main(argv: list[str] | None = None) -> int:
         name = "text" if args.mode == "text" else f"audio_{args.engine or 'default'}_{args.condition}"
         path = report.save_records(("run_" + name) if (args.ids or args.n) else name, recs)
         s = metrics.summarize(recs)
-        print(json.dumps({k: v for k, v in s.items() if k not in ("confusion",)}, indent=1))
+        for key in ("exact", "under_triage", "emergency_under_triage", "over_triage", "slot_accuracy", "reasons_agree"):
+            print(f"{key:24} {metrics.fmt_rate(s[key])}")
+        print(f"{'questions':24} {json.dumps(s['questions'])}")
+        for r in recs:
+            if r.get("tier") != r["expected_tier"]:
+                print(f"  {r['id']}: expected {r['expected_tier']}, got {r.get('tier')}: {report.first_misunderstanding(r)}")
         if args.mode == "audio":
             print("WER", json.dumps(report.conversation_wer(recs)))
         print(f"records: {path}", file=sys.stderr)
         return 0
-    if args.cmd == "report":
+    if args.command == "report":
         from .report import run_report
 
         run_report(quick=args.quick, workers=args.workers, audio_n=args.audio_n, do_audio=not args.no_audio,
                    conditions=args.conditions.split(",") if args.conditions else None)
         return 0
-    if args.cmd == "findings":
+    if args.command == "findings":
         from .findings import write_findings
         from .report import RUNS
 

@@ -89,7 +89,8 @@ class Patient:
             return self.age_phrase(value)
         if spec.is_unknown(value):
             return self.generic("unknown") if self.rng.random() < 0.6 else self.clause(slot, value)
-        if spec.SLOTS[slot] == ("yes", "no"):
+        if spec.SLOTS[slot] == ("yes", "no") and slot != "screening_up_to_date":
+            # (a bare yes/no is ambiguous for screening: questions put it as "up to date?" or "overdue?")
             r = self.rng.random()
             if r < 0.45:
                 return self.generic(str(value))
@@ -117,21 +118,45 @@ class Patient:
                 text = text.split(",")[0] + ", " + self.clause(slot, self.persona.get(slot, "unknown"))
         return text
 
-    def answer_group_yes_no(self, slots: list[str]) -> str:
-        pos = [s for s in slots if self.persona.get(s) == "yes"]
-        unk = [s for s in slots if spec.is_unknown(self.persona.get(s))]
+    def benign(self, slot: str) -> bool:
+        v = self.persona.get(slot, "unknown")
+        if slot == "dryness":  # triggers nothing but is worth naming
+            return v == "no"
+        return not spec.is_unknown(v) and spec.slot_tier(slot, v) is None
+
+    def answer_group(self, slots: list[str]) -> str:
+        """One sentence for a question about several slots ("Do you have any of these: ...?").
+
+        The items of such a question are the facts that matter (the triggering values: a fever, overdue
+        screening), so the patient names the ones that apply, says "not sure" for unknowns, and a varied
+        "no" when none apply."""
+        yes_no_only = all(spec.SLOTS[s] == ("yes", "no") for s in slots)
+        pos = [s for s in slots if not self.benign(s) and not spec.is_unknown(self.persona.get(s, "unknown"))]
+        unk = [s for s in slots if spec.is_unknown(self.persona.get(s, "unknown"))]
         if not pos and not unk:
-            return self.generic("none_of_those")
+            if yes_no_only or self.rng.random() < 0.5:
+                return self.generic("none_of_those")
+            return self.join([self.clause(s, self.persona[s]) for s in slots])
         parts: list[str] = []
         if pos:
-            text = self.generic("group_yes_prefix") + self.join([self.clause(s, "yes") for s in pos])
-            if not unk:
-                text += self.generic("group_rest_no") if len(pos) < len(slots) else ""
+            text = self.join([self.clause(s, self.persona[s]) for s in pos])
+            if yes_no_only or self.rng.random() < 0.5:
+                text = self.generic("group_yes_prefix") + text
+            rest = [s for s in slots if s not in pos and s not in unk]
+            if rest and not unk:
+                if self.rng.random() < 0.3:
+                    text += self.generic("group_joiner") + self.join([self.clause(s, self.persona[s]) for s in rest])
+                else:
+                    text += self.generic("group_rest_no")
             parts.append(text)
         else:
-            parts.append(self.generic("none_of_those").split(",")[0])
+            rest = [s for s in slots if s not in unk]
+            if rest:
+                parts.append(self.generic("none_of_those").split(",")[0] if yes_no_only
+                              else self.join([self.clause(s, self.persona[s]) for s in rest]))
         if unk:
-            parts.append(self.generic("group_unknown_prefix") + self.join([self.clause(s, "unknown") for s in unk]))
+            parts.append((self.generic("group_unknown_prefix") if parts else "")
+                         + self.join([self.clause(s, "unknown") for s in unk]))
         return ", ".join(parts)
 
     def answer_open(self, slots: list[str]) -> str:
@@ -151,11 +176,8 @@ class Patient:
             kind, text = "open", self.answer_open(slots)
         elif len(slots) == 1:
             kind, text = "single", self.single(slots[0], self.persona.get(slots[0], "unknown"))
-        elif slots and all(spec.SLOTS[s] == ("yes", "no") for s in slots):
-            kind, text = "group", self.answer_group_yes_no(slots)
         elif slots:
-            kind = "multi"
-            text = self.join([self.single(s, self.persona.get(s, "unknown")) for s in slots])
+            kind, text = "group", self.answer_group(slots)
         else:
             kind, text = "none", self.generic("no")
         if self.rng.random() < 0.08 and kind != "confirm":
