@@ -13,6 +13,10 @@ from voice_triage.triage.slots import AGE_RANGE
 _NUMBER = re.compile(r"(?<![\w.])(-?\d+)(?:\.\d+)?(?![\w])")
 
 
+_UNITS = ("weeks?|days?|months?|hours?|minutes?|mins?|times?|pads?|percent|kg|kilos?|pounds?|lbs?|stone|cm|"
+          "feet|ft|inches|am|pm|o clock")
+
+
 @dataclass(frozen=True)
 class AgeReading:
     age: int | None  # a plausible age, or None
@@ -40,7 +44,8 @@ def read_age(text: str, *, cues: Iterable[str] = (), require_cue: bool = False) 
         found = []
         for cue in cues:
             pattern = re.escape(cue).replace(r"\{n\}", r"(-?\d+)")
-            found += [int(m) for m in re.findall(rf"(?:^| ){pattern}(?= |$)", digits)]
+            # "i am 12 weeks pregnant", "i am 2 days late": a number with a unit is not an age
+            found += [int(m) for m in re.findall(rf"(?:^| ){pattern}(?= |$)(?! (?:{_UNITS})\b)", digits)]
     else:
         found = [int(n) for n in _NUMBER.findall(digits)]
     lo, hi = AGE_RANGE

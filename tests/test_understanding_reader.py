@@ -1,0 +1,217 @@
+"""Understanding unit tests: tables of (question, answer text, expected fills), in the style of hassil's tests.
+
+Expected fills name every asked slot the answer settles; "-" means no fill at all (a re-prompt or "which?").
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from voice_triage.content.loader import load_content
+from voice_triage.triage.slots import UNKNOWN
+from voice_triage.understanding import Understander
+from voice_triage.understanding.normalize import clauses, normalize
+from voice_triage.understanding.numbers import read_age
+
+HERE = Path(__file__).parent
+
+
+@pytest.fixture(scope="module")
+def content():
+    return load_content()
+
+
+@pytest.fixture(scope="module")
+def reader(content):
+    return Understander(content)
+
+
+def read(reader, content, qid: str, text: str):
+    q = content.question(qid)
+    return reader.read(text, asked=q.slots, question=q)
+
+
+def fills(reading) -> dict:
+    out = {s: f.value for s, f in reading.fills.items()}
+    for s, values in reading.ambiguous.items():
+        out[s] = ("?",) + tuple(values)
+    return out
+
+
+def parse(expected: str) -> dict:
+    if expected.strip() == "-":
+        return {}
+    out = {}
+    for kv in expected.split(","):
+        k, v = kv.strip().split("=")
+        out[k] = int(v) if v.isdigit() else v
+    return out
+
+
+def check(reader, content, qid, text, expected: dict):
+    r = read(reader, content, qid, text)
+    got = fills(r)
+    assert r.command is None, f"{text!r} read as command {r.command}"
+    for slot, value in expected.items():
+        g = got.get(slot)
+        assert g == value or (isinstance(g, tuple) and value in g), f"{text!r}: {slot}={g!r}, want {value!r} ({got})"
+    extra = {s: v for s, v in got.items() if s not in expected}
+    assert not extra, f"{text!r}: unexpected {extra}"
+    return r
+
+
+# -- normalisation -----------------------------------------------------------------------------------
+NORMALIZE = [
+    ("Yes.", "yes"), ("YES!!", "yes"), ("yes, please", "yes please"), ("I DON'T know...", "i do not know"),
+    ("it doesn’t hurt", "it does not hurt"), ("I'm 35", "i am 35"), ("I haven't been dizzy", "i have not been dizzy"),
+    ("an I.U.D.", "an iud"), ("pain 8/10", "pain 8 out of 10"), ("light-headed", "light headed"),
+    ("  lots   of\tspace ", "lots of space"), ("dunno", "do not know"), ("wont stop", "will not stop"),
+]
+
+
+@pytest.mark.parametrize("text,want", NORMALIZE)
+def test_normalize(text, want):
+    assert normalize(text, drop_fillers=False) == want
+
+
+def test_fillers_dropped(content):
+    assert normalize("um, uh, well I guess no thanks", fillers=content.phrases.fillers) == "no"
+
+
+def test_clauses_split_at_punctuation_and_separators(content):
+    got = clauses("just a few drops and it didn't hurt, no fever", content.phrases.separators)
+    assert got == [["just", "a", "few", "drops"], ["it", "did", "not", "hurt"], ["no", "fever"]]
+
+
+# -- tables --------------------------------------------------------------------------------------------
+TABLE = [
+    # normalisation of yes/no
+    ("dryness", "Yes.", "dryness=yes"), ("dryness", "YES!!", "dryness=yes"), ("worried", "yes, please", "worried=yes"),
+    ("worried", "Nope.", "worried=no"), ("dryness", "um no", "dryness=no"),
+    # synonyms
+    ("contraception", "the coil", "contraception=iud"), ("contraception", "an IUD", "contraception=iud"),
+    ("contraception", "Mirena", "contraception=iud"), ("symptoms", "it burns when I wee", "pain_peeing=yes"),
+    ("symptoms", "it stings when I pee", "pain_peeing=yes"),
+    ("risks", "I'm overdue for my smear", "screening_up_to_date=no"),
+    ("risks", "my Pap test is overdue", "screening_up_to_date=no"),
+    ("risks", "I take warfarin", "blood_thinners=yes"),
+    # negation
+    ("symptoms", "no fever", "fever_or_unwell=no"), ("acute", "it doesn't hurt", "pain=none"),
+    ("frequency", "never happened before", "frequency=first"), ("acute", "I haven't been dizzy", "dizzy_or_faint=no"),
+    ("acute", "not really", "dizzy_or_faint=no,pain=none"), ("frequency", "it hasn't happened before", "frequency=first"),
+    ("pregnancy_menopause", "not pregnant still have periods", "pregnancy_possible=no,postmenopausal=no"),
+    ("symptoms", "no fever, just discharge",
+     "fever_or_unwell=no,unusual_discharge=yes,pain_peeing=no,pain_during_sex=no"),
+    ("acute", "the pain isn't severe", "pain=some"),  # not severe, but pain: never "none"
+    # several facts in one answer
+    ("amount", "just a few drops and it didn't hurt", "amount=spotting,pain=none"),
+    ("amount", "a few drops, I'm 40 and I have a coil", "amount=spotting,age=40,contraception=iud"),
+    ("amount", "spotting, no fever and I'm not dizzy", "amount=spotting,fever_or_unwell=no,dizzy_or_faint=no"),
+    ("acute", "not dizzy but I have some cramps", "dizzy_or_faint=no,pain=some"),
+    ("symptoms", "I have a fever and it burns when I pee", "fever_or_unwell=yes,pain_peeing=yes"),
+    # numbers
+    ("age", "thirty five", "age=35"), ("age", "I'm 35", "age=35"), ("age", "35 years old", "age=35"),
+    ("age", "thirty-six", "age=36"), ("age", "age 300", "-"), ("age", "-1", "-"), ("age", "minus one", "-"),
+    ("age", "I'm in my forties, 44", "age=44"),
+    # "I don't know"
+    ("amount", "I don't know", "amount=unknown"), ("amount", "no idea", "amount=unknown"),
+    ("amount", "dunno", "amount=unknown"), ("age", "I'd rather not say", "age=unknown"),
+    ("symptoms", "not sure", "fever_or_unwell=unknown,unusual_discharge=unknown,pain_peeing=unknown,pain_during_sex=unknown"),
+    ("risks", "I'm not sure about my screening", "screening_up_to_date=unknown"),
+    # "no" inside "no idea", "i am" inside "i am 40", "sore" for pain vs sores, "a lot" for amount vs frequency
+    ("dryness", "no idea", "dryness=unknown"), ("age", "i am 40", "age=40"),
+    ("acute", "a bit sore", "pain=some"), ("risks", "a sore down there", "sores=yes"),
+    ("amount", "a lot", "amount=heavy"), ("frequency", "a lot", "frequency=repeated"),
+    # garbage: no reading
+    ("amount", "banana keyboard purple", "-"), ("amount", "asdfgh", "-"), ("acute", "🙂🙂🙂", "-"),
+    ("symptoms", "漢字かな", "-"), ("frequency", "", "-"),
+]
+
+
+@pytest.mark.parametrize("qid,text,expected", TABLE)
+def test_table(reader, content, qid, text, expected):
+    check(reader, content, qid, text, parse(expected))
+
+
+def _bank():
+    out = []
+    for line in (HERE / "understanding" / "phrasings.txt").read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            qid, text, exp = line.split("|")
+            out.append((qid, text, exp))
+    return out
+
+
+@pytest.mark.parametrize("qid,text,expected", _bank())
+def test_phrasing_bank(reader, content, qid, text, expected):
+    """Several hundred realistic answers (casual, British/US, hedged, ASR-like, typos)."""
+    check(reader, content, qid, text, parse(expected))
+
+
+# -- commands ------------------------------------------------------------------------------------------
+COMMANDS = [("stop", "stop"), ("Stop.", "stop"), ("quit", "stop"), ("repeat that please", "repeat"),
+            ("what do you mean?", "help"), ("go back", "back"), ("start over", "restart"), ("slower", "slower"),
+            ("speak up", "louder"), ("too loud", "quieter"), ("faster please", "faster")]
+
+
+@pytest.mark.parametrize("text,command", COMMANDS)
+def test_command_only_as_whole_answer(reader, content, text, command):
+    assert read(reader, content, "amount", text).command == command
+
+
+@pytest.mark.parametrize("text", ["it won't stop", "it will not stop bleeding", "I want to go back to sleep but it hurts",
+                                  "the bleeding doesn't stop", "stop it is soaking everything"])
+def test_command_words_inside_answers_are_not_commands(reader, content, text):
+    assert read(reader, content, "amount", text).command is None
+
+
+def test_it_wont_stop_is_soaking(reader, content):
+    assert fills(read(reader, content, "amount", "it won't stop")) == {"amount": "soaking"}
+
+
+# -- confirmation and clarification ----------------------------------------------------------------------
+def test_close_readings_are_confirmed(reader, content):
+    r = read(reader, content, "amount", "a few drops, actually more like a period")
+    assert r.ambiguous == {"amount": ("spotting", "heavy")}
+
+
+def test_typo_reading_is_weaker_but_understood(reader, content):
+    r = read(reader, content, "acute", "diziness")
+    assert r.fills["dizzy_or_faint"].value == "yes"
+
+
+def test_approximate_age_needs_confirmation(reader, content):
+    r = read(reader, content, "age", "mid thirties")
+    assert r.fills["age"].value == 35 and reader.needs_confirmation(r.fills["age"])
+
+
+def test_bare_yes_to_a_group_asks_which(reader, content):
+    r = read(reader, content, "symptoms", "yes")
+    assert r.clarify and not r.fills
+
+
+def test_confirmation_turn_yes_no(reader):
+    assert reader.read("yes that's right", asked=("pain",)).affirmed is True
+    assert reader.read("no", asked=("pain",)).affirmed is False
+    assert not reader.read("no", asked=("pain",)).fills  # without the question, "no" fills nothing
+
+
+# -- numbers -------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("text,age,bad", [("thirty five", 35, ()), ("I'm 35", 35, ()), ("age 300", None, (300,)),
+                                          ("-1", None, (-1,)), ("twenty two", 22, ())])
+def test_read_age(text, age, bad):
+    got = read_age(text)
+    assert got.age == age and got.out_of_range == bad
+
+
+def test_volunteered_age_needs_a_cue(reader, content):
+    assert "age" not in read(reader, content, "amount", "it happened 3 times").fills
+    assert read(reader, content, "amount", "spotting, I'm 41").fills["age"].value == 41
+    assert "age" not in read(reader, content, "amount", "spotting, I am 12 weeks pregnant").fills
+
+
+def test_unknown_is_unknown(reader, content):
+    r = read(reader, content, "acute", "I don't know")
+    assert {s: f.value for s, f in r.fills.items()} == {"dizzy_or_faint": UNKNOWN, "pain": UNKNOWN}
