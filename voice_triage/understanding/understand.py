@@ -112,6 +112,8 @@ class Understander:
         self._yesno_words = {p for p in ph.affirm + ph.deny if " " not in p}
         # yes/no words that never start a phrase of their own: always a separate thought ("yes pain")
         self._split_words = {p for p in ph.affirm if " " not in p} | {"nope", "nah", "negative"}
+        # "definitely not", "yes please": two words that open a yes/no phrase together are not split
+        self._pair_prefixes = {" ".join(p.split()[:2]) for p in ph.affirm + ph.deny + ph.unknown if " " in p}
         barriers = self._neg_words | set(ph.separators) | self._yesno_words | {"but"}
         self.index = PhraseIndex(entries, barriers=barriers)
         self.commands = CommandMatcher(content)
@@ -135,7 +137,8 @@ class Understander:
             toks = normalize(" ".join(toks), fillers=fillers).split()
             if not toks:
                 continue
-            if len(toks) > 1 and toks[0] in self._yesno_words and (toks[1] in _NEW_THOUGHT or toks[0] in self._split_words):
+            if (len(toks) > 1 and toks[0] in self._yesno_words and " ".join(toks[:2]) not in self._pair_prefixes
+                    and (toks[1] in _NEW_THOUGHT or toks[0] in self._split_words)):
                 out += [toks[:1], toks[1:]]
             else:
                 out.append(toks)
@@ -363,6 +366,8 @@ class Understander:
             return
         lead = cls[0].yesno if cls else None
         rest_no = any(cl.rest_no for cl in cls) or any(cl.only for cl in cls if cl.heard)
+        if "affirm" in yesno and not rest_no:
+            return  # "yeah, also no, it doesn't hurt": a yes we cannot place, so nothing else is taken as a no
         if lead == "deny" or rest_no or "deny" in yesno:
             for s in remaining:
                 if s in question.no:
