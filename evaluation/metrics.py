@@ -116,6 +116,7 @@ def summarize(records: list[dict]) -> dict:
         "over_triage": rate(len(over), n),
         "emergency_under_triage": rate(len(emerg_under), len(emerg)),
         "no_result": len(no_result),
+        "retried_start": sum(1 for r in records if r.get("retried_after")),
         "per_tier_accuracy": per_tier,
         "slot_accuracy": rate(s_ok, s_n),
         "reasons_agree": rate(sum(reasons), len(reasons)),

@@ -9,6 +9,7 @@ function here returns {"skipped": reason} when that API, espeak-ng or the data i
 
 from __future__ import annotations
 
+import json
 import random
 import tempfile
 from pathlib import Path
@@ -53,7 +54,8 @@ def make_answerer(engine: str | None):
     return AudioAnswerer(content, asr=engine), content
 
 
-def bank_wer(engine: str | None, conditions=("clean", "snr10"), n: int = 120, seed: int = 11) -> dict:
+def bank_wer(engine: str | None, conditions=("clean", "snr10"), n: int = 120, seed: int = 11,
+             partial: str | None = None) -> dict:
     """WER of the engine on n bank phrasings (each phrasing with a voice drawn from the seed), per condition."""
     if not audio.have_espeak():
         return {"skipped": "espeak-ng not installed"}
@@ -83,6 +85,9 @@ def bank_wer(engine: str | None, conditions=("clean", "snr10"), n: int = 120, se
                 pairs.append((text, hyp))
                 if len(examples) < 12 and metrics.normalize_words(text) != metrics.normalize_words(hyp):
                     examples.append({"slot": slot, "ref": text, "hyp": hyp, "voice": str(v)})
+                out[cond] = {**metrics.wer(pairs), "examples": examples}
+                if partial:
+                    Path(partial).write_text(json.dumps({**out, "partial": f"{cond}: {i + 1} of {len(items)}"}))
             out[cond] = {**metrics.wer(pairs), "examples": examples}
     return out
 
@@ -131,17 +136,24 @@ def human_yes_no(engine: str | None) -> dict:
 def run_isolated(what: str, engine: str | None, timeout: float, **kw) -> dict:
     """Runs ``bank_wer`` or ``human_yes_no`` in a child process with a time limit (a recognizer that
     hangs must not stop the report)."""
-    import json
     import subprocess
     import sys
 
     args = [sys.executable, "-m", "evaluation.recognition", what, "--engine", engine or ""]
     for k, v in kw.items():
         args += [f"--{k.replace('_', '-')}", ",".join(v) if isinstance(v, (list, tuple)) else str(v)]
-    try:
-        p = subprocess.run(args, cwd=str(REPO), capture_output=True, text=True, timeout=timeout)
-    except subprocess.TimeoutExpired:
-        return {"skipped": f"timed out after {timeout:.0f}s (the recognizer did not return)"}
+    with tempfile.TemporaryDirectory(prefix="vt-eval-rec-") as d:
+        part = Path(d) / "partial.json"
+        if what == "bank_wer":
+            args += ["--partial", str(part)]
+        try:
+            p = subprocess.run(args, cwd=str(REPO), capture_output=True, text=True, timeout=timeout)
+        except subprocess.TimeoutExpired:
+            if part.exists():
+                out = json.loads(part.read_text())
+                out["stopped"] = f"time limit {timeout:.0f}s reached at {out.pop('partial')}"
+                return out
+            return {"skipped": f"timed out after {timeout:.0f}s (the recognizer did not return)"}
     if p.returncode != 0:
         return {"skipped": "failed: " + (p.stderr.strip().splitlines() or ["?"])[-1][:300]}
     return json.loads(p.stdout)
@@ -149,16 +161,16 @@ def run_isolated(what: str, engine: str | None, timeout: float, **kw) -> dict:
 
 def _main() -> int:
     import argparse
-    import json
 
     ap = argparse.ArgumentParser()
     ap.add_argument("what", choices=["bank_wer", "human_yes_no"])
     ap.add_argument("--engine", default="")
     ap.add_argument("--conditions", default="clean")
     ap.add_argument("--n", type=int, default=120)
+    ap.add_argument("--partial", default=None)
     a = ap.parse_args()
     if a.what == "bank_wer":
-        out = bank_wer(a.engine or None, conditions=tuple(a.conditions.split(",")), n=a.n)
+        out = bank_wer(a.engine or None, conditions=tuple(a.conditions.split(",")), n=a.n, partial=a.partial)
     else:
         out = human_yes_no(a.engine or None)
     print(json.dumps(out))

@@ -159,6 +159,17 @@ def run_conversation(vignette: dict, mode: str = "text", condition: str = "clean
     return rec
 
 
+def run_with_retry(vignette: dict, **kw) -> dict:
+    """A conversation whose process printed no event at all (it failed to start, e.g. while files it
+    loads were being rewritten) is run once more; the record says so."""
+    rec = run_conversation(vignette, **kw)
+    if rec["tier"] is None and not rec["turns"] and rec["end"] is None:
+        first = rec
+        rec = run_conversation(vignette, **kw)
+        rec["retried_after"] = first["errors"][:2]
+    return rec
+
+
 def run_many(vignettes: list[dict], workers: int = 2, progress: Callable[[int, int], None] | None = None,
              **kw) -> list[dict]:
     """Runs conversations on ``workers`` threads (each drives its own product process)."""
@@ -168,7 +179,7 @@ def run_many(vignettes: list[dict], workers: int = 2, progress: Callable[[int, i
 
     def one(i: int) -> None:
         nonlocal done
-        results[i] = run_conversation(vignettes[i], bank=bank, **kw)
+        results[i] = run_with_retry(vignettes[i], bank=bank, **kw)
         done += 1
         if progress:
             progress(done, len(vignettes))
