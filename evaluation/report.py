@@ -22,6 +22,8 @@ REPO = Path(__file__).resolve().parent.parent
 DOCS = REPO / "docs"
 RUNS = Path(__file__).resolve().parent / "runs"
 AUDIO_CONDITIONS = ["clean", "snr20", "snr10", "snr5", "fast", "slow", "pitch_up", "pitch_down"]
+SNR_CONDITIONS = ("clean", "snr20", "snr10", "snr5")
+AUDIO_N_MAIN = 40
 
 
 def log(msg: str) -> None:
@@ -29,9 +31,13 @@ def log(msg: str) -> None:
 
 
 def git_commit() -> str:
+    """Short HEAD, with "+changes" when product files (voice_triage/, prompts/) differ from it."""
     try:
-        return subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True,
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True,
                               timeout=10).stdout.strip() or "unknown"
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", "voice_triage", "prompts"], cwd=REPO,
+                               capture_output=True, text=True, timeout=10).stdout.strip()
+        return head + ("+changes" if dirty else "")
     except (OSError, subprocess.TimeoutExpired):
         return "unknown"
 
@@ -415,13 +421,16 @@ def run_report(quick: bool = False, workers: int = 2, audio_n: int | None = None
             data["audio_skipped"] = "the speech layer does not accept `{\"audio\": path}` answers yet"
         else:
             engines, notes = audio_engines()
-            n = audio_n or (8 if quick else 48)
+            n = audio_n or (8 if quick else AUDIO_N_MAIN)
             conds = conditions or (["clean"] if quick else AUDIO_CONDITIONS)
             subset = vignettes.stratified(vs, n, seed=13)
+            # speed/pitch conditions on half of the subset (still stratified), to keep the run under ~40 min
+            small = vignettes.stratified(subset, max(4, n // 2), seed=13)
             counts = ", ".join(f"{t} {sum(1 for v in subset if v['expected_tier'] == t)}" for t in spec.TIERS)
-            data["audio_note"] = (f"A stratified subset of {len(subset)} vignettes ({counts}) "
-                                  f"per engine and condition (the full set would take hours on 2 cores); the same "
-                                  f"subset and the same phrasings in every condition. Engines: "
+            data["audio_note"] = (f"A stratified subset of {len(subset)} vignettes ({counts}) per engine for clean "
+                                  f"speech and each SNR, and a stratified half of it ({len(small)}) for the speed "
+                                  f"and pitch conditions (the full set in every condition would take hours on 2 "
+                                  f"cores); the same vignettes and phrasings in every condition. Engines: "
                                   f"{', '.join(engines) or 'none'}. " + " ".join(f"{k}: {v}." for k, v in notes.items()))
             data["audio"] = {}
             all_engines = list(engines)
@@ -431,11 +440,14 @@ def run_report(quick: bool = False, workers: int = 2, audio_n: int | None = None
                     notes[engine] = f"audio conversations not measured: {why}"
                     engines.remove(engine)
                     log(notes[engine])
+            if not engines:
+                data["audio_skipped"] = "; ".join(f"{k}: {v}" for k, v in notes.items())
             for engine in engines:
                 data["audio"][engine] = {}
                 for c in conds:
-                    log(f"audio {engine} {c}: {len(subset)} conversations")
-                    recs_a = simulator.run_many(subset, workers=workers, mode="audio", condition=c, engine=engine,
+                    chosen = subset if c in SNR_CONDITIONS or quick else small
+                    log(f"audio {engine} {c}: {len(chosen)} conversations")
+                    recs_a = simulator.run_many(chosen, workers=workers, mode="audio", condition=c, engine=engine,
                                                 extra_args=engine_args(engine, helptext), cmd=cmd,
                                                 progress=progress_logger(f"audio {engine} {c}"))
                     save_records(f"audio_{engine}_{c}", recs_a)
