@@ -31,7 +31,40 @@ def turn_problems(rec: dict) -> list[dict]:
     return out
 
 
-def write_findings(records: list[dict], data: dict | None = None, path: Path = PATH) -> Path:
+def audio_section(records: list[dict], label: str) -> list[str]:
+    """Misheard answers in spoken conversations: what was said, what was heard, what it filled."""
+    from .metrics import normalize_words
+
+    L = [f"## Spoken answers misheard ({label})", ""]
+    wrong = [r for r in records if r.get("tier") != r["expected_tier"]]
+    L.append(f"Wrong tier in {len(wrong)} of {len(records)} conversations"
+             + (f": {', '.join(r['id'] + ' ' + r['expected_tier'] + '→' + str(r.get('tier')) for r in wrong)}."
+                if wrong else "."))
+    L.append("")
+    rows = []
+    for r in records:
+        for t in r["turns"]:
+            heard = t.get("heard") or {}
+            if normalize_words(t["answer"]) == normalize_words(heard.get("text") or ""):
+                continue
+            filled = heard.get("filled") or {}
+            bad = {s: v for s, v in filled.items() if s in spec.SLOTS
+                   and not spec.value_matches(s, r["persona"].get(s, "unknown"), v)}
+            if bad or not filled:
+                rows.append((r["id"], r.get("voice"), t["ask"], t["answer"], heard.get("text"), filled, bad))
+    L.append("| vignette | voice | ask slots | said | heard | filled | wrong |")
+    L.append("|---|---|---|---|---|---|---|")
+    for vid, voice, ask, said, heard, filled, bad in rows[:60]:
+        slots = ",".join(ask.get("slots") or []) + (" (confirm)" if ask.get("confirm") else "")
+        L.append(f"| {vid} | {voice} | {slots} | {said} | {heard} | {filled} | {bad or '-'} |")
+    if len(rows) > 60:
+        L.append(f"| … | | | {len(rows) - 60} more | | | |")
+    L.append("")
+    return L
+
+
+def write_findings(records: list[dict], data: dict | None = None, path: Path = PATH,
+                   audio: dict[str, list[dict]] | None = None) -> Path:
     L: list[str] = []
     a = L.append
     wrong = [r for r in records if r.get("tier") != r["expected_tier"]]
@@ -93,5 +126,7 @@ def write_findings(records: list[dict], data: dict | None = None, path: Path = P
                 if len(seen) >= 15:
                     break
             a("")
+    for label, recs in (audio or {}).items():
+        L.extend(audio_section(recs, label))
     path.write_text("\n".join(L) + "\n", encoding="utf-8")
     return path

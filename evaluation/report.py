@@ -516,5 +516,10 @@ def write_outputs(data: dict, docs: Path = DOCS, findings: bool = True) -> None:
     (docs / "evaluation.md").write_text(render_md(data), encoding="utf-8")
     if text_recs and not data["quick"] and findings:
         from .findings import write_findings
-        write_findings(text_recs, data)
+        audio_recs = {}
+        for engine, conds in (data.get("audio") or {}).items():
+            f = RUNS / f"audio_{engine}_clean.jsonl"
+            if "clean" in conds and f.exists():
+                audio_recs[f"{engine}, clean"] = [json.loads(x) for x in f.read_text().splitlines() if x.strip()]
+        write_findings(text_recs, data, audio=audio_recs)
     log(f"wrote {docs / 'evaluation.md'}")

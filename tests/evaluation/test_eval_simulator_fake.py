@@ -61,3 +61,20 @@ def test_snr_plot_renders(tmp_path):
                              (("clean", 0.1), ("snr20", 0.15), ("snr10", 0.3), ("snr5", 0.5))}}
     report.plot_snr(fake, tmp_path / "snr.png")
     assert (tmp_path / "snr.png").stat().st_size > 1000
+
+
+def test_findings_list_misreads_and_mishearings(tmp_path):
+    from evaluation.findings import write_findings
+
+    v = vignettes.load()[0]
+    persona = dict(v["persona"], dizzy_or_faint="no")
+    text_rec = {"id": "t1", "expected_tier": "self_care", "tier": "emergency", "persona": persona, "errors": [],
+                "turns": [{"ask": {"slots": ["dizzy_or_faint"], "text": "Dizzy?"}, "answer": "definitely not",
+                           "heard": {"text": "definitely not", "filled": {"dizzy_or_faint": "yes"}}}]}
+    audio_rec = dict(text_rec, id="a1", voice="en-us/s150/p50",
+                     turns=[{"ask": {"slots": ["dizzy_or_faint"]}, "answer": "no",
+                             "heard": {"text": "go", "filled": {}}}])
+    path = write_findings([text_rec], path=tmp_path / "f.md", audio={"pocketsphinx, clean": [audio_rec]})
+    md = path.read_text()
+    assert "definitely not" in md and "t1: expected self_care, got emergency" in md
+    assert "Spoken answers misheard (pocketsphinx, clean)" in md and "| a1 |" in md
