@@ -280,7 +280,8 @@ class Understander:
         heard: dict[str, list[_Heard]] = {}
         unsure_slots: set[str] = set()
         unsure_all = False
-        anything = any(cl.mentioned for cl in cls)
+        # a "not sure" that names nothing is about the question, unless an asked item is named elsewhere
+        anything = any(slot in asked_set for cl in cls for slot in cl.mentioned)
         for cl in cls:
             if cl.unknown:
                 if cl.mentioned:
