@@ -126,6 +126,15 @@ def write_findings(records: list[dict], data: dict | None = None, path: Path = P
                 if len(seen) >= 15:
                     break
             a("")
+    notes = ((data or {}).get("recognition") or {}).get("engine_notes") or {}
+    if notes or (data or {}).get("audio_skipped"):
+        L.append("## Speech layer")
+        L.append("")
+        for engine, note in notes.items():
+            L.append(f"- {engine}: {note}")
+        if (data or {}).get("audio_skipped"):
+            L.append(f"- Audio conversations: not measured ({data['audio_skipped']}).")
+        L.append("")
     for label, recs in (audio or {}).items():
         L.extend(audio_section(recs, label))
     path.write_text("\n".join(L) + "\n", encoding="utf-8")

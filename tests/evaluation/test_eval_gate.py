@@ -84,6 +84,8 @@ def test_text_benign_conversations_ask_at_most_ten(text_run):
 def test_audio_clean_embedded_recognizer():
     if not report.speech_available():
         pytest.skip("speech layer not available")
+    ok, why = report.probe_audio("pocketsphinx", chat_help(), None, timeout=60)
+    assert ok, f"a spoken answer got no reply: {why}"
     subset = vignettes.stratified(vignettes.load(), AUDIO_N, seed=13)
     recs = simulator.run_many(subset, workers=2, mode="audio", condition="clean", engine="pocketsphinx",
                               extra_args=report.engine_args("pocketsphinx", chat_help()), timeout=90)
