@@ -136,8 +136,8 @@ def plot_questions(series: dict[str, list[int]], path: Path) -> None:
         bins = range(0, max(allq) + 2)
         for label, qs in series.items():
             ax.hist(qs, bins=bins, alpha=0.6, label=f"{label} (n={len(qs)})", align="left", rwidth=0.85)
-        ax.legend()
-    ax.axvline(10.5, color="grey", ls=":", lw=1)
+    ax.axvline(10.5, color="grey", ls=":", lw=1, label="at most 10 when every answer is benign")
+    ax.legend()
     ax.set_xlabel("questions asked in the conversation")
     ax.set_ylabel("conversations")
     ax.set_title("Questions per conversation")

@@ -112,7 +112,7 @@ def run_conversation(vignette: dict, mode: str = "text", condition: str = "clean
                         rec["errors"].append(f"more than {MAX_ASKS} asks: stopped")
                         break
                     text = patient.answer(ev)
-                    turn = {"ask": {k: ev.get(k) for k in ("text", "slots", "open", "confirm", "question_id",
+                    turn = {"ask": {k: ev.get(k) for k in ("text", "slots", "open", "confirm", "question", "question_id",
                                                            "reprompt") if k in ev},
                             "answer": text, "heard": None}
                     if mode == "audio":
