@@ -20,7 +20,8 @@ def main(argv: list[str] | None = None) -> int:
 
     r = sub.add_parser("run", help="run conversations and print the summary (records to evaluation/runs/)")
     r.add_argument("--mode", choices=["text", "audio"], default="text")
-    r.add_argument("--condition", default="clean")
+    r.add_argument("--condition", default="clean", help="audio: clean, snr20, snr10, snr5, fast, slow, pitch_up, "
+                   "pitch_down; text: typos for typing slips")
     r.add_argument("--engine", default=None)
     r.add_argument("-n", type=int, default=None, help="stratified subset of about N vignettes")
     r.add_argument("--ids", default=None, help="comma-separated vignette ids")
@@ -72,7 +73,8 @@ def main(argv: list[str] | None = None) -> int:
         recs = simulator.run_many(vs, workers=args.workers, mode=args.mode, condition=args.condition,
                                   engine=args.engine, cmd=shlex.split(args.cmd) if args.cmd else None,
                                   extra_args=extra, progress=report.progress_logger(args.mode))
-        name = "text" if args.mode == "text" else f"audio_{args.engine or 'default'}_{args.condition}"
+        name = ("text" + ("_typos" if args.condition == "typos" else "") if args.mode == "text"
+                else f"audio_{args.engine or 'default'}_{args.condition}")
         path = report.save_records(("run_" + name) if (args.ids or args.n) else name, recs)
         s = metrics.summarize(recs)
         for key in ("exact", "under_triage", "emergency_under_triage", "over_triage", "slot_accuracy", "reasons_agree"):

@@ -200,3 +200,22 @@ def all_phrasings(bank: dict | None = None) -> list[tuple[str, str, str]]:
     for key in ("yes", "no", "unknown", "none_of_those"):
         out.extend(("generic", key, t) for t in bank["generic"][key])
     return out
+
+
+def add_typos(text: str, rng: random.Random, rate: float = 0.15) -> str:
+    """Typing slips: in each word of 4+ letters, with probability ``rate``, swap two neighbouring letters,
+    drop one or double one (never in numbers)."""
+    out = []
+    for w in text.split(" "):
+        letters = [i for i, ch in enumerate(w) if ch.isalpha()]
+        if len(letters) >= 4 and not any(ch.isdigit() for ch in w) and rng.random() < rate:
+            i = rng.choice(letters[1:-1])
+            kind = rng.choice(("swap", "drop", "double"))
+            if kind == "swap" and i + 1 < len(w) and w[i + 1].isalpha():
+                w = w[:i] + w[i + 1] + w[i] + w[i + 2:]
+            elif kind == "drop":
+                w = w[:i] + w[i + 1:]
+            else:
+                w = w[:i] + w[i] + w[i:]
+        out.append(w)
+    return " ".join(out)

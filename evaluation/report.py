@@ -221,6 +221,8 @@ def render_md(data: dict) -> str:
     a(HEAD)
     if data.get("text"):
         a(headline_row("text", data["text"]["summary"]))
+    if data.get("text_typos"):
+        a(headline_row("text with typing slips", data["text_typos"]["summary"]))
     for engine, conds in (data.get("audio") or {}).items():
         for c, r in conds.items():
             a(headline_row(f"audio {engine} {c}", r["summary"], r.get("wer")))
@@ -256,6 +258,14 @@ def render_md(data: dict) -> str:
         eq = data["text"].get("emergency_questions") or {}
         a("- Emergencies recognised: questions asked in the conversation → conversations: "
           + (", ".join(f"{q} → {c}" for q, c in eq.items()) or "n/a") + ".")
+        a("")
+        tt = data.get("text_typos")
+        if tt:
+            a(f"- With typing slips (in each word of 4+ letters, with probability 0.15, two letters swapped, one "
+              f"dropped or one doubled): {pct(tt['summary']['exact'])} exact; emergencies under-triaged "
+              f"{upper(tt['summary']['emergency_under_triage'])}; slot accuracy {pct(tt['summary']['slot_accuracy'])}."
+              + (" Wrong: " + "; ".join(f"{w['id']} {w['expected']}→{w['got']} ({w['hint']})" for w in tt["wrong"][:10])
+                 if tt["wrong"] else ""))
         a("")
         a("![Confusion matrix, text mode](img/confusion_text.png)")
         a("")
@@ -413,6 +423,15 @@ def run_report(quick: bool = False, workers: int = 2, audio_n: int | None = None
                       for r in recs if r["tier"] != r["expected_tier"]],
         }
         data["_text_records"] = recs
+        log(f"text mode with typing slips: {len(text_set)} conversations")
+        recs_t = simulator.run_many(text_set, workers=workers, mode="text", condition="typos", cmd=cmd,
+                                    progress=progress_logger("typos"))
+        if cmd is None:
+            save_records("text_typos", recs_t)
+        data["text_typos"] = {"summary": metrics.summarize(recs_t),
+                              "wrong": [{"id": r["id"], "expected": r["expected_tier"], "got": r["tier"] or "no result",
+                                         "hint": first_misunderstanding(r).replace("|", "/")}
+                                        for r in recs_t if r["tier"] != r["expected_tier"]]}
         if not do_audio:
             data["audio_skipped"] = "not requested (--no-audio)"
         elif not audio.have_espeak():

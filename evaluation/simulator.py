@@ -90,8 +90,9 @@ def run_conversation(vignette: dict, mode: str = "text", condition: str = "clean
     rng = random.Random(vignette["seed"])
     patient = phrasing.Patient(vignette["persona"], bank, rng, vignette.get("volunteer", ()))
     voice = audio.Voice.for_seed(vignette["seed"])
-    channel = audio.CONDITIONS[condition]
-    rec: dict = {"id": vignette["id"], "mode": mode, "condition": condition if mode == "audio" else "text",
+    channel = audio.CONDITIONS.get(condition)
+    typo_rng = random.Random(vignette["seed"] + 1)
+    rec: dict = {"id": vignette["id"], "mode": mode, "condition": condition if mode == "audio" else ("typos" if condition == "typos" else "text"),
                  "engine": engine, "expected_tier": vignette["expected_tier"], "persona": vignette["persona"],
                  "tags": vignette.get("tags", []), "tier": None, "reasons": [], "facts": {}, "questions": None,
                  "turns": [], "errors": [], "end": None, "voice": str(voice) if mode == "audio" else None}
@@ -123,6 +124,10 @@ def run_conversation(vignette: dict, mode: str = "text", condition: str = "clean
                         channel.apply(raw, out, audio.seed_of(vignette["seed"], condition, n))
                         raw.unlink(missing_ok=True)
                         conv.send({"audio": str(out)})
+                    elif condition == "typos":
+                        typed = phrasing.add_typos(text, typo_rng)
+                        turn["answer"] = typed
+                        conv.send({"text": typed})
                     else:
                         conv.send({"text": text})
                     rec["turns"].append(turn)
