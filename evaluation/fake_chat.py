@@ -132,7 +132,17 @@ def main(argv: list[str] | None = None) -> int:
                 obj = json.loads(line)
                 text = obj.get("text", "") if isinstance(obj, dict) else str(obj)
             except json.JSONDecodeError:
-                text = line.strip()
+                obj, text = None, line.strip()
+            if isinstance(obj, dict) and "audio" in obj:
+                # no recognizer here: report what arrived, understand nothing
+                import soundfile as sf
+
+                info = sf.info(obj["audio"])
+                out({"event": "heard", "text": f"<wav {info.samplerate} {info.duration:.2f} {obj['audio']}>",
+                     "filled": {}})
+                for s in ask["slots"]:
+                    facts.setdefault(s, "unknown")
+                break
             filled = u.understand(ask, text)
             if wrong_age and "age" in filled and filled["age"] != "unknown":
                 filled["age"] = int(filled["age"]) + 1

@@ -2,9 +2,12 @@
 perfectly): checks the driving loop, the records, the scoring and the report rendering — not the product."""
 
 import json
+import os
 import sys
 
-from evaluation import metrics, report, simulator, vignettes
+import pytest
+
+from evaluation import audio, metrics, report, simulator, vignettes
 
 FAKE = [sys.executable, "-m", "evaluation.fake_chat"]
 
@@ -78,3 +81,24 @@ def test_findings_list_misreads_and_mishearings(tmp_path):
     md = path.read_text()
     assert "definitely not" in md and "t1: expected self_care, got emergency" in md
     assert "Spoken answers misheard (pocketsphinx, clean)" in md and "| a1 |" in md
+
+
+@pytest.mark.skipif(not audio.have_espeak(), reason="espeak-ng not installed")
+def test_audio_mode_sends_private_wavs_that_are_deleted_afterwards():
+    v = vignettes.load()[10]
+    rec = simulator.run_conversation(v, mode="audio", condition="snr10", cmd=FAKE, timeout=30)
+    heard = [t["heard"]["text"] for t in rec["turns"]]
+    assert heard and all(h.startswith("<wav ") for h in heard)
+    paths = [h.split()[-1].rstrip(">") for h in heard]
+    assert all("vt-eval-" in p for p in paths)
+    assert not any(os.path.exists(p) for p in paths)
+    assert rec["voice"] and rec["condition"] == "snr10"
+
+
+def test_typos_condition_changes_some_answers():
+    vs = vignettes.stratified(vignettes.load(), 8)
+    clean = simulator.run_many(vs, workers=2, cmd=FAKE, timeout=30)
+    typos = simulator.run_many(vs, workers=2, cmd=FAKE, condition="typos", timeout=30)
+    a = [t["answer"] for r in clean for t in r["turns"]]
+    b = [t["answer"] for r in typos for t in r["turns"]]
+    assert a != b and typos[0]["condition"] == "typos"
