@@ -1,0 +1,128 @@
+"""Soak: 1,000 kiosk conversations back to back in one process; memory at start and end.
+
+    .venv/bin/python benchmarks/soak.py                  # 1,000 conversations
+    .venv/bin/python benchmarks/soak.py -n 200 --json soak.json
+
+The real :class:`~voice_triage.frontends.kiosk.Kiosk` runs with its full-screen renderer (output thrown
+away) and the wipe between conversations; answers come from scripts that rotate through every way a
+conversation ends: advice at each tier, "stop", a person walking away (are you still there? then the
+reset), a failing input device, and bad input. Prints the resident memory (VmRSS) and the number of
+live Python objects after the first 10 conversations (warm) and at the end, and the outcomes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import sys
+import time
+
+from voice_triage.content import load_content
+from voice_triage.frontends.kiosk import Input, Kiosk, ScriptedSource
+from voice_triage.frontends.kiosk_screen import Screen
+
+T, RAISE = ScriptedSource.TIMEOUT, ScriptedSource.RAISE
+SCRIPTS = [
+    ("self_care", ["a few drops", "no", "none of those", "no", "29", "first time", "the pill", "no", "yes a bit dry", "no"]),
+    ("urgent", ["more like a period, quite heavy", "no", "I have a fever and feel unwell", "no", "no", "forty one",
+                "it keeps happening", "a copper coil", "no", "no"]),
+    ("emergency", ["I'm soaking a pad every hour"]),
+    ("stopped", ["a few drops", "no", "stop"]),
+    ("inactive", ["a few drops", T, T]),
+    ("still_there", ["a few drops", T, "no", "none of those", "no", "29", "first time", "the pill", "no",
+                     "yes a bit dry", "no"]),
+    ("error", ["a few drops", RAISE]),
+    ("bad_input", [Input("problem", "that answer is too long"), "\x00\xff garbage", "I'm soaking a pad every hour"]),
+]
+
+
+class SoakSource:
+    """Endless scripted input: idle trigger, a script's answers, then Enter to leave the result screen."""
+
+    spoken = False
+
+    def __init__(self, n: int):
+        self.n = n
+        self.started = 0
+        self.queue: list = []
+
+    def read(self, timeout, ask=None):  # noqa: ANN001, ANN201
+        if not self.queue:
+            if self.started >= self.n:
+                return Input("eof")
+            _, answers = SCRIPTS[self.started % len(SCRIPTS)]
+            self.started += 1
+            self.queue = ["", *answers, "", ""]  # start, answers, leave the result / error screen
+        item = self.queue.pop(0)
+        if item is T:
+            return Input("timeout")
+        if item is RAISE:
+            raise OSError("soak: the input device failed")
+        return item if isinstance(item, Input) else Input("text", item)
+
+    def wipe(self) -> None:
+        # a real wipe drops typed-ahead input; here the queue belongs to the next scripted person,
+        # except what is left of this one's lines (the hold's extra Enter)
+        if self.queue and self.queue[0] == "" and len(self.queue) <= 2:
+            self.queue = []
+
+
+class Null:
+    def write(self, s: str) -> int:
+        return len(s)
+
+    def flush(self) -> None:
+        pass
+
+
+def rss_kb() -> int:
+    with open("/proc/self/status", encoding="ascii") as fh:
+        for line in fh:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return -1
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description="1,000 kiosk conversations; memory at start and end")
+    ap.add_argument("-n", type=int, default=1000)
+    ap.add_argument("--json", help="also write the figures here")
+    args = ap.parse_args(argv)
+    from voice_triage.privacy import install
+
+    install()  # as the real program: no network, logs through the privacy filter
+    content = load_content("en")
+    source = SoakSource(args.n)
+    marks: dict[str, dict] = {}
+
+    def on_wipe() -> None:
+        if k.conversations == 10 and "warm" not in marks:
+            gc.collect()
+            marks["warm"] = {"conversations": k.conversations, "rss_kb": rss_kb(), "objects": len(gc.get_objects())}
+
+    k = Kiosk(content, source, Screen(Null(), columns=100, rows=40), inactivity_s=0, still_there_s=0, result_hold_s=0,
+              error_hold_s=0, on_wipe=on_wipe)
+    gc.collect()
+    start = {"rss_kb": rss_kb(), "objects": len(gc.get_objects())}
+    t = time.perf_counter()
+    rc = k.run()
+    dt = time.perf_counter() - t
+    gc.collect()
+    end = {"rss_kb": rss_kb(), "objects": len(gc.get_objects())}
+    warm = marks.get("warm", start)
+    out = {"conversations": k.conversations, "seconds": round(dt, 1), "per_conversation_ms": round(1000 * dt / max(1, k.conversations), 1),
+           "outcomes": k.outcomes, "errors_survived": k.errors, "exit": rc, "memory_start": start, "memory_after_10": warm,
+           "memory_end": end, "rss_growth_after_warmup_kb": end["rss_kb"] - warm["rss_kb"],
+           "objects_growth_after_warmup": end["objects"] - warm["objects"]}
+    print(f"conversations: {k.conversations} in {dt:.1f} s ({out['per_conversation_ms']} ms each); outcomes {k.outcomes}")
+    print(f"memory (VmRSS): start {start['rss_kb'] / 1024:.1f} MiB, after 10 {warm['rss_kb'] / 1024:.1f} MiB, "
+          f"end {end['rss_kb'] / 1024:.1f} MiB; live objects: start {start['objects']}, after 10 {warm['objects']}, end {end['objects']}")
+    if args.json:
+        with open(args.json, "w", encoding="utf-8") as fh:
+            json.dump(out, fh, indent=2)
+    return 0 if rc == 0 and k.conversations == args.n else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
