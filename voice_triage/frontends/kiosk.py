@@ -36,7 +36,7 @@ from voice_triage.content.model import Content
 from voice_triage.dialog import Ask, Conversation, End, Event, Heard, Result, Say, SettingChanged
 from voice_triage.frontends.kiosk_screen import Block, Screen
 from voice_triage.frontends.line_input import MAX_LINE_BYTES
-from voice_triage.privacy import forget_sensitive, note_sensitive
+from voice_triage.privacy import Safe, forget_sensitive, note_sensitive
 
 log = logging.getLogger("voice_triage.kiosk")
 
@@ -225,7 +225,7 @@ class Kiosk:
         try:
             self.speaker.say(text, kind)
         except Exception as e:  # noqa: BLE001 - speech failing must not end the conversation
-            log.warning("speech output failed (%s); showing text only", type(e).__name__)
+            log.warning("speech output failed (%s); showing text only", Safe(type(e).__name__))
             self.speaker = None
 
     def render(self, events: list[Event]) -> None:
@@ -318,7 +318,7 @@ class Kiosk:
             return Outcome("stopped")
         except Exception as e:  # noqa: BLE001 - the kiosk keeps running through any error
             self.errors += 1
-            log.error("a conversation failed (%s); it was ended with the safety net", type(e).__name__)
+            log.error("a conversation failed (%s); it was ended with the safety net", Safe(type(e).__name__))
             self._safe_stop("error")
             return Outcome("error")
 
@@ -367,7 +367,7 @@ class Kiosk:
         try:
             self.source.wipe()
         except Exception as e:  # noqa: BLE001
-            log.warning("could not discard pending input (%s)", type(e).__name__)
+            log.warning("could not discard pending input (%s)", Safe(type(e).__name__))
         self.screen.wipe()
         forget_sensitive()
         if self.on_wipe is not None:
@@ -413,7 +413,7 @@ class Kiosk:
                     self.wipe()
                 except Exception as e:  # noqa: BLE001 - idle screen or wipe failed: try again, within reason
                     failures += 1
-                    log.error("the kiosk loop failed (%s); returning to the idle screen", type(e).__name__)
+                    log.error("the kiosk loop failed (%s); returning to the idle screen", Safe(type(e).__name__))
                     if failures >= MAX_LOOP_FAILURES:
                         return 1
                     try:
