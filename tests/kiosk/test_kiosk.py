@@ -194,7 +194,7 @@ def test_wipe_discards_typed_ahead_terminal_input():
 
 def test_kiosk_command_runs_conversations_from_its_input():
     data = "\n".join(["", *BENIGN, "", "", "stop", ""]) + "\n"
-    p = subprocess.run([sys.executable, "-m", "voice_triage", "kiosk", "--voice", "off", "--plain"],
+    p = subprocess.run([sys.executable, "-m", "voice_triage", "kiosk", "--voice", "off", "--listen", "off", "--plain"],
                        input=data.encode(), capture_output=True, timeout=120)
     assert p.returncode == 0, p.stderr.decode()
     assert b"Traceback" not in p.stderr

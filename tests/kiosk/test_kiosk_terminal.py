@@ -44,7 +44,7 @@ class Tmux:
 
 @pytest.fixture
 def term():
-    t = Tmux(f"{sys.executable} -m voice_triage kiosk --voice off --text-size normal; sleep 600")
+    t = Tmux(f"{sys.executable} -m voice_triage kiosk --voice off --listen off --text-size normal; sleep 600")
     yield t
     t.close()
 

@@ -153,6 +153,90 @@ class KeyboardSource:
                 pass
 
 
+class VoiceSource:
+    """Spoken answers (microphone -> end of speech -> recognizer) and typed ones, whichever comes first.
+
+    The keyboard is polled between audio frames, so a typed answer is taken at once even while the
+    microphone listens. When the microphone is lost (``DeviceLost``), answers continue by keyboard and
+    the conversation keeps everything already said. The speech layer's pieces are used as they are:
+    :class:`~voice_triage.audio_in.Microphone`, :class:`~voice_triage.audio_in.Endpointer`, and a
+    recognizer with :class:`~voice_triage.recognition.GrammarBook` (the question's grammar; the open
+    vocabulary for the spoken start).
+    """
+
+    spoken = True
+    POLL_FRAMES = 5  # look at the keyboard every 150 ms of audio
+
+    def __init__(self, keyboard: KeyboardSource, mic, recognizer, grammars, endpoint=None,  # noqa: ANN001
+                 notify: Callable[[str], None] | None = None):
+        self.keyboard = keyboard
+        self.mic = mic
+        self.recognizer = recognizer
+        self.grammars = grammars
+        self.endpoint = endpoint
+        self.notify = notify or (lambda m: None)
+        self._keyboard_ended = False
+
+    def read(self, timeout: float | None, ask: Ask | None = None) -> Input:
+        import time
+
+        from voice_triage.audio_in import DeviceLost, Endpointer
+
+        if self.mic is None:
+            return self.keyboard.read(timeout)
+        got = self._key()
+        if got is not None:
+            return got
+        deadline = None if timeout is None else time.monotonic() + timeout
+        ep = Endpointer(self.endpoint)
+        n = 0
+        try:
+            self.mic.flush()
+            for frame in self.mic.frames():
+                utt = ep.push(frame)
+                if utt is not None and utt.reason != "timeout":
+                    tr = self.recognizer.transcribe(utt.samples, self.grammars.for_ask(ask))
+                    return Input("text", tr.text, float(tr.confidence))
+                if utt is not None:  # the endpointer's own no-input timeout: keep waiting until ours
+                    ep.reset()
+                n += 1
+                if n % self.POLL_FRAMES == 0 or utt is not None:
+                    got = self._key()
+                    if got is not None:
+                        return got
+                    if deadline is not None and time.monotonic() >= deadline and not ep.started:
+                        return Input("timeout")
+        except DeviceLost as e:
+            self.lost(str(e))
+        remaining = None if deadline is None else max(0.0, deadline - time.monotonic())
+        return self.keyboard.read(remaining)
+
+    def _key(self) -> Input | None:
+        """A typed line if one is ready; None otherwise (and from then on, once the keyboard has ended:
+        a kiosk without a keyboard goes on by voice)."""
+        if self._keyboard_ended:
+            return None
+        got = self.keyboard.read(0)
+        if got.kind == "eof":
+            self._keyboard_ended = True
+            return None
+        return None if got.kind == "timeout" else got
+
+    def lost(self, message: str) -> None:
+        self.notify(message)
+        try:
+            self.mic.close()
+        except Exception:  # noqa: BLE001
+            pass
+        self.mic = None
+        self.spoken = False
+
+    def wipe(self) -> None:
+        self.keyboard.wipe()
+        if self.mic is not None:
+            self.mic.flush()
+
+
 class ScriptedSource:
     """Answers from a list, for tests and the soak: a string is an answer, ``TIMEOUT`` a silence long
     enough to count as inactivity, ``RAISE`` an exception thrown by the source (a failed device)."""
