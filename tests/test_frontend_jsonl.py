@@ -107,3 +107,15 @@ def test_output_is_utf8_json_one_object_per_line():
     p = subprocess.run(CMD, input="ça saigne un peu 🙂\n".encode(), capture_output=True, timeout=60)
     for line in p.stdout.decode("utf-8").splitlines():
         assert isinstance(json.loads(line), dict)
+
+
+def test_silent_audio_is_no_answer_not_an_error(tmp_path):
+    import numpy as np
+    import soundfile as sf
+
+    wav = tmp_path / "silence.wav"
+    sf.write(wav, np.zeros(16000, dtype="int16"), 16000)
+    events = run(["spotting", json.dumps({"audio": str(wav)})])
+    assert not any(e["event"] == "error" for e in events)
+    asks = [e for e in events if e["event"] == "ask"]
+    assert asks[-1].get("reprompt") == 1 and asks[-1]["slots"] == ["dizzy_or_faint", "pain"]

@@ -103,6 +103,9 @@ class JsonlSession:
             return
         try:
             text, confidence = self.audio(path, self.conv.pending)
+        except NoSpeechHeard:
+            self.emit_events(self.conv.silence())  # silence or noise only: no answer, like an empty line
+            return
         except AudioAnswerError as e:
             self._error(str(e))
             return
@@ -116,13 +119,17 @@ class AudioAnswerError(Exception):
     """An audio answer could not be used (message is for the user)."""
 
 
+class NoSpeechHeard(AudioAnswerError):
+    """The audio held no speech: the same as no answer."""
+
+
 def make_audio_handler(content: Content, asr: str | None, model: str | None) -> tuple[AudioHandler | None, str | None]:
     """The speech layer's file recognizer, loaded lazily on the first audio line."""
     state: dict[str, Any] = {}
 
     def handle(path: str, ask: Ask | None) -> tuple[str, float]:
         try:
-            from voice_triage.audio_in import AudioError
+            from voice_triage.audio_in import AudioError, NoSpeech
             from voice_triage.frontends.audio_answer import AudioAnswerer
         except ImportError as e:  # the speech layer is not installed
             raise AudioAnswerError(f"audio answers are not available ({e})") from e
@@ -130,6 +137,8 @@ def make_audio_handler(content: Content, asr: str | None, model: str | None) -> 
             if "answerer" not in state:
                 state["answerer"] = AudioAnswerer(content, asr=asr, model=model)
             transcript = state["answerer"].transcribe_file(path, ask)
+        except NoSpeech as e:
+            raise NoSpeechHeard(str(e)) from e
         except AudioError as e:
             raise AudioAnswerError(str(e)) from e
         except Exception as e:  # noqa: BLE001 - a recognizer failure must not end the conversation
