@@ -33,6 +33,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--workers", type=int, default=2)
     p.add_argument("--audio-n", type=int, default=None)
     p.add_argument("--no-audio", action="store_true")
+    p.add_argument("--reuse-text", action="store_true",
+                   help="reuse evaluation/runs/text*.jsonl from an earlier run of the same vignettes")
     p.add_argument("--conditions", default=None, help="comma-separated audio conditions")
 
     f = sub.add_parser("findings", help="rewrite evaluation/findings.md from evaluation/runs/text.jsonl")
@@ -91,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
         from .report import run_report
 
         run_report(quick=args.quick, workers=args.workers, audio_n=args.audio_n, do_audio=not args.no_audio,
-                   conditions=args.conditions.split(",") if args.conditions else None)
+                   conditions=args.conditions.split(",") if args.conditions else None, reuse_text=args.reuse_text)
         return 0
     if args.command == "findings":
         from .findings import write_findings

@@ -23,7 +23,7 @@ DOCS = REPO / "docs"
 RUNS = Path(__file__).resolve().parent / "runs"
 AUDIO_CONDITIONS = ["clean", "snr20", "snr10", "snr5", "fast", "slow", "pitch_up", "pitch_down"]
 SNR_CONDITIONS = ("clean", "snr20", "snr10", "snr5")
-AUDIO_N_MAIN = 40
+AUDIO_N_MAIN = 16
 
 
 def log(msg: str) -> None:
@@ -81,6 +81,15 @@ def save_records(name: str, records: list[dict]) -> Path:
         for r in records:
             f.write(json.dumps(r, ensure_ascii=False) + "\n")
     return path
+
+
+def load_records(name: str, vs: list[dict]) -> list[dict] | None:
+    """Saved records of an earlier run, if they cover exactly these vignettes."""
+    path = RUNS / f"{name}.jsonl"
+    if not path.exists():
+        return None
+    recs = [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines() if x.strip()]
+    return recs if sorted(r["id"] for r in recs) == sorted(v["id"] for v in vs) else None
 
 
 def progress_logger(label: str):
@@ -243,7 +252,9 @@ def render_md(data: dict) -> str:
         a("")
         a("## Text mode")
         a("")
-        a(f"All {s['n']} conversations typed (`{{\"text\": ...}}` lines), phrasings from the patient's bank.")
+        a(f"All {s['n']} conversations typed (`{{\"text\": ...}}` lines), phrasings from the patient's bank."
+          + (" (Text records reused from an earlier run of this command with `--reuse-text`.)"
+             if data.get("text_reused") else ""))
         a("")
         a("| expected tier | exact |")
         a("|---|---|")
@@ -397,7 +408,7 @@ def targets(data: dict) -> list[str]:
 
 def run_report(quick: bool = False, workers: int = 2, audio_n: int | None = None, do_audio: bool = True,
                conditions: list[str] | None = None, text_n: int | None = None, write: bool = True,
-               cmd: list[str] | None = None, docs_dir: Path | None = None) -> dict:
+               cmd: list[str] | None = None, docs_dir: Path | None = None, reuse_text: bool = False) -> dict:
     """Measures and (unless write=False) writes the report. ``cmd`` replaces the product command (tests)."""
     t0 = time.monotonic()
     vs = vignettes.load()
@@ -409,10 +420,17 @@ def run_report(quick: bool = False, workers: int = 2, audio_n: int | None = None
         log(data["text_skipped"])
     else:
         text_set = vignettes.stratified(vs, text_n or 40) if (quick or text_n) else vs
-        log(f"text mode: {len(text_set)} conversations")
-        recs = simulator.run_many(text_set, workers=workers, mode="text", cmd=cmd, progress=progress_logger("text"))
-        if cmd is None:
-            save_records("text", recs)
+        reused = load_records("text", text_set) if reuse_text else None
+        if reused:
+            recs = reused
+            log(f"text mode: reusing {len(recs)} records from {RUNS / 'text.jsonl'}")
+            data["text_reused"] = True
+        else:
+            log(f"text mode: {len(text_set)} conversations")
+            recs = simulator.run_many(text_set, workers=workers, mode="text", cmd=cmd,
+                                      progress=progress_logger("text"))
+            if cmd is None:
+                save_records("text", recs)
         s = metrics.summarize(recs)
         eq = [r["questions"] for r in recs if r["expected_tier"] == "emergency" and r["tier"] == "emergency"]
         data["text"] = {
@@ -423,11 +441,13 @@ def run_report(quick: bool = False, workers: int = 2, audio_n: int | None = None
                       for r in recs if r["tier"] != r["expected_tier"]],
         }
         data["_text_records"] = recs
-        log(f"text mode with typing slips: {len(text_set)} conversations")
-        recs_t = simulator.run_many(text_set, workers=workers, mode="text", condition="typos", cmd=cmd,
-                                    progress=progress_logger("typos"))
-        if cmd is None:
-            save_records("text_typos", recs_t)
+        recs_t = load_records("text_typos", text_set) if reuse_text else None
+        if not recs_t:
+            log(f"text mode with typing slips: {len(text_set)} conversations")
+            recs_t = simulator.run_many(text_set, workers=workers, mode="text", condition="typos", cmd=cmd,
+                                        progress=progress_logger("typos"))
+            if cmd is None:
+                save_records("text_typos", recs_t)
         data["text_typos"] = {"summary": metrics.summarize(recs_t),
                               "wrong": [{"id": r["id"], "expected": r["expected_tier"], "got": r["tier"] or "no result",
                                          "hint": first_misunderstanding(r).replace("|", "/")}
@@ -479,7 +499,7 @@ def run_report(quick: bool = False, workers: int = 2, audio_n: int | None = None
                     limit = 90
                 data["recognition"]["bank_wer"][engine] = recognition.run_isolated(
                     "bank_wer", engine, timeout=limit,
-                    conditions=("clean",) if quick else ("clean", "snr10"), n=40 if quick else 120)
+                    conditions=("clean",) if quick else ("clean", "snr10"), n=30 if quick else 60)
                 data["recognition"]["human"][engine] = recognition.run_isolated("human_yes_no", engine, timeout=180)
     data["seconds"] = time.monotonic() - t0
     data["targets"] = {"lines": targets(data)}
