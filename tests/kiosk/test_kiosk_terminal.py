@@ -42,6 +42,16 @@ class Tmux:
         subprocess.run(["tmux", "kill-session", "-t", self.name], capture_output=True)
 
 
+def _next(term, before: str, limit: float = 60.0) -> str:
+    end = time.monotonic() + limit
+    while time.monotonic() < end:
+        s = term.screen()
+        if s != before and "Press Enter" in s:
+            return s
+        time.sleep(0.1)
+    raise AssertionError("the next page never came")
+
+
 @pytest.fixture
 def term():
     t = Tmux(f"{sys.executable} -m voice_triage kiosk --voice off --listen off --text-size normal; sleep 600")
@@ -58,8 +68,16 @@ def test_kiosk_in_a_terminal_wipes_screen_and_scrollback(term):
         term.keys(a, "Enter")
         if i < len(ANSWERS) - 1:
             term.wait_for(f"You: {a}")
-    s = term.wait_for("Press Enter when you have finished reading")
+    s = term.wait_for("Press Enter")
     assert "SELF-CARE" in s
+    seen = [s]
+    while "Press Enter for the rest" in s and len(seen) < 10:  # longer than the screen: page through
+        term.keys("Enter")
+        s = _next(term, s)
+        seen.append(s)
+    assert "Press Enter when you have finished reading" in s
+    every_page = " ".join(" ".join(p.split()) for p in seen)
+    assert "If it keeps happening" in every_page and "get emergency help" in every_page
     term.keys("Enter")
     term.wait_for("Press Enter to start")
     everything = term.screen(history=True)

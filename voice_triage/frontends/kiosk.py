@@ -54,6 +54,7 @@ IDLE_HINT = "Press Enter to start"
 IDLE_HINT_VOICE = "Press Enter, or say “start”, to begin"
 ANSWER_HINT = "Type your answer and press Enter.  You can say: repeat, help, go back, start over, stop."
 RESULT_HINT = "Press Enter when you have finished reading: the screen will be cleared."
+RESULT_MORE_HINT = "Press Enter for the rest of the advice."
 ERROR_LINE = "Sorry, something went wrong and this conversation has to end."
 
 MAX_LOOP_FAILURES = 50  # the idle loop itself failing this often in a row (e.g. the terminal is gone): exit 1
@@ -394,7 +395,15 @@ class Kiosk:
                 self.render(conv.hear(got.text, got.confidence) if got.text.strip() else conv.silence())
             if conv.result is not None:
                 self.screen.show(self.screen.blocks, RESULT_HINT, keep=self.screen.keep)
-                self._hold(self.result_hold_s)
+                while self.screen.has_more():  # the advice is longer than the screen: Enter for the next page
+                    self.screen.show(self.screen.blocks, RESULT_MORE_HINT, keep=self.screen.keep, offset=self.screen.offset)
+                    got = self.source.read(self.result_hold_s, None)
+                    if got.kind in ("eof", "timeout"):
+                        self._eof = self._eof or got.kind == "eof"
+                        break
+                    self.screen.page_down(RESULT_HINT)
+                else:
+                    self._hold(self.result_hold_s)
                 return Outcome("result", conv.result.tier)
             return Outcome("stopped")
         except KeyboardInterrupt:

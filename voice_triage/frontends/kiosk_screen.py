@@ -32,8 +32,8 @@ STYLES = {
     "say": f"{ESC}[0;1;97;40m",
     "question": f"{ESC}[0;1;93;40m",
     "you": f"{ESC}[0;96;40m",
-    "safety": f"{ESC}[0;1;30;103m",
-    "banner": f"{ESC}[0;1;30;107m",
+    "safety": f"{ESC}[0;30;103m",  # dark on light: not bold (xterm draws bold black as grey)
+    "banner": f"{ESC}[0;30;107m",
     "hint": f"{ESC}[0;37;40m",
     "title": f"{ESC}[0;1;97;44m",
 }
@@ -73,6 +73,8 @@ class Screen:
         self.blocks: list[Block] = []  # what is on screen now (tests and the soak read this)
         self.hint = ""
         self.keep = "tail"
+        self.offset = 0
+        self._more = False
         self.active = False
 
     # -- geometry ----------------------------------------------------------------------------------
@@ -110,11 +112,24 @@ class Screen:
             self._w(CLEAR_ALL + ALT_OFF + CLEAR_ALL + ALT_ON + CLEAR_ALL)
 
     # -- drawing -----------------------------------------------------------------------------------
-    def show(self, blocks: list[Block], hint: str = "", keep: str = "tail") -> None:
-        """Draw ``blocks``; when they do not fit, keep the newest (``tail``) or the first (``head``)."""
+    def show(self, blocks: list[Block], hint: str = "", keep: str = "tail", offset: int = 0) -> None:
+        """Draw ``blocks``; when they do not fit, keep the newest (``tail``) or page from the first
+        (``head``: :meth:`has_more` / :meth:`page_down`)."""
         self.blocks = list(blocks)
         self.hint = hint
         self.keep = keep
+        self.offset = offset
+        self._draw()
+
+    def has_more(self) -> bool:
+        """True when a ``head`` screen was cut and another page follows."""
+        return self._more
+
+    def page_down(self, hint: str = "") -> None:
+        columns, height = self.size()
+        scale = 2 if self.big else 1
+        self.offset += (height - 3) // scale - 1
+        self.hint = hint or self.hint
         self._draw()
 
     def add(self, block: Block) -> None:
@@ -143,8 +158,14 @@ class Screen:
         width = (columns - 2 * margin) // scale
         rows = self._lines(width)
         avail = (height - 3) // scale  # title, hint, and the answer line
+        self._more = False
         if len(rows) > avail:  # mark the cut
-            rows = [("hint", "…")] + rows[-(avail - 1):] if self.keep == "tail" else rows[: avail - 1] + [("hint", "…")]
+            if self.keep == "tail":
+                rows = [("hint", "…")] + rows[-(avail - 1):]
+            else:  # pages: the first one, then page_down() shows the next
+                start = min(self.offset, max(0, len(rows) - (avail - 1)))
+                self._more = start + avail - 1 < len(rows)
+                rows = rows[start:start + avail - 1] + ([("hint", "… (more)")] if self._more else [])
         buf = [CLEAR_ALL, STYLES["title"], " " + self.title[: columns - 2].ljust(columns - 1), RESET, STYLES["say"], "\r\n"]
         for style, line in rows:
             padded = " " * margin + line
