@@ -38,23 +38,27 @@ SCRIPTS = [
 
 
 class SoakSource:
-    """Endless scripted input: idle trigger, a script's answers, then Enter to leave the result screen."""
+    """Scripted people, one after another. Reads without a question (the idle screen, the result and
+    its pages, the error screen) get Enter; reads for a question get the script's next answer."""
 
     spoken = False
 
     def __init__(self, n: int):
         self.n = n
         self.started = 0
-        self.queue: list = []
+        self.answers: list = []
+        self.in_conversation = False
 
     def read(self, timeout, ask=None):  # noqa: ANN001, ANN201
-        if not self.queue:
-            if self.started >= self.n:
-                return Input("eof")
-            _, answers = SCRIPTS[self.started % len(SCRIPTS)]
-            self.started += 1
-            self.queue = ["", *answers, "", ""]  # start, answers, leave the result / error screen
-        item = self.queue.pop(0)
+        if ask is None:
+            if not self.in_conversation:  # the idle screen: the next person starts
+                if self.started >= self.n:
+                    return Input("eof")
+                self.answers = list(SCRIPTS[self.started % len(SCRIPTS)][1])
+                self.started += 1
+                self.in_conversation = True
+            return Input("text", "")
+        item = self.answers.pop(0) if self.answers else "stop"
         if item is T:
             return Input("timeout")
         if item is RAISE:
@@ -62,10 +66,8 @@ class SoakSource:
         return item if isinstance(item, Input) else Input("text", item)
 
     def wipe(self) -> None:
-        # a real wipe drops typed-ahead input; here the queue belongs to the next scripted person,
-        # except what is left of this one's lines (the hold's extra Enter)
-        if self.queue and self.queue[0] == "" and len(self.queue) <= 2:
-            self.queue = []
+        self.answers = []
+        self.in_conversation = False
 
 
 class Null:
