@@ -200,3 +200,25 @@ def test_kiosk_command_runs_conversations_from_its_input():
     assert b"Traceback" not in p.stderr
     assert "3 conversations" in p.stderr.decode()
     assert "'result': 1" in p.stderr.decode() and "'stopped': 1" in p.stderr.decode()
+
+
+def test_sigterm_stops_the_kiosk_and_wipes_the_screen():
+    import signal
+
+    p = subprocess.Popen([sys.executable, "-m", "voice_triage", "kiosk", "--voice", "off", "--listen", "off"],
+                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        p.stdin.write(b"\na few drops\n")
+        p.stdin.flush()
+        seen = b""
+        while b"dizzy" not in seen:  # the second question is on screen
+            chunk = p.stdout.read1(65536)
+            assert chunk, p.stderr.read().decode()
+            seen += chunk
+        p.send_signal(signal.SIGTERM)
+        rest, err = p.communicate(timeout=60)
+    finally:
+        if p.poll() is None:
+            p.kill()
+    assert p.returncode == 0, err.decode()
+    assert rest.endswith(CLEAR_ALL.encode()) and b"\033[3J" in rest
