@@ -94,14 +94,19 @@ def test_spoken_conversation_no_network_nothing_on_disk(tmp_path):
     work = tmp_path / "cwd"
     work.mkdir()
     log = str(tmp_path / "st.log")
-    proc = subprocess.Popen(strace_cmd(log, [*VT, "chat", "--jsonl", "--asr", "pocketsphinx"]), cwd=str(work),
-                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    tier, turns = None, 0
+    err_path = tmp_path / "stderr.txt"
+    with open(err_path, "w") as err_file:  # a file, not a pipe: stderr can never block the run
+        proc = subprocess.Popen(strace_cmd(log, [*VT, "chat", "--jsonl", "--asr", "pocketsphinx"]), cwd=str(work),
+                                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=err_file, text=True,
+                                env=dict(os.environ, VOICE_TRIAGE_LOG="DEBUG"))
+    tier, turns, heard = None, 0, []
     try:
         for line in proc.stdout:
             ev = json.loads(line)
             if ev["event"] == "result":
                 tier = ev["tier"]
+            elif ev["event"] == "heard":
+                heard.append(ev["text"])
             elif ev["event"] == "end":
                 break
             elif ev["event"] == "ask":
@@ -115,6 +120,11 @@ def test_spoken_conversation_no_network_nothing_on_disk(tmp_path):
         proc.stdin.close()
         proc.wait(timeout=120)
     assert tier == "urgent"
+    # the logs (DEBUG, the recognizer's own included) hold no transcript
+    err = err_path.read_text(errors="replace").lower()
+    for text in heard:
+        if len(text) > 3:
+            assert text.lower() not in err, text
     with open(log, encoding="utf-8", errors="replace") as fh:
         t = Trace(str(work)).parse(fh.read())
     assert_private(t, allowed=[])
