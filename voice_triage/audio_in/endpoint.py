@@ -61,8 +61,11 @@ def frame_level_db(frame: np.ndarray) -> float:
 class Endpointer:
     """Feed 30 ms int16 frames with :meth:`push`; it returns an :class:`Utterance` when one is done."""
 
-    def __init__(self, config: EndpointConfig | None = None, noise_floor_db: float | None = None):
+    def __init__(self, config: EndpointConfig | None = None, noise_floor_db: float | None = None, sink=None):
+        """``sink``: called with the audio of the answer as it is heard (the pre-roll when speech starts,
+        then every frame until the end), so a recognizer can decode while the person is still speaking."""
         self.config = config or EndpointConfig()
+        self.sink = sink
         self._vad = webrtcvad.Vad(self.config.aggressiveness)
         self._fixed_floor = noise_floor_db
         self._levels: collections.deque[float] = collections.deque(
@@ -113,10 +116,14 @@ class Endpointer:
                 self._frames = list(self._pre)
                 self._speech = sum(self._window)
                 self._silence = 0
+                if self.sink is not None:
+                    self.sink(np.concatenate(self._frames))
             elif self._waited * FRAME_MS / 1000 >= c.no_input_timeout_s:
                 return Utterance(np.zeros(0, np.int16), "timeout", 0.0, self._n)
             return None
         self._frames.append(frame)
+        if self.sink is not None:
+            self.sink(frame)
         if speech:
             self._speech += 1
             self._silence = 0

@@ -50,8 +50,11 @@ def default_input_device() -> dict | None:
 class Microphone:
     """An open capture stream. Use as a context manager, or call :meth:`open` / :meth:`close`."""
 
-    def __init__(self, device: int | str | None = None, queue_frames: int = 2000):
+    def __init__(self, device: int | str | None = None, queue_frames: int = 2000, rate: int | None = None):
+        """``rate``: capture at this rate instead of trying 16 kHz first (the audio is resampled to 16 kHz);
+        by default 16 kHz is tried, then the device's own rate (some devices take nothing else)."""
         self.device = device
+        self.capture_rate = rate
         self._q: queue.Queue[np.ndarray] = queue.Queue(maxsize=queue_frames)
         self._muted = threading.Event()
         self._stream = None
@@ -71,7 +74,8 @@ class Microphone:
         if not info or info.get("max_input_channels", 0) < 1:
             raise NoMicrophone("No microphone was found; continuing by typing.")
         last = None
-        for rate in (SAMPLE_RATE, int(info.get("default_samplerate") or 0)):
+        rates = (self.capture_rate,) if self.capture_rate else (SAMPLE_RATE, int(info.get("default_samplerate") or 0))
+        for rate in rates:
             if rate <= 0:
                 continue
             try:
@@ -87,12 +91,16 @@ class Microphone:
                 self._stream = None
         if self._stream is None:
             raise NoMicrophone(f"The microphone could not be opened ({_short(last)}); continuing by typing.")
+        self._new_resampler()
+        self.device_name = str(info.get("name"))
+        return self
+
+    def _new_resampler(self) -> None:
+        self._resampler = None
         if self._rate != SAMPLE_RATE:
             import soxr
 
             self._resampler = soxr.ResampleStream(self._rate, SAMPLE_RATE, 1, dtype="float32")
-        self.device_name = str(info.get("name"))
-        return self
 
     def close(self) -> None:
         if self._stream is not None:
@@ -137,6 +145,8 @@ class Microphone:
             except queue.Empty:
                 break
         self._carry = np.zeros(0, np.int16)
+        if self._resampler is not None:  # its buffered tail is old audio too
+            self._new_resampler()
 
     # -- reading -----------------------------------------------------------------------------
     def frames(self, stall_s: float = STALL_S):

@@ -55,7 +55,9 @@ def child_first_prompt() -> dict:
 
 
 def child_turns() -> dict:
-    """A whole conversation with espeak answers through the endpointer, pocketsphinx and the dialog."""
+    """A whole spoken conversation (with the private-place check), as the voice front-end runs it: espeak
+    answers go frame by frame through the end-of-speech detector, which feeds the recognizer while the
+    answer is being spoken; at the detected end only the recognizer's last step and the dialog remain."""
     from voice_triage.audio_in import EndpointConfig, Endpointer, frames_of
     from voice_triage.content import load_content
     from voice_triage.dialog import Conversation
@@ -68,16 +70,25 @@ def child_turns() -> dict:
     book = GrammarBook(content, rec, report=lambda m: None)
     book.prebuild()
     synth = Synthesizer()
-    conv = Conversation(content)
+    conv = Conversation(content, privacy_check=True)
     events = conv.start()
     turns, audio_s, decode_s = [], 0.0, 0.0
-    for _ in range(20):
+    for _ in range(24):
         ask = conv.pending
         if ask is None or conv.finished:
             break
-        answer = "yes" if ask.question_id == "confirm" else ANSWERS.get(ask.question_id, "i don't know")
+        qid = ask.question_id
+        answer = "yes" if qid in ("confirm", "privacy") else ANSWERS.get(qid, "i don't know")
         pcm = _espeak(answer)
-        ep = Endpointer(EndpointConfig())
+        grammar = book.for_ask(ask)
+        live: list = []
+
+        def sink(samples, grammar=grammar, live=live):
+            if not live:
+                live.append(rec.stream(grammar))
+            live[0].accept(samples)
+
+        ep = Endpointer(EndpointConfig(), sink=sink)
         utt = None
         for f in frames_of(pcm):
             utt = ep.push(f)
@@ -85,20 +96,25 @@ def child_turns() -> dict:
                 break
         utt = utt or ep.finish()
         t_end = time.perf_counter()  # end of speech detected
-        tr = rec.transcribe(utt.samples, book.for_ask(ask))
+        t0 = time.perf_counter()
+        tr = live[0].finish() if live else rec.transcribe(utt.samples, grammar)
+        t_rec = time.perf_counter() - t0
         events = conv.hear(tr.text, tr.confidence)
         t_ready = time.perf_counter()
-        first = next((e for e in events if isinstance(e, (Say, Ask, Result))), None)
+        first = next((e for e in events if isinstance(e, (Say, Ask)) and getattr(e, "kind", "") != "screen"), None)
         if first is not None:
             synth.synthesize(split_sentences(first.text)[0])
         t_audio = time.perf_counter()
         audio_s += tr.audio_s
         decode_s += tr.decode_s
-        turns.append({"question": ask.question_id, "answer": answer, "heard": tr.text,
+        turns.append({"question": qid, "answer": answer, "heard": tr.text, "confidence": tr.confidence,
+                      "grammar_phrases": len(grammar.phrases) if grammar is not None else None,
+                      "finish_ms": round(t_rec * 1000, 1),
                       "reply_ready_ms": round((t_ready - t_end) * 1000, 1),
                       "first_audio_ms": round((t_audio - t_end) * 1000, 1)})
     synth.close()
-    return {"turns": turns, "rtf_pocketsphinx": round(decode_s / audio_s, 4) if audio_s else None,
+    return {"turns": turns, "tier": conv.result.tier if conv.result else None,
+            "rtf_pocketsphinx": round(decode_s / audio_s, 4) if audio_s else None,
             "peak_mb": round(_peak_mb(), 1)}
 
 

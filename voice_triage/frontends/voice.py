@@ -22,9 +22,10 @@ import time
 from typing import Callable
 
 from voice_triage.audio_in import (
-    AudioError, DeviceLost, EndpointConfig, Microphone, NoMicrophone, default_input_device, earcon,
+    AudioError, DeviceLost, EndpointConfig, Endpointer, Microphone, NoMicrophone, default_input_device, earcon,
 )
-from voice_triage.dialog.events import Ask, End, Heard, Result, Say, SettingChanged
+from voice_triage.dialog.events import Ask, End, Heard, PrivacyChoice, Result, Say, SettingChanged
+from voice_triage.frontends.text_chat import TIER_LABEL
 from voice_triage.recognition import GrammarBook, create_recognizer
 from voice_triage.speech_out import Speaker, VoiceSettings
 
@@ -89,7 +90,8 @@ class VoiceChat:
     # -- rendering ---------------------------------------------------------------------------
     def say(self, text: str, kind: str = "info") -> None:
         self.out(text)
-        self.speaker.say(text, kind)
+        if kind != "screen":  # "screen" lines are shown, never said (discreet mode keeps details off the air)
+            self.speaker.say(text, kind)
 
     def render(self, events) -> Ask | None:
         """Print and speak the events; returns the Ask to answer, if any. Sets ``self.ended``."""
@@ -104,11 +106,27 @@ class VoiceChat:
                 pass  # the dialog's reply follows; the transcript was shown when heard
             elif isinstance(ev, SettingChanged):
                 self.speaker.change(ev.name, ev.value)
+            elif isinstance(ev, PrivacyChoice):
+                self.privacy(ev.mode)
             elif isinstance(ev, Result):
-                self.say(ev.text, "advice")
+                # its words were already said by the Say events before it: only the tier is shown
+                self.out(f"Result: {TIER_LABEL.get(ev.tier, ev.tier)} ({ev.questions} questions)")
             elif isinstance(ev, End):
                 self.ended = True
         return ask
+
+    def privacy(self, mode: str) -> None:
+        """The private-place choice. "text": nothing more is said aloud (no speech, no earcon, no files)
+        and answers are typed, since answering aloud would be overheard too. "quieter": the
+        SettingChanged that follows lowers the volume. "discreet"/"private": the dialog words it."""
+        self.privacy_mode = mode
+        if mode == "text":
+            self.speaker.mode = "print"
+            if self.mic is not None:
+                self.mic.close()
+                self.mic = None
+                self.speaker.mic = None
+            self.out("(Text only from now on: nothing is said aloud. Please type your answers.)")
 
     # -- one answer --------------------------------------------------------------------------
     def listen(self, ask: Ask):
@@ -116,12 +134,22 @@ class VoiceChat:
         assert self.mic is not None
         self.speaker.play_samples(earcon("listen"), 22050)
         self.mic.flush()
-        utt = self.mic.listen(self.endpoint)
+        grammar = self.grammars.for_ask(ask)
+        live: list = []
+
+        def decode_while_speaking(samples) -> None:  # the recognizer keeps up with the speech
+            if not live:
+                live.append(self.recognizer.stream(grammar))
+            live[0].accept(samples)
+
+        utt = self.mic.listen(self.endpoint, endpointer=Endpointer(self.endpoint, sink=decode_while_speaking))
         t_end = time.perf_counter()
         if utt.reason == "timeout":
+            if live:  # speech started but never ended within the limit: drop the partial decode
+                live[0].finish()
             self.out("(no answer heard)")
             return self.conv.silence(), t_end, None
-        tr = self.recognizer.transcribe(utt.samples, self.grammars.for_ask(ask))
+        tr = live[0].finish() if live else self.recognizer.transcribe(utt.samples, grammar)
         self.out(f"(heard: {tr.text or '...'})")
         return self.conv.hear(tr.text, tr.confidence), t_end, tr
 
@@ -143,7 +171,8 @@ class VoiceChat:
             return EXIT_NO_MICROPHONE
         if not have_mic:
             self.out("Please type your answers.")
-        self.conv = Conversation(self.content)
+        self.conv = Conversation(self.content, privacy_check=True)
+        self.privacy_mode = None
         self.ended = False
         try:
             ask = self.render(self.conv.start())
@@ -168,12 +197,15 @@ class VoiceChat:
                 else:
                     try:
                         events = self.typed(ask)
-                    except EOFError:
+                    except EOFError:  # input ended: leave as "stop" would, the safety net included
+                        self.out("")
+                        self.render(self.conv.stop("end_of_input"))
                         break
                     ask = self.render(events)
             return EXIT_OK
-        except KeyboardInterrupt:
-            self.out("Goodbye.")
+        except KeyboardInterrupt:  # Ctrl-C: the safety net is still shown (printed, not spoken)
+            self.speaker.mode = "print"
+            self.render(self.conv.stop("interrupted"))
             return EXIT_INTERRUPTED
         finally:
             self.close()

@@ -1,4 +1,5 @@
-"""Grammars per question, built from the content's phrase data and cached (words checked at start-up)."""
+"""Grammars per question, built once at start-up (words checked, every search compiled before the first
+question) from the spoken phrase lists (:mod:`voice_triage.recognition.spoken`)."""
 
 from __future__ import annotations
 
@@ -9,9 +10,12 @@ from .grammar import Grammar, build_grammar
 
 
 class GrammarBook:
-    """Builds and caches the grammar for a question: its phrases plus the global commands.
+    """The grammar for each turn: the question's spoken phrases, the core answers and the commands.
 
-    ``content`` needs ``grammar_phrases(slots)`` and ``command_phrases()`` (voice_triage.content).
+    With the real content (``voice_triage.content.Content``) the grammars are the small spoken lists of
+    prompts/<lang>/spoken.yaml: one per question (a part of a grouped question, or a clarification, uses
+    its question's grammar), one per question for confirmations, one for the private-place check.
+    Any other ``content`` needs only ``grammar_phrases(slots)`` and ``command_phrases()`` (tests).
     """
 
     def __init__(self, content, recognizer: Recognizer, report: Callable[[str], None] | None = None):
@@ -19,37 +23,81 @@ class GrammarBook:
         self.rec = recognizer
         self.report = report
         self._cache: dict[tuple, Grammar] = {}
-        self._commands = list(content.command_phrases()) if content is not None else []
+        self.spoken = None
+        if content is not None and hasattr(content, "phrases") and hasattr(content, "questions"):
+            from .spoken import SpokenPhrases
 
-    def build(self, phrases: Sequence[str], open: bool = False) -> Grammar:
+            self.spoken = SpokenPhrases(content, recognizer.knows)
+        self._commands = list(content.command_phrases()) if content is not None and self.spoken is None else []
+
+    def build(self, phrases: Sequence[str], open: bool = False, glue: Sequence[str] = ()) -> Grammar:
         return build_grammar(list(phrases) + self._commands, self.rec.knows, engine=self.rec.name,
-                             open=open, report=self.report)
+                             open=open, report=self.report, glue=glue)
+
+    def _get(self, key: tuple, make: Callable[[], Grammar]) -> Grammar:
+        g = self._cache.get(key)
+        if g is None:
+            g = self._cache[key] = make()
+            prepare = getattr(self.rec, "prepare", None)
+            if prepare is not None:
+                prepare(g)  # compile the engine's search now, not when the person answers
+        return g
 
     def for_ask(self, ask) -> Grammar | None:
-        """The grammar for an ``Ask`` (None: no ask, use the engine's open vocabulary).
-
-        A question that is open, asks about several slots, or takes a number accepts a run of phrases
-        ("no I feel fine", "i am twenty five"); a single-slot question takes one phrase.
-        """
+        """The grammar for an ``Ask`` (None: no ask, use the engine's open vocabulary)."""
         if ask is None:
             return None
-        return self.for_slots(tuple(ask.slots), open=bool(ask.open))
+        if self.spoken is None:
+            return self.for_slots(tuple(ask.slots), open=bool(ask.open))
+        qid = ask.question_id
+        if qid.startswith("privacy"):
+            return self._get(("privacy",), lambda: self.build(self.spoken.for_privacy()))
+        confirm = qid == "confirm"
+        q = None
+        if not confirm:
+            try:
+                q = self.content.question(qid)
+            except KeyError:
+                q = None
+        if q is None:  # a confirmation names its slots; find their question so the grammar is shared
+            q = next((x for x in self.content.questions if set(ask.slots) <= set(x.slots)), None)
+        if q is None:
+            return self.for_slots(tuple(ask.slots), open=bool(ask.open))
+        return self.for_question(q, confirm=confirm)
+
+    def for_question(self, q, confirm: bool = False) -> Grammar:
+        from voice_triage.triage.slots import SLOTS
+
+        seq = bool(q.open) or len(q.slots) > 1 or any(SLOTS[s].numeric for s in q.slots)
+        return self._get(("q", q.id, confirm), lambda: self.build(
+            self.spoken.for_slots(q.slots, q.id, confirm=confirm), open=seq and not confirm,
+            glue=() if confirm else self.spoken.glue(q)))
 
     def for_slots(self, slots: Sequence[str], open: bool = False) -> Grammar:
         slots = tuple(slots)
-        key = (slots, open)
-        g = self._cache.get(key)
-        if g is None:
+        if self.spoken is not None:
+            return self._get(("slots", slots), lambda: self.build(self.spoken.for_slots(slots)))
+
+        def make() -> Grammar:
             phrases = list(self.content.grammar_phrases(list(slots))) if self.content is not None else []
             seq = open or len(slots) > 1 or any(any(ch.isdigit() for ch in p) for p in phrases)
-            g = self.build(phrases, open=seq)
-            self._cache[key] = g
-        return g
+            return self.build(phrases, open=seq)
+
+        return self._get(("old", slots, open), make)
 
     def prebuild(self) -> None:
-        """Build every question's grammar now, so unknown words are reported once, at start-up."""
-        for q in getattr(self.content, "questions", ()):
-            self.for_slots(tuple(q.slots), open=bool(getattr(q, "open", False)))
-        self.for_slots(())
+        """Build and compile every grammar now: unknown words are reported once, at start-up, and no
+        question waits for its search to be compiled."""
+        if self.spoken is None:
+            if self.content is not None:
+                for q in getattr(self.content, "questions", ()):
+                    self.for_slots(tuple(q.slots), open=bool(getattr(q, "open", False)))
+                self.for_slots(())
+            return
+        for q in self.content.questions:
+            self.for_question(q)
+            self.for_question(q, confirm=True)
+        self._get(("privacy",), lambda: self.build(self.spoken.for_privacy()))
 
-
+    def grammars(self) -> dict[tuple, Grammar]:
+        return dict(self._cache)

@@ -50,10 +50,13 @@ class Grammar:
     dropped_words: tuple[str, ...] = ()
     open: bool = False
     key: str = field(default="", compare=False)
+    #: glue words ("i", "it", "was" ...): with them an answer may be several phrases joined by glue
+    #: ("no fever but it burns when i pee"); without, exactly one phrase
+    glue: tuple[str, ...] = ()
 
     def __post_init__(self):
         if not self.key:
-            h = hashlib.sha1(("\n".join(self.phrases) + f"|{self.open}").encode()).hexdigest()[:12]
+            h = hashlib.sha1(("\n".join(self.phrases) + f"|{self.open}|" + " ".join(self.glue)).encode()).hexdigest()[:12]
             object.__setattr__(self, "key", "g" + h)
 
     @property
@@ -68,15 +71,20 @@ class Grammar:
     def jsgf(self, name: str = "answer") -> str:
         """JSGF for pocketsphinx: exactly one phrase of the list (measured: sequences are far too slow)."""
         alts = " | ".join(f"( {p} )" for p in self.phrases) or "<VOID>"
-        # no phrases in a row, even for open questions: with hundreds of phrases, a sequence grammar makes
-        # pocketsphinx's end of utterance take minutes
-        # pocketsphinx's end of utterance takes seconds to minutes: one phrase per answer
-        rule = f"<phrase> = {alts};\npublic <{name}> = <phrase>;\n"
+        # with hundreds of phrases a sequence grammar made pocketsphinx's end of utterance take minutes;
+        # the small spoken grammars (~70 phrases) allow a short run of phrases and glue words
+        if self.glue and self.phrases:
+            glue = " | ".join(self.glue)
+            rule = f"<phrase> = {alts};\n<glue> = {glue};\npublic <{name}> = ( <phrase> | <glue> )+;\n"
+        else:
+            rule = f"<phrase> = {alts};\npublic <{name}> = <phrase>;\n"
         return f"#JSGF V1.0;\ngrammar {name};\n{rule}"
 
     def contains(self, text: str) -> bool:
         if text in self.phrases:
             return True
+        if self.glue:
+            return _covers(text.split(), set(self.phrases) | set(self.glue))
         return False
 
 
@@ -98,6 +106,7 @@ def build_grammar(
     engine: str = "",
     open: bool = False,
     report: Callable[[str], None] | None = None,
+    glue: Iterable[str] = (),
 ) -> Grammar:
     """Normalise ``phrases``, drop those with words ``knows`` rejects, report each dropped word once."""
     kept: list[str] = []
@@ -120,4 +129,5 @@ def build_grammar(
         _reported.update((engine, w) for w in new)
         msg = f"{engine or 'recognizer'}: {len(new)} word(s) not in its vocabulary, phrases with them are left out: " + ", ".join(new)
         (report or log.warning)(msg)
-    return Grammar(tuple(kept), tuple(dropped), open=open)
+    glue_words = tuple(dict.fromkeys(w for w in (normalize_phrase(str(g)) for g in glue) if w and knows(w)))
+    return Grammar(tuple(kept), tuple(dropped), open=open, glue=glue_words)

@@ -123,6 +123,10 @@ class VoskRecognizer:
             rec.Reset()
         return rec
 
+    def prepare(self, grammar: Grammar | None) -> None:
+        """Create the grammar's recognizer now (at start-up)."""
+        self._recognizer(grammar)
+
     def transcribe(self, samples: np.ndarray, grammar: Grammar | None) -> Transcript:
         s = self.stream(grammar)
         s.accept(samples)

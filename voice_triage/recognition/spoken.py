@@ -1,0 +1,137 @@
+"""Spoken grammars: small and distinct phrase lists per question, from prompts/<lang>/spoken.yaml.
+
+A typed answer is read against all of phrases.yaml, but a recognizer listening for 400-600 phrases at
+once is slow (pocketsphinx took ~1 s per second of speech) and confuses similar phrases ("just
+spotting" heard as "stop the"). What can be *heard* is therefore a small list per question:
+
+* for each asked slot value, the first ``per_value`` phrases of phrases.yaml (the data lists the plainest
+  first) that have at most ``max_words`` words, all known to the recognizer, deduplicated by their
+  normal form (the understander's: "i don't know" and "i do not know" are one);
+* the core yes / no / not-sure answers and a few ways of saying each command;
+* the question's ``extra`` phrases (how people say it aloud);
+* numbers for a numeric slot (age): "ten" ... "one hundred ten";
+* for a confirmation, yes/no and a few phrases per value (corrections); for the private-place check,
+  its choices (text only, quieter, discreet ...).
+
+Every phrase still goes through the same understander as typed text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+import yaml
+
+from .grammar import normalize_phrase, number_words
+
+AGE_RANGE = range(10, 111)
+
+
+@dataclass
+class SpokenSpec:
+    core: list[str]
+    commands: dict[str, list[str]]
+    extra: dict[str, list[str]] = field(default_factory=dict)
+    max_words: int = 5
+    per_value: int = 8
+    per_value_many: int = 5
+    per_value_confirm: int = 2
+    privacy_per_choice: int = 6
+    glue: list[str] = field(default_factory=list)
+    glue_questions: str = "none"  # "none", "many" (questions about several slots) or "all"
+
+
+def load_spec(lang: str = "en", root: Path | None = None) -> SpokenSpec:
+    root = root or Path(__file__).resolve().parents[2] / "prompts"
+    path = root / lang / "spoken.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    s = lambda xs: [str(x) for x in xs or []]  # noqa: E731 - yaml reads a bare yes as True
+    spec = SpokenSpec(
+        core=[("yes" if x is True else "no" if x is False else str(x)) for x in data.get("core", [])],
+        commands={k: s(v) for k, v in (data.get("commands") or {}).items()},
+        extra={k: s(v) for k, v in (data.get("extra") or {}).items()},
+        glue=s(data.get("glue")),
+    )
+    import os
+
+    spec.glue_questions = os.environ.get("VOICE_TRIAGE_GLUE", str(data.get("glue_questions", "none")))
+    for key in ("max_words", "per_value", "per_value_many", "per_value_confirm", "privacy_per_choice"):
+        if key in data:
+            setattr(spec, key, int(data[key]))
+    return spec
+
+
+class SpokenPhrases:
+    """The phrases to listen for at each kind of turn (before the recognizer's own vocabulary check)."""
+
+    def __init__(self, content, knows: Callable[[str], bool], spec: SpokenSpec | None = None):
+        from voice_triage.triage.slots import SLOTS
+        from voice_triage.understanding.normalize import normalize
+
+        self.content = content
+        self.knows = knows
+        self.spec = spec or load_spec()
+        self._slots = SLOTS
+        self._norm = lambda p: normalize(p, drop_fillers=False)
+
+    def _ok(self, phrase: str) -> bool:
+        words = normalize_phrase(phrase).split()
+        return 0 < len(words) <= self.spec.max_words and all(self.knows(w) for w in words)
+
+    def _pick(self, phrases: Iterable[str], cap: int, seen: set[str]) -> list[str]:
+        out = []
+        for p in phrases:
+            if len(out) >= cap:
+                break
+            p = str(p)
+            key = self._norm(p)
+            if not key or key in seen or not self._ok(p):
+                continue
+            seen.add(key)
+            out.append(p)
+        return out
+
+    def _numbers(self) -> list[str]:
+        # bare numbers only: "i'm forty two" is heard as "forty two" (same meaning); measured, adding
+        # "i am N" / "N years old" for every N made the end of an answer 5x slower (~0.4 s), no more accurate
+        return [number_words(n) for n in AGE_RANGE]
+
+    def common(self, seen: set[str]) -> list[str]:
+        out = self._pick(self.spec.core, 999, seen)
+        for phrases in self.spec.commands.values():
+            out += self._pick(phrases, 999, seen)
+        return out
+
+    def for_slots(self, slots: Iterable[str], question_id: str | None = None, *, confirm: bool = False) -> list[str]:
+        slots = tuple(slots)
+        seen: set[str] = set()
+        out = self.common(seen)
+        if question_id and not confirm:
+            out += self._pick(self.spec.extra.get(question_id, ()), 999, seen)
+        cap = (self.spec.per_value_confirm if confirm
+               else self.spec.per_value_many if len(slots) >= 3 else self.spec.per_value)
+        for slot in slots:
+            if self._slots[slot].numeric:
+                out += [] if confirm else self._numbers()
+                continue
+            for phrases in self.content.phrases.slots[slot].values.values():
+                out += self._pick(phrases, cap, seen)
+        return out
+
+    def glue(self, q) -> list[str]:
+        """Glue words for a question's grammar (empty: one phrase per answer)."""
+        mode = self.spec.glue_questions
+        if mode == "all" or (mode == "many" and len(q.slots) > 1):
+            return list(self.spec.glue)
+        return []
+
+    def for_privacy(self) -> list[str]:
+        seen: set[str] = set()
+        out = self.common(seen)
+        choices = self.content.lines.get("privacy_choices") or {}
+        for phrases in choices.values():
+            out += self._pick([("yes" if p is True else "no" if p is False else p) for p in phrases],
+                              self.spec.privacy_per_choice, seen)
+        return out
