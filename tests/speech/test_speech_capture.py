@@ -80,3 +80,20 @@ def test_half_duplex_never_hears_itself(pulse):
         # right after: nothing of the prompt is waiting to be recognized
         utt = mic.listen(EndpointConfig(no_input_timeout_s=1.0))
     assert utt.reason == "timeout"
+
+
+@pytest.mark.parametrize("rate", [48000, 44100])
+def test_capture_at_the_device_rate_is_resampled(pulse, tmp_path, pocketsphinx_rec, grammar, rate):
+    """A device that only takes its own rate: captured at 48 / 44.1 kHz, resampled to 16 kHz as it comes,
+    then the same end-of-speech detection and recognition."""
+    x, sr = espeak("go back", "en-us", 150)
+    path = write(tmp_path / "g.wav", pad(x, sr, 0.0, 0.0), sr)
+    with Microphone("pulse", rate=rate) as mic:
+        assert mic._rate == rate and mic._resampler is not None
+        mic.flush()
+        player = pulse.play_file(path, delay=1.0)
+        utt = mic.listen(EndpointConfig(no_input_timeout_s=8.0))
+        player.wait()
+    assert utt.reason == "end"
+    assert 0.5 < len(utt.samples) / 16000 < 3.0  # the duration survives resampling (16 kHz samples)
+    assert pocketsphinx_rec.transcribe(utt.samples, grammar).text == "go back"

@@ -130,6 +130,7 @@ class SpokenPhrases:
     def for_privacy(self) -> list[str]:
         seen: set[str] = set()
         out = self.common(seen)
+        out += self._pick(self.spec.extra.get("privacy", ()), 999, seen)
         choices = self.content.lines.get("privacy_choices") or {}
         for phrases in choices.values():
             out += self._pick([("yes" if p is True else "no" if p is False else p) for p in phrases],

@@ -1,0 +1,87 @@
+"""Spoken grammars: small, distinct, compiled at start-up; the words cmudict lacks can be spoken."""
+
+import pytest
+from speech_testkit import espeak, pad
+
+from voice_triage.audio_in import find_speech, resample, to_pcm16
+from voice_triage.content import load_content
+from voice_triage.dialog.events import Ask
+from voice_triage.recognition import GrammarBook, normalize_phrase
+from voice_triage.understanding import Understander
+
+
+@pytest.fixture(scope="module")
+def content():
+    return load_content("en")
+
+
+@pytest.fixture(scope="module")
+def book(content, pocketsphinx_rec):
+    reports = []
+    b = GrammarBook(content, pocketsphinx_rec, report=reports.append)
+    b.prebuild()
+    b.reports = reports
+    return b
+
+
+def test_every_grammar_is_small_and_compiled_at_start_up(content, book, pocketsphinx_rec):
+    grammars = book.grammars()
+    assert len(grammars) == 2 * len(content.questions) + 1  # each question, its confirmation, privacy
+    for key, g in grammars.items():
+        limit = 160 if key[:2] == ("q", "age") else 100
+        assert 20 < len(g.phrases) <= limit, (key, len(g.phrases))
+        assert g.key in pocketsphinx_rec._searches, key  # the search exists before any answer
+    # asking does not build anything new: the same objects come back
+    for q in content.questions:
+        ask = Ask(q.text, tuple(q.slots), q.id, open=bool(q.open))
+        assert book.for_ask(ask) is grammars[("q", q.id, False)]
+        part = Ask("and?", tuple(q.slots[:1]), q.id)  # part of a grouped question: its question's grammar
+        assert book.for_ask(part) is grammars[("q", q.id, False)]
+        confirm = Ask("right?", tuple(q.slots[:1]), "confirm")
+        assert book.for_ask(confirm).key == grammars[("q", q.id, True)].key
+    assert len(book.grammars()) == len(grammars)
+
+
+def test_phrases_are_distinct_in_meaning_and_understood(content, book):
+    und = Understander(content)
+    for (kind, *rest), g in book.grammars().items():
+        if kind != "q" or rest[1]:
+            continue
+        q = content.question(rest[0])
+        assert len(set(g.phrases)) == len(g.phrases)
+        understood = [p for p in g.phrases if und.read(p, asked=q.slots, question=q).understood]
+        # every phrase the recognizer can return means something to the understander
+        assert len(understood) >= 0.95 * len(g.phrases), [p for p in g.phrases if p not in understood]
+
+
+def test_privacy_grammar_has_the_choices(book):
+    g = book.for_ask(Ask("private?", (), "privacy"))
+    for phrase in ("yes", "no", "text only", "quieter", "discreet", "carry on"):
+        assert phrase in g.phrases
+    assert book.for_ask(Ask("which?", (), "privacy_options")) is g
+
+
+def test_commands_can_be_said_at_every_question(book):
+    for key, g in book.grammars().items():
+        for c in ("repeat", "help", "go back", "start over", "stop", "slower", "faster", "louder", "quieter"):
+            assert c in g.phrases, (key, c)
+
+
+def test_no_phrase_word_is_unknown_to_pocketsphinx(content, pocketsphinx_rec):
+    words = {w for p in content.all_phrases() for w in normalize_phrase(p).split()}
+    unknown = sorted(w for w in words if not pocketsphinx_rec.knows(w))
+    print(f"{len(words)} words in the phrase lists, {len(unknown)} unknown to pocketsphinx: {unknown}")
+    assert unknown == []
+    assert pocketsphinx_rec.added_words >= 60
+
+
+@pytest.mark.audio
+@pytest.mark.parametrize("said,heard", [("an I U D", "an iud"), ("warfarin", "warfarin"), ("the mirena", "the mirena")])
+def test_added_words_can_be_spoken(pocketsphinx_rec, said, heard):
+    from voice_triage.recognition import build_grammar
+
+    g = build_grammar(["an iud", "warfarin", "the mirena", "the pill", "a coil", "none", "no", "yes", "the implant"],
+                      pocketsphinx_rec.knows)
+    x, sr = espeak(said, "en-us", 140)
+    utt = find_speech(to_pcm16(resample(pad(x, sr), sr)))
+    assert pocketsphinx_rec.transcribe(utt.samples, g).text == heard
