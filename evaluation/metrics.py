@@ -53,7 +53,8 @@ def clopper_pearson(k: int, n: int, alpha: float = 0.05) -> tuple[float, float]:
 def rate(k: int, n: int) -> dict:
     lo, hi = clopper_pearson(k, n)
     return {"k": k, "n": n, "rate": (k / n) if n else None, "ci95": [lo, hi],
-            "rule_of_three_upper": (3 / n if n else None) if k == 0 else None}
+            # the rule of three (3/n) approximates the one-sided 95% bound when nothing was seen; useful for n >= 30
+            "rule_of_three_upper": (3 / n) if (k == 0 and n >= 30) else None}
 
 
 def rank(tier: str | None) -> int:

@@ -23,7 +23,7 @@ DOCS = REPO / "docs"
 RUNS = Path(__file__).resolve().parent / "runs"
 AUDIO_CONDITIONS = ["clean", "snr20", "snr10", "snr5", "fast", "slow", "pitch_up", "pitch_down"]
 SNR_CONDITIONS = ("clean", "snr20", "snr10", "snr5")
-AUDIO_N_MAIN = 16
+AUDIO_N_MAIN = 32
 
 
 def log(msg: str) -> None:

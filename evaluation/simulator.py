@@ -22,7 +22,7 @@ from typing import Callable, Sequence
 from . import audio, phrasing
 
 REPO = Path(__file__).resolve().parent.parent
-MAX_ASKS = 60
+MAX_ASKS = 40  # a conversation still asking after this is stuck in a loop
 
 
 def default_cmd() -> list[str]:

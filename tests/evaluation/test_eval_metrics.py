@@ -18,6 +18,7 @@ def test_rate_reports_rule_of_three_at_zero():
     r = metrics.rate(0, 30)
     assert r["rate"] == 0 and r["rule_of_three_upper"] == pytest.approx(0.1)
     assert metrics.rate(1, 30)["rule_of_three_upper"] is None
+    assert metrics.rate(0, 2)["rule_of_three_upper"] is None  # meaningless for tiny n
 
 
 def rec(i, expected, got, questions=5, facts=None, persona=None, reasons=()):
