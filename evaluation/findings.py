@@ -41,8 +41,36 @@ def audio_section(records: list[dict], label: str) -> list[str]:
              + (f": {', '.join(r['id'] + ' ' + r['expected_tier'] + '→' + str(r.get('tier')) for r in wrong)}."
                 if wrong else "."))
     L.append("")
+    from collections import Counter
+
+    commands = Counter()
+    examples: dict[str, list[str]] = {}
+    for r in records:
+        for t in r["turns"]:
+            c = (t.get("heard") or {}).get("command")
+            if c:
+                commands[c] += 1
+                examples.setdefault(c, [])
+                if len(examples[c]) < 3:
+                    examples[c].append(f"\"{t['answer']}\" → \"{t['heard'].get('text')}\"")
+    stopped = [r for r in records if r.get("tier") is None]
+    looping = [r for r in records if any("asks: stopped" in e for e in r.get("errors", []))]
+    if commands:
+        L.append("Answers heard as a global command: " + "; ".join(
+            f"**{c}** ×{n} (e.g. {', '.join(examples[c])})" for c, n in commands.most_common()) + ".")
+        L.append("")
+    if stopped:
+        L.append("Conversations that ended without a result: " + "; ".join(
+            f"{r['id']} (expected {r['expected_tier']}; end: {r.get('end') or r.get('errors', ['?'])[:1]})"
+            for r in stopped) + ".")
+        L.append("")
+    if looping:
+        L.append(f"Conversations stuck asking the same question (stopped after 40 asks): "
+                 f"{', '.join(r['id'] for r in looping)}.")
+        L.append("")
     rows = []
     for r in records:
+        per = 0
         for t in r["turns"]:
             heard = t.get("heard") or {}
             if normalize_words(t["answer"]) == normalize_words(heard.get("text") or ""):
@@ -50,7 +78,8 @@ def audio_section(records: list[dict], label: str) -> list[str]:
             filled = heard.get("filled") or {}
             bad = {s: v for s, v in filled.items() if s in spec.SLOTS
                    and not spec.value_matches(s, r["persona"].get(s, "unknown"), v)}
-            if bad or not filled:
+            if (bad or not filled) and per < 4:
+                per += 1
                 rows.append((r["id"], r.get("voice"), t["ask"], t["answer"], heard.get("text"), filled, bad))
     L.append("| vignette | voice | ask slots | said | heard | filled | wrong |")
     L.append("|---|---|---|---|---|---|---|")
