@@ -43,7 +43,7 @@ class FlakyMic:
 
     def listen(self, config=None, endpointer=None, on_start=None):
         self.listens += 1
-        if self.listens == 1:
+        if self.listens <= 2:  # the private-place check (when asked), then the first question
             return Utterance(np.zeros(1600, np.int16), "end", 1.0)
         raise DeviceLost("The microphone stopped working; continuing by typing.")
 
@@ -52,25 +52,32 @@ class FlakyMic:
 
 
 class OneAnswer:
+    """Hears "yes" at the private-place check, then "a few drops"."""
+
     name = "stand-in"
     description = "stand-in recognizer"
+
+    def __init__(self, conv_of):
+        self.conv_of = conv_of
 
     def knows(self, word):
         return True
 
     def transcribe(self, samples, grammar):
-        return Transcript("a few drops", 0.95, self.name)
+        pending = self.conv_of().state.pending
+        text = "yes" if pending is not None and pending.kind.startswith("privacy") else "a few drops"
+        return Transcript(text, 0.95, self.name)
 
 
 def test_device_lost_mid_conversation_continues_by_typing_nothing_lost(monkeypatch):
     voice = pytest.importorskip("voice_triage.frontends.voice")
     content = load_content("en")
     out: list[str] = []
-    typed = iter(BENIGN_REST)
+    typed = iter(BENIGN_REST + ["stop"] * 5)
     chat = voice.VoiceChat(content, asr="pocketsphinx", no_voice=True, out=out.append,
                            read_line=lambda prompt: next(typed), err=lambda m: None)
     mic = FlakyMic()
-    chat.recognizer = OneAnswer()
+    chat.recognizer = OneAnswer(lambda: chat.conv)
 
     def open_microphone():
         chat.mic = mic
