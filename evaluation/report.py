@@ -169,6 +169,7 @@ def plot_snr(audio_results: dict, path: Path) -> None:
         a1.plot(xs, acc, marker="o", label=engine)
         a2.plot(xs, w, marker="o", label=engine)
     a1.set_ylim(0, 102)
+    a2.set_ylim(0, 102)
     a1.set_ylabel("exact tier accuracy (%)")
     a1.set_title("Tier accuracy vs SNR")
     a2.set_ylabel("word error rate (%)")
