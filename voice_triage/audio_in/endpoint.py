@@ -19,6 +19,7 @@ from .wav import SAMPLE_RATE
 
 FRAME_MS = 30
 FRAME = SAMPLE_RATE * FRAME_MS // 1000  # 480 samples
+_TAIL_FRAMES = 250 // FRAME_MS  # trailing silence kept in an utterance (~0.25 s)
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,7 @@ class Endpointer:
         self._pre: collections.deque[np.ndarray] = collections.deque(maxlen=max(1, int(c.preroll_s * 1000 / FRAME_MS)))
         self._window: collections.deque[bool] = collections.deque(maxlen=max(1, int(c.start_speech_s * 1.5 * 1000 / FRAME_MS)))
         self._frames: list[np.ndarray] = []
+        self._held: list[np.ndarray] = []
         self._started = False
         self._silence = 0
         self._speech = 0
@@ -122,13 +124,21 @@ class Endpointer:
                 return Utterance(np.zeros(0, np.int16), "timeout", 0.0, self._n)
             return None
         self._frames.append(frame)
-        if self.sink is not None:
-            self.sink(frame)
         if speech:
             self._speech += 1
             self._silence = 0
         else:
             self._silence += 1
+        if self.sink is not None:
+            # the recognizer gets what the utterance will hold: silence beyond the kept tail is held back
+            # and passed on only if speech resumes (a smaller lattice: a quicker end of the answer)
+            if self._silence <= _TAIL_FRAMES:
+                if self._held:
+                    self.sink(np.concatenate(self._held))
+                    self._held = []
+                self.sink(frame)
+            else:
+                self._held.append(frame)
         if self._silence * FRAME_MS / 1000 >= c.end_silence_s:
             return self._done("end")
         if len(self._frames) * FRAME_MS / 1000 >= c.max_utterance_s:
@@ -143,7 +153,7 @@ class Endpointer:
 
     def _done(self, reason: str) -> Utterance:
         # keep ~0.25 s of the trailing silence: recognizers want a little context, not all of it
-        keep = len(self._frames) - max(0, self._silence - int(250 / FRAME_MS))
+        keep = len(self._frames) - max(0, self._silence - _TAIL_FRAMES)
         samples = np.concatenate(self._frames[:keep]) if keep > 0 else np.zeros(0, np.int16)
         utt = Utterance(samples, reason, self._speech * FRAME_MS / 1000, self._n)
         self.reset()

@@ -29,10 +29,12 @@ class GrammarBook:
 
             self.spoken = SpokenPhrases(content, recognizer.knows)
         self._commands = list(content.command_phrases()) if content is not None and self.spoken is None else []
+        self._command_set = (list(content.command_phrases()) if content is not None and hasattr(content, "command_phrases")
+                             else []) + ([p for ps in self.spoken.spec.commands.values() for p in ps] if self.spoken else [])
 
     def build(self, phrases: Sequence[str], open: bool = False, glue: Sequence[str] = ()) -> Grammar:
         return build_grammar(list(phrases) + self._commands, self.rec.knows, engine=self.rec.name,
-                             open=open, report=self.report, glue=glue)
+                             open=open, report=self.report, glue=glue, commands=self._command_set)
 
     def _get(self, key: tuple, make: Callable[[], Grammar]) -> Grammar:
         g = self._cache.get(key)

@@ -53,6 +53,8 @@ class Grammar:
     #: glue words ("i", "it", "was" ...): with them an answer may be several phrases joined by glue
     #: ("no fever but it burns when i pee"); without, exactly one phrase
     glue: tuple[str, ...] = ()
+    #: which phrases are voice commands (repeat, stop ...)
+    commands: frozenset = field(default=frozenset(), compare=False)
 
     def __post_init__(self):
         if not self.key:
@@ -107,6 +109,7 @@ def build_grammar(
     open: bool = False,
     report: Callable[[str], None] | None = None,
     glue: Iterable[str] = (),
+    commands: Iterable[str] = (),
 ) -> Grammar:
     """Normalise ``phrases``, drop those with words ``knows`` rejects, report each dropped word once."""
     kept: list[str] = []
@@ -130,4 +133,5 @@ def build_grammar(
         msg = f"{engine or 'recognizer'}: {len(new)} word(s) not in its vocabulary, phrases with them are left out: " + ", ".join(new)
         (report or log.warning)(msg)
     glue_words = tuple(dict.fromkeys(w for w in (normalize_phrase(str(g)) for g in glue) if w and knows(w)))
-    return Grammar(tuple(kept), tuple(dropped), open=open, glue=glue_words)
+    cmds = frozenset(normalize_phrase(str(c)) for c in commands) & set(kept)
+    return Grammar(tuple(kept), tuple(dropped), open=open, glue=glue_words, commands=cmds)
