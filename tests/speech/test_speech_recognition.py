@@ -35,7 +35,8 @@ def test_unknown_words_dropped_and_reported_once():
 
 def test_pocketsphinx_knows_cmudict():
     rec = create_recognizer("pocketsphinx").recognizer
-    assert rec.knows("yes") and rec.knows("don't") and not rec.knows("nuvaring")
+    assert rec.knows("yes") and rec.knows("don't") and not rec.knows("zorblat")
+    assert rec.knows("nuvaring") and rec.knows("iud")  # from extra_words.dict
 
 
 @pytest.mark.audio
