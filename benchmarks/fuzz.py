@@ -234,6 +234,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--total", type=int, default=100_000, help="inputs in all (split over the parts)")
     ap.add_argument("--json", help="also write the figures here")
     ap.add_argument("--minutes", type=float, default=None, help="time budget in all (split like the inputs)")
+    ap.add_argument("--counts", default=None, metavar="slot=N,protocol=N,audio=N,samples=N",
+                    help="inputs per part instead of the default split of --total (parts left out are skipped)")
     args = ap.parse_args(argv)
     n = args.total
     tmp = tempfile.mkdtemp(prefix="vt-fuzz-", dir="/dev/shm" if os.path.isdir("/dev/shm") else None)
@@ -245,6 +247,11 @@ def main(argv: list[str] | None = None) -> int:
         ("audio reader (files)", audio_bytes, lambda d: check_audio(d, path), int(n * 0.30)),
         ("end-of-speech finder (samples)", samples, check_samples, n - int(n * 0.45) - int(n * 0.15) - int(n * 0.30)),
     ]
+    if args.counts:
+        want = dict(kv.split("=") for kv in args.counts.split(","))
+        keys = ["slot", "protocol", "audio", "samples"]
+        parts = [(name, strat, check, int(want[key])) for key, (name, strat, check, _) in zip(keys, parts) if key in want]
+        n = sum(k for *_, k in parts)
     results = []
     t0 = time.perf_counter()
     try:
