@@ -55,6 +55,7 @@ IDLE_HINT_VOICE = "Press Enter, or say “start”, to begin"
 ANSWER_HINT = "Type your answer and press Enter.  You can say: repeat, help, go back, start over, stop."
 RESULT_HINT = "Press Enter when you have finished reading: the screen will be cleared."
 RESULT_MORE_HINT = "Press Enter for the rest of the advice."
+STOPPED_HINT = "Press Enter to clear the screen."
 ERROR_LINE = "Sorry, something went wrong and this conversation has to end."
 
 MAX_LOOP_FAILURES = 50  # the idle loop itself failing this often in a row (e.g. the terminal is gone): exit 1
@@ -405,6 +406,8 @@ class Kiosk:
                 else:
                     self._hold(self.result_hold_s)
                 return Outcome("result", conv.result.tier)
+            self.screen.show(self.screen.blocks, STOPPED_HINT)  # the safety net stays up until Enter
+            self._hold(self.error_hold_s)
             return Outcome("stopped")
         except KeyboardInterrupt:
             self._safe_stop("user_stopped")
