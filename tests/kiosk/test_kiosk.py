@@ -223,3 +223,37 @@ def test_sigterm_stops_the_kiosk_and_wipes_the_screen():
             p.kill()
     assert p.returncode == 0, err.decode()
     assert rest.endswith(CLEAR_ALL.encode()) and b"\033[3J" in rest
+
+
+class FakeSpeaker:
+    def __init__(self):
+        self.said: list[str] = []
+        self.changes: list[tuple[str, int]] = []
+        self.mic = None
+
+    def say(self, text, kind="info"):
+        self.said.append(text)
+
+    def change(self, name, value):
+        self.changes.append((name, value))
+
+
+def test_private_place_check_text_only_holds_for_the_person_and_resets_for_the_next(content):
+    sp = FakeSpeaker()
+    k, _, out = kiosk(content, ["", "no", "text only", "I'm soaking a pad every hour", "", "",
+                                "yes", "I'm soaking a pad every hour", ""], speaker=sp)
+    k.run()
+    assert k.outcomes == {"result": 2}
+    text = out.getvalue()
+    first, second = text.split("=== wiped ===", 1)
+    assert "private" in first.lower()
+    # once "text only" was chosen nothing more was said aloud in that conversation; the next person
+    # is asked again and hears the advice
+    asks = [n for n, line in enumerate(sp.said) if "somewhere private" in line.lower()]
+    assert len(asks) == 2
+    between = sp.said[asks[0]:asks[1]]
+    advice = ("this is an emergency", "soak")
+    assert not any(a in line.lower() for line in between for a in advice), between
+    assert any(a in line.lower() for line in sp.said[asks[1]:] for a in advice)
+    assert "EMERGENCY" in first  # shown on screen all the same
+    assert ("rate", 0) in sp.changes and ("volume", 0) in sp.changes  # voice settings reset by the wipe
