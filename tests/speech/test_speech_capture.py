@@ -90,6 +90,9 @@ def test_capture_at_the_device_rate_is_resampled(pulse, tmp_path, pocketsphinx_r
     path = write(tmp_path / "g.wav", pad(x, sr, 0.0, 0.0), sr)
     with Microphone("pulse", rate=rate) as mic:
         assert mic._rate == rate and mic._resampler is not None
+        warm = mic.frames()
+        for _ in range(20):  # the stream is running and delivering audio before the answer is played
+            next(warm)
         mic.flush()
         player = pulse.play_file(path, delay=1.0)
         utt = mic.listen(EndpointConfig(no_input_timeout_s=8.0))

@@ -39,6 +39,7 @@ class SpokenSpec:
     per_value_many: int = 5
     per_value_confirm: int = 2
     privacy_per_choice: int = 6
+    extra_serious: int = 12
     glue: list[str] = field(default_factory=list)
     glue_questions: str = "none"  # "none", "many" (questions about several slots) or "all"
 
@@ -57,7 +58,7 @@ def load_spec(lang: str = "en", root: Path | None = None) -> SpokenSpec:
     import os
 
     spec.glue_questions = os.environ.get("VOICE_TRIAGE_GLUE", str(data.get("glue_questions", "none")))
-    for key in ("max_words", "per_value", "per_value_many", "per_value_confirm", "privacy_per_choice"):
+    for key in ("max_words", "per_value", "per_value_many", "per_value_confirm", "privacy_per_choice", "extra_serious"):
         if key in data:
             setattr(spec, key, int(data[key]))
     return spec
@@ -116,8 +117,13 @@ class SpokenPhrases:
             if self._slots[slot].numeric:
                 out += [] if confirm else self._numbers()
                 continue
-            for phrases in self.content.phrases.slots[slot].values.values():
-                out += self._pick(phrases, cap, seen)
+            spec = self._slots[slot]
+            for value, phrases in self.content.phrases.slots[slot].values.items():
+                # a value that makes it an emergency gets more ways to be heard: in noise, a grammar
+                # short of them let "soaking a pad" fall on a command or on nothing (asked again, then
+                # unknown: a lower tier than the truth)
+                serious = not confirm and spec.triggers.get(value) == "emergency"
+                out += self._pick(phrases, cap + self.spec.extra_serious if serious else cap, seen)
         return out
 
     def glue(self, q) -> list[str]:

@@ -22,7 +22,10 @@ def play(samples: np.ndarray, rate: int, device=None) -> None:
     try:
         import sounddevice as sd
 
-        sd.play(np.ascontiguousarray(samples, dtype=np.float32), rate, device=device, blocking=True)
+        try:
+            sd.play(np.ascontiguousarray(samples, dtype=np.float32), rate, device=device, blocking=True)
+        finally:
+            sd.stop()  # close sounddevice's module-level stream: left open, it held the device
     except Exception as err:  # noqa: BLE001 - PortAudioError, OSError: no sound library
         msg = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
         raise PlaybackError(f"The speakers could not be used ({msg[:100]}); answers are printed instead.") from None
