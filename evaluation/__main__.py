@@ -101,7 +101,14 @@ def main(argv: list[str] | None = None) -> int:
 
         path = Path(args.records) if args.records else RUNS / "text.jsonl"
         recs = [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines() if x.strip()]
-        print(write_findings(recs))
+        from .report import DOCS
+
+        data = json.loads((DOCS / "evaluation.json").read_text()) if (DOCS / "evaluation.json").exists() else None
+        audio_recs = {}
+        for f in sorted(RUNS.glob("audio_*_clean.jsonl")):
+            engine = f.stem.split("_")[1]
+            audio_recs[f"{engine}, clean"] = [json.loads(x) for x in f.read_text().splitlines() if x.strip()]
+        print(write_findings(recs, data, audio=audio_recs))
         return 0
     return 2
 

@@ -155,6 +155,15 @@ def write_findings(records: list[dict], data: dict | None = None, path: Path = P
                 if len(seen) >= 15:
                     break
             a("")
+    typos = ((data or {}).get("text_typos") or {}).get("wrong") or []
+    if typos:
+        L.append("## Typed with slips: wrong tiers")
+        L.append("")
+        L.append("Same conversations with typing slips (letters swapped, dropped or doubled in some words):")
+        L.append("")
+        for w in typos:
+            L.append(f"- {w['id']}: expected {w['expected']}, got {w['got']}: {w['hint']}")
+        L.append("")
     notes = ((data or {}).get("recognition") or {}).get("engine_notes") or {}
     if notes or (data or {}).get("audio_skipped"):
         L.append("## Speech layer")
