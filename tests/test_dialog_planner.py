@@ -54,3 +54,44 @@ def test_all_benign_path_is_at_most_ten_questions(content):
         asked += 1
         facts.update({s: BENIGN[s] for s in slots})
     assert asked <= 10 and facts == BENIGN
+
+
+# ---- bounded turns and confirmed spoken commands (voice: a misheard word must not loop or end the talk) ----
+from voice_triage.dialog import Conversation  # noqa: E402
+
+
+def _talk(content, answers, spoken=False):
+    conv = Conversation(content)
+    events = conv.start()
+    for a in answers:
+        events = conv.silence() if a == "" else conv.hear(a, 0.9 if spoken else 1.0, spoken=spoken)
+    return conv, events
+
+
+def test_endless_help_is_bounded_and_ends_unknown_never_lower(content):
+    conv, events = _talk(content, ["what"] * 8)
+    assert conv.state.facts == {"amount": "unknown"}
+    assert events[-1].slots == ("dizzy_or_faint", "pain")
+
+
+def test_endless_confirm_rejections_are_bounded(content):
+    conv, _ = _talk(content, ["hmm a lot maybe heavy-ish spotting", "no"] * 6)
+    assert "amount" in conv.state.facts
+
+
+def test_spoken_stop_is_confirmed_typed_stop_is_not(content):
+    conv, events = _talk(content, ["stop"], spoken=True)
+    assert not conv.finished and events[-1].question_id == "confirm_command"
+    conv, events = _talk(content, ["stop", "no"], spoken=True)
+    assert not conv.finished and events[-1].question_id == "amount"
+    conv, events = _talk(content, ["stop", "yes"], spoken=True)
+    assert conv.finished and any(getattr(e, "kind", "") == "safety_net" for e in events)
+    conv, _ = _talk(content, ["stop"])
+    assert conv.finished
+
+
+def test_spoken_start_over_is_confirmed(content):
+    conv, _ = _talk(content, ["just spotting", "start over"], spoken=True)
+    assert conv.state.facts == {"amount": "spotting"}
+    conv, _ = _talk(content, ["just spotting", "start over", "yes"], spoken=True)
+    assert conv.state.facts == {}

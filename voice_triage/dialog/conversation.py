@@ -15,6 +15,8 @@ from voice_triage.understanding import Reading, Understander
 from voice_triage.understanding.choice import choose
 
 MAX_REPROMPTS = 2  # after two re-prompts the slot becomes unknown
+MAX_TURNS_PER_QUESTION = 7  # however the turns go (help, repeat, confirmations), then the slots become unknown
+_CONFIRMED_COMMANDS = {"stop": "confirm_stop", "restart": "confirm_restart"}
 LOW_CONFIDENCE = 0.6  # recognizer confidence below this: confirm before a fill counts
 
 _SETTING_COMMANDS = {"slower": ("rate", -1), "faster": ("rate", 1), "louder": ("volume", 1), "quieter": ("volume", -1)}
@@ -55,12 +57,20 @@ class Conversation:
             return [Say(self.content.line("welcome")), *self._ask_privacy("privacy", "privacy_check")]
         return [Say(self.content.line("welcome")), *self._advance()]
 
-    def hear(self, text: str, confidence: float = 1.0) -> list[Event]:
-        """An answer to the pending question. ``confidence``: the recognizer's 0..1 (1.0 for typed text)."""
+    def hear(self, text: str, confidence: float = 1.0, *, spoken: bool = False) -> list[Event]:
+        """An answer to the pending question. ``confidence``: the recognizer's 0..1 (1.0 for typed text).
+
+        ``spoken``: the text came from a recognizer, so "stop" and "start over" are confirmed before they
+        end or wipe the conversation (a misheard command must not).
+        """
         if self.finished or self.state.pending is None:
             return []
         if not isinstance(text, str) or not text.strip():
             return self.silence()
+        if self._too_many_turns():
+            return [Heard(text, {}), *self._give_up_question()]
+        if self.state.pending.kind == "confirm_command":
+            return [Heard(text, {}), *self._command_confirmation(text)]
         confirming = self.state.pending.kind == "confirm"  # a bare "no" to a confirmation is not a "no" answer
         reading = self.understander.read(
             text, asked=self.state.pending.slots,
@@ -68,6 +78,8 @@ class Conversation:
         )
         privacy_turn = self.state.pending.kind.startswith("privacy")
         if reading.command and not (privacy_turn and reading.command in _SETTING_COMMANDS):
+            if spoken and reading.command in _CONFIRMED_COMMANDS:
+                return [Heard(text, {}, reading.command), *self._ask_command_confirmation(reading.command)]
             return [Heard(text, {}, reading.command), *self._command(reading.command)]
         if privacy_turn:  # "quieter" here is the privacy choice, not the volume command
             return [Heard(text, {}), *self._privacy_answer(text, reading)]
@@ -80,6 +92,10 @@ class Conversation:
         pending = self.state.pending
         if self.finished or pending is None:
             return []
+        if self._too_many_turns():
+            return [Heard("", {}), *self._give_up_question()]
+        if pending.kind == "confirm_command":
+            return [Heard("", {}), *self._command_confirmation("")]
         if pending.kind == "confirm":
             return [Heard("", {}), *self._confirm_failed()]
         if pending.kind.startswith("privacy"):
@@ -153,6 +169,53 @@ class Conversation:
         ask = Ask(text, pending.slots, pending.ask.question_id, pending.ask.open, pending.ask.confirm, pending.reprompts)
         pending.ask = ask
         return [*(prefix or []), ask]
+
+    # -- bounded turns, confirmed commands ---------------------------------------------------------
+    def _too_many_turns(self) -> bool:
+        """Count this turn for the pending question; True once it has had too many (no endless loops)."""
+        pending = self.state.pending
+        assert pending is not None
+        qid = pending.resume.question_id if pending.resume is not None else pending.question_id
+        self.state.turns[qid] = self.state.turns.get(qid, 0) + 1
+        return self.state.turns[qid] > MAX_TURNS_PER_QUESTION
+
+    def _give_up_question(self) -> list[Event]:
+        """Stop asking this question: its open slots become unknown (or the more cautious reading being confirmed)."""
+        pending = self.state.pending
+        assert pending is not None
+        if pending.resume is not None:
+            self.state.pending = pending = pending.resume
+        if pending.kind.startswith("privacy"):
+            return self._set_privacy("discreet", "privacy_default")
+        safe: dict[str, SlotValue] = dict(pending.confirmed)
+        for slot in pending.slots:
+            proposed = pending.proposal.get(slot)
+            keep = proposed is not None and _rank(slot, proposed) >= _rank(slot, UNKNOWN)
+            safe.setdefault(slot, proposed if keep else UNKNOWN)  # type: ignore[arg-type]
+        q = self._question(pending.question_id)
+        if q is not None:
+            for slot in q.slots:
+                if slot not in self.state.facts:
+                    safe.setdefault(slot, UNKNOWN)
+        return [Say(self.content.line("gave_up")), *self._apply("", safe)[1:]]
+
+    def _ask_command_confirmation(self, name: str) -> list[Event]:
+        previous = self.state.pending
+        assert previous is not None
+        ask = Ask(self.content.line(_CONFIRMED_COMMANDS[name]), (), "confirm_command", confirm={"command": name})
+        self.state.pending = Pending("confirm_command", previous.question_id, (), ask, resume=previous)
+        return [ask]
+
+    def _command_confirmation(self, text: str) -> list[Event]:
+        pending = self.state.pending
+        assert pending is not None and pending.resume is not None and pending.ask.confirm
+        name = str(pending.ask.confirm["command"])
+        reading = self.understander.read(text) if text else None
+        if reading is not None and (reading.affirmed is True or reading.command == name):
+            self.state.pending = pending.resume
+            return self._command(name)
+        self.state.pending = pending.resume
+        return self._reask([Say(self.content.line("carry_on"))])
 
     # -- the private-place check ------------------------------------------------------------------
     def _ask_privacy(self, kind: str, line: str) -> list[Event]:

@@ -21,6 +21,7 @@ class Pending:
     reprompts: int = 0
     proposal: dict[str, SlotValue] = field(default_factory=dict)  # for confirm: the reading to confirm
     confirmed: dict[str, SlotValue] = field(default_factory=dict)  # for confirm: certain fills kept meanwhile
+    resume: Pending | None = None  # for a command being confirmed: the turn to go back to
 
 
 @dataclass
@@ -36,6 +37,7 @@ class State:
     facts: dict[str, SlotValue] = field(default_factory=dict)
     asked: set[str] = field(default_factory=set)  # slots the person was asked about
     questions: int = 0
+    turns: dict[str, int] = field(default_factory=dict)  # answers (of any kind) heard per question id
     pending: Pending | None = None
     finished: bool = False
 

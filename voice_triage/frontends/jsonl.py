@@ -112,7 +112,7 @@ class JsonlSession:
         if not text.strip():
             self.emit_events(self.conv.silence())
         else:
-            self.emit_events(self.conv.hear(text, confidence))
+            self.emit_events(self.conv.hear(text, confidence, spoken=True))
 
 
 class AudioAnswerError(Exception):
