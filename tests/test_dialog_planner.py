@@ -91,7 +91,18 @@ def test_spoken_stop_is_confirmed_typed_stop_is_not(content):
 
 
 def test_spoken_start_over_is_confirmed(content):
-    conv, _ = _talk(content, ["just spotting", "start over"], spoken=True)
+    conv, _ = _talk(content, ["just spotting", "yes", "start over"], spoken=True)
     assert conv.state.facts == {"amount": "spotting"}
-    conv, _ = _talk(content, ["just spotting", "start over", "yes"], spoken=True)
+    conv, _ = _talk(content, ["just spotting", "yes", "start over", "yes"], spoken=True)
     assert conv.state.facts == {}
+
+
+def test_spoken_answers_that_rule_out_an_emergency_are_confirmed(content):
+    conv, events = _talk(content, ["just spotting"], spoken=True)
+    assert conv.state.facts == {} and events[-1].confirm == {"amount": "spotting"}
+    conv, events = _talk(content, ["soaking through pads"], spoken=True)  # raising it is never held back
+    assert conv.result is not None and conv.result.tier == "emergency"
+    conv, events = _talk(content, ["just spotting", "yes", "no"], spoken=True)
+    assert events[-1].confirm == {"dizzy_or_faint": "no", "pain": "none"}
+    conv, _ = _talk(content, ["just spotting", "no"])  # typed: taken as said
+    assert conv.state.facts["pain"] == "none"

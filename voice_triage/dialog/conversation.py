@@ -17,6 +17,7 @@ from voice_triage.understanding.choice import choose
 MAX_REPROMPTS = 2  # after two re-prompts the slot becomes unknown
 MAX_TURNS_PER_QUESTION = 7  # however the turns go (help, repeat, confirmations), then the slots become unknown
 _CONFIRMED_COMMANDS = {"stop": "confirm_stop", "restart": "confirm_restart"}
+_EMERGENCY_SLOTS = tuple(s for s, spec in SLOTS.items() if "emergency" in spec.triggers.values())
 LOW_CONFIDENCE = 0.6  # recognizer confidence below this: confirm before a fill counts
 
 _SETTING_COMMANDS = {"slower": ("rate", -1), "faster": ("rate", 1), "louder": ("volume", 1), "quieter": ("volume", -1)}
@@ -85,7 +86,7 @@ class Conversation:
             return [Heard(text, {}), *self._privacy_answer(text, reading)]
         if self.state.pending.kind == "confirm":
             return self._confirm_answer(text, reading)
-        return self._answer(text, reading, confidence)
+        return self._answer(text, reading, confidence, spoken)
 
     def silence(self) -> list[Event]:
         """No answer came (timeout, or an empty line)."""
@@ -255,7 +256,7 @@ class Conversation:
         return events + self._advance()
 
     # -- answers ----------------------------------------------------------------------------------
-    def _answer(self, text: str, reading: Reading, confidence: float) -> list[Event]:
+    def _answer(self, text: str, reading: Reading, confidence: float, spoken: bool = False) -> list[Event]:
         pending = self.state.pending
         assert pending is not None
         q = self._question(pending.question_id)
@@ -264,7 +265,7 @@ class Conversation:
             return [Heard(text, {}), *self._reprompt_or_give_up([Say(self.content.line("age_out_of_range"))])]
         if reading.clarify and not reading.fills:
             return [Heard(text, {}), *self._clarify(q, pending.slots)]
-        certain, doubtful = self._split(reading, confidence)
+        certain, doubtful = self._split(reading, confidence, spoken)
         if not certain and not doubtful:
             return [Heard(text, {}), *self._reprompt_or_give_up([Say(self.content.line("not_understood"))])]
         if doubtful:
@@ -273,14 +274,21 @@ class Conversation:
                                               count=False, proposal=doubtful, confirmed=certain)]
         return self._apply(text, certain)
 
-    def _split(self, reading: Reading, confidence: float) -> tuple[dict[str, SlotValue], dict[str, SlotValue]]:
-        """Fills to take at once, and fills to confirm first (weak match, low confidence, two close readings)."""
+    def _split(self, reading: Reading, confidence: float,
+               spoken: bool = False) -> tuple[dict[str, SlotValue], dict[str, SlotValue]]:
+        """Fills to take at once, and fills to confirm first (weak match, low confidence, two close readings).
+
+        A spoken answer that rules out an emergency (amount, dizziness, pain below the emergency value) is
+        always confirmed: recognizers can be confidently wrong, and that mistake would lower the tier.
+        """
         certain: dict[str, SlotValue] = {}
         doubtful: dict[str, SlotValue] = {}
         for slot, fill in reading.fills.items():
             if slot in self.state.facts and not fill.asked:
                 continue  # a volunteered fact never overrides an answer already given
             weak = self.understander.needs_confirmation(fill) or (confidence < LOW_CONFIDENCE and fill.value != UNKNOWN)
+            if spoken and slot in _EMERGENCY_SLOTS and fill.value != UNKNOWN and _rank(slot, fill.value) < RANK["emergency"]:
+                weak = True
             (doubtful if weak else certain)[slot] = fill.value
         for slot, values in reading.ambiguous.items():
             # two readings of one slot: confirm the more serious one (never lowers the tier)
