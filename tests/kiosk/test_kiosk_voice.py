@@ -99,7 +99,7 @@ def test_a_spoken_answer_is_recognized():
     mic = FakeMic(quiet(0.5), speechlike(1.0), quiet(1.2))
     src = VoiceSource(keyboard(), mic, Rec("a few drops"), Book())
     got = src.read(None)
-    assert got == Input("text", "a few drops", 0.9)
+    assert got == Input("text", "a few drops", 0.9, spoken=True)
 
 
 def test_a_typed_answer_is_taken_while_listening():
@@ -131,7 +131,8 @@ def test_kiosk_spoken_start_and_answer_then_device_lost_nothing_lost():
     # spoken: the start, then "a few drops"; then the microphone dies and the rest is typed
     mic = FakeMic(quiet(0.5), speechlike(0.8, 1), quiet(1.2), speechlike(1.0, 2), quiet(1.2), quiet(0.3))
     rest = b"".join(a.encode() + b"\n" for a in
-                    ["no", "none of those", "no", "29", "first time", "the pill", "no", "yes a bit dry", "no", ""])
+                    ["yes",  # the dialog confirms a spoken answer that rules out an emergency ("light spotting?")
+                     "no", "none of those", "no", "29", "first time", "the pill", "no", "yes a bit dry", "no", ""])
     out = io.StringIO()
     r, w = os.pipe()
     mic.on_lost = lambda: (os.write(w, rest), os.close(w))  # the person types once the microphone is gone

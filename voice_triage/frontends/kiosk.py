@@ -70,6 +70,7 @@ class Input:
     kind: str  # "text", "timeout", "eof", "problem"
     text: str = ""
     confidence: float = 1.0
+    spoken: bool = False  # from the recognizer (the dialog confirms spoken commands and reassuring answers)
 
 
 class InputSource(Protocol):
@@ -198,7 +199,7 @@ class VoiceSource:
                 utt = ep.push(frame)
                 if utt is not None and utt.reason != "timeout":
                     tr = self.recognizer.transcribe(utt.samples, self.grammars.for_ask(ask))
-                    return Input("text", tr.text, float(tr.confidence))
+                    return Input("text", tr.text, float(tr.confidence), spoken=True)
                 if utt is not None:  # the endpointer's own no-input timeout: keep waiting until ours
                     ep.reset()
                 n += 1
@@ -393,7 +394,12 @@ class Kiosk:
                                       *([Block("question", conv.pending.text)] if conv.pending else [])], ANSWER_HINT)
                     continue
                 note_sensitive(got.text)
-                self.render(conv.hear(got.text, got.confidence) if got.text.strip() else conv.silence())
+                if not got.text.strip():
+                    self.render(conv.silence())
+                elif got.spoken:
+                    self.render(conv.hear(got.text, got.confidence, spoken=True))
+                else:
+                    self.render(conv.hear(got.text, got.confidence))
             if conv.result is not None:
                 self.screen.show(self.screen.blocks, RESULT_HINT, keep=self.screen.keep)
                 while self.screen.has_more():  # the advice is longer than the screen: Enter for the next page
