@@ -119,3 +119,10 @@ def test_silent_audio_is_no_answer_not_an_error(tmp_path):
     assert not any(e["event"] == "error" for e in events)
     asks = [e for e in events if e["event"] == "ask"]
     assert asks[-1].get("reprompt") == 1 and asks[-1]["slots"] == ["dizzy_or_faint", "pain"]
+
+
+def test_unicode_line_separators_in_an_answer_do_not_break_the_framing():
+    p = subprocess.run(CMD, input="a few drops\u2028\u2029\u0085 really\n".encode(), capture_output=True, timeout=60)
+    out = p.stdout.decode("utf-8")
+    assert "\u2028" not in out and "\u2029" not in out and "\u0085" not in out
+    assert all(isinstance(json.loads(line), dict) for line in out.splitlines())

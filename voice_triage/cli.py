@@ -128,7 +128,9 @@ def assess(ctx: click.Context, file: str) -> None:
     except AssessInputError as e:
         click.echo(f"voice-triage assess: {e}", err=True)
         sys.exit(EXIT_BAD_INPUT)
-    click.echo(json.dumps(assess_json(facts, _content(ctx.obj["lang"])), ensure_ascii=False))
+    from voice_triage.frontends.events_json import dumps_line
+
+    click.echo(dumps_line(assess_json(facts, _content(ctx.obj["lang"]))))
 
 
 def _register_optional_commands() -> None:

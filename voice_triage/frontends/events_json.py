@@ -2,9 +2,22 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from voice_triage.dialog.events import Ask, End, Event, Heard, PrivacyChoice, Reason, Result, Say, SettingChanged
+
+
+_LINE_BREAKERS = {"\u2028": "\\u2028", "\u2029": "\\u2029", "\u0085": "\\u0085"}
+
+
+def dumps_line(obj: Any) -> str:
+    """One JSON object as one line of UTF-8 text. Characters that some line splitters treat as line breaks
+    (U+2028, U+2029, U+0085) are escaped, so an answer containing them cannot break the framing."""
+    text = json.dumps(obj, ensure_ascii=False)
+    for ch, esc in _LINE_BREAKERS.items():
+        text = text.replace(ch, esc)
+    return text
 
 
 def reason_json(r: Reason) -> dict[str, Any]:

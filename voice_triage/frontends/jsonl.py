@@ -14,7 +14,7 @@ from typing import Any, BinaryIO, TextIO
 
 from voice_triage.content.model import Content
 from voice_triage.dialog import Ask, Conversation, Event
-from voice_triage.frontends.events_json import event_json
+from voice_triage.frontends.events_json import dumps_line, event_json
 from voice_triage.frontends.line_input import read_line
 
 
@@ -63,7 +63,7 @@ class JsonlSession:
         self.audio_error = audio_error
 
     def emit(self, obj: dict[str, Any]) -> None:
-        self.out.write(json.dumps(obj, ensure_ascii=False) + "\n")
+        self.out.write(dumps_line(obj) + "\n")
         self.out.flush()
 
     def emit_events(self, events: list[Event]) -> None:

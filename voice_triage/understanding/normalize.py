@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 import unicodedata
 from collections.abc import Iterable
 
@@ -78,13 +79,20 @@ def _inside_kept(toks: list[str], i: int, sep: list[str], keep: list[list[str]])
     return False
 
 
+@lru_cache(maxsize=8)
+def clause_rules(separators: tuple[str, ...], keep: tuple[str, ...]) -> tuple[list[list[str]], list[list[str]]]:
+    """Separators longest first, and the kept phrases that contain one (worked out once per phrase set)."""
+    seps = sorted((s.split() for s in separators), key=len, reverse=True)
+    kept = [k.split() for k in keep if any(f" {s} " in f" {k} " for s in separators)]
+    return seps, kept
+
+
 def clauses(text: str, separators: Iterable[str], keep: Iterable[str] = ()) -> list[list[str]]:
     """Split an answer into clauses (lists of tokens) at punctuation and at separator words.
 
     A separator inside one of the ``keep`` phrases ("now and then") does not split.
     """
-    seps = sorted((s.split() for s in separators), key=len, reverse=True)
-    kept = [k.split() for k in keep if any(f" {s} " in f" {k} " for s in separators)]
+    seps, kept = clause_rules(tuple(separators), tuple(keep))
     out: list[list[str]] = []
     for chunk in _CLAUSE_BREAK.split(_clean(text[:MAX_ANSWER_CHARS])):
         toks = tokens(chunk)

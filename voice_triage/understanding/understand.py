@@ -117,7 +117,7 @@ class Understander:
         barriers = self._neg_words | set(ph.separators) | self._yesno_words | {"but"}
         self.index = PhraseIndex(entries, barriers=barriers)
         self.commands = CommandMatcher(content)
-        self._keep = [p for p, _ in entries if " " in p]
+        self._keep = tuple(dict.fromkeys(p for p, _ in entries if " " in p))
 
     def _norm_list(self, items: object) -> list[str]:
         if not isinstance(items, list):
