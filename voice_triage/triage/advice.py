@@ -21,7 +21,7 @@ class SpokenReason:
 
 
 @dataclass(frozen=True)
-class Advice:
+class ComposedAdvice:
     tier: str
     action: str
     reasons: tuple[SpokenReason, ...]
@@ -109,7 +109,7 @@ def summary(facts: Mapping[str, str | int], content: Content) -> str:
     return content.advice.summary_text.format(facts=", ".join(words) if words else "no other details")
 
 
-def compose(facts: Mapping[str, str | int], content: Content, *, said_only: bool = False) -> Advice:
+def compose(facts: Mapping[str, str | int], content: Content, *, said_only: bool = False) -> ComposedAdvice:
     """The advice for ``facts`` (missing slots are unknown, as the spec says).
 
     ``said_only``: in a conversation, only unknowns the person said are spoken as reasons (see spoken_reasons).
@@ -133,7 +133,7 @@ def compose(facts: Mapping[str, str | int], content: Content, *, said_only: bool
     steps = tuple(s.text for s in adv.steps if tier in s.tiers)
     if steps:
         steps = (f"{adv.steps_intro} {steps[0]}", *steps[1:])
-    return Advice(
+    return ComposedAdvice(
         tier=tier, action=adv.tier_action[tier], reasons=tuple(reasons), reasons_sentence=reasons_sentence,
         causes_sentence=causes_sentence, steps=steps, safety_net=adv.safety_net,
         summary=summary(facts, content),
