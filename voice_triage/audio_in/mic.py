@@ -7,7 +7,10 @@ speaking the queue is flushed (half-duplex: the assistant never hears itself).
 
 from __future__ import annotations
 
+import os
 import queue
+import shutil
+import subprocess
 import threading
 import time
 
@@ -27,6 +30,31 @@ def _sd():
     except OSError as err:  # PortAudio library missing
         raise NoMicrophone(f"Sound support is not installed ({err}); continuing by typing.") from None
     return sd
+
+
+def pulse_source() -> str | None:
+    """The PulseAudio source that capture through the "pulse"/"default" device reads from, if PulseAudio is there."""
+    name = os.environ.get("PULSE_SOURCE")
+    if name:
+        return name
+    if not shutil.which("pactl"):
+        return None
+    try:
+        r = subprocess.run(["pactl", "get-default-source"], capture_output=True, text=True, timeout=3)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return r.stdout.strip() or None if r.returncode == 0 else None
+
+
+def pulse_has_source(name: str) -> bool | None:
+    """Whether PulseAudio still has that source (None when it cannot be asked)."""
+    try:
+        r = subprocess.run(["pactl", "list", "short", "sources"], capture_output=True, text=True, timeout=3)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if r.returncode != 0:
+        return None
+    return any(len(cols) > 1 and cols[1] == name for cols in (ln.split("\t") for ln in r.stdout.splitlines()))
 
 
 def list_devices() -> list[dict]:
@@ -62,6 +90,7 @@ class Microphone:
         self._resampler = None
         self._carry = np.zeros(0, np.int16)
         self.overflows = 0
+        self.source: str | None = None  # the PulseAudio source captured from, when known
         self.dropped = 0
 
     # -- lifecycle ---------------------------------------------------------------------------
@@ -93,6 +122,9 @@ class Microphone:
             raise NoMicrophone(f"The microphone could not be opened ({_short(last)}); continuing by typing.")
         self._new_resampler()
         self.device_name = str(info.get("name"))
+        # through PulseAudio, an unplugged microphone does not end the stream: PulseAudio moves it to another
+        # source (often a silent one). Remember the source, to notice when it is gone.
+        self.source = pulse_source() if self.device_name in ("pulse", "default") or self.device is None else None
         return self
 
     def _new_resampler(self) -> None:
@@ -191,6 +223,8 @@ class Microphone:
                     on_start()
             if utt is not None:
                 utt.detected_at = time.perf_counter()  # type: ignore[attr-defined]
+                if utt.reason == "timeout" and self.source and pulse_has_source(self.source) is False:
+                    raise DeviceLost("The microphone was disconnected; continuing by typing.")
                 return utt
         raise DeviceLost("The microphone stopped.")  # pragma: no cover - frames() never ends by itself
 

@@ -401,14 +401,13 @@ class Kiosk:
                 else:
                     self.render(conv.hear(got.text, got.confidence))
             if conv.result is not None:
-                self.screen.show(self.screen.blocks, RESULT_HINT, keep=self.screen.keep)
+                self.screen.show(self.screen.blocks, RESULT_HINT, keep=self.screen.keep, hint_more=RESULT_MORE_HINT)
                 while self.screen.has_more():  # the advice is longer than the screen: Enter for the next page
-                    self.screen.show(self.screen.blocks, RESULT_MORE_HINT, keep=self.screen.keep, offset=self.screen.offset)
                     got = self.source.read(self.result_hold_s, None)
                     if got.kind in ("eof", "timeout"):
                         self._eof = self._eof or got.kind == "eof"
                         break
-                    self.screen.page_down(RESULT_HINT)
+                    self.screen.page_down()
                 else:
                     self._hold(self.result_hold_s)
                 return Outcome("result", conv.result.tier)

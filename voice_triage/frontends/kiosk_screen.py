@@ -74,6 +74,7 @@ class Screen:
         self.hint = ""
         self.keep = "tail"
         self.offset = 0
+        self.hint_more = ""  # the hint while another page follows (paged screens)
         self._more = False
         self.active = False
 
@@ -112,11 +113,14 @@ class Screen:
             self._w(CLEAR_ALL + ALT_OFF + CLEAR_ALL + ALT_ON + CLEAR_ALL)
 
     # -- drawing -----------------------------------------------------------------------------------
-    def show(self, blocks: list[Block], hint: str = "", keep: str = "tail", offset: int = 0) -> None:
+    def show(self, blocks: list[Block], hint: str = "", keep: str = "tail", offset: int = 0,
+             hint_more: str = "") -> None:
         """Draw ``blocks``; when they do not fit, keep the newest (``tail``) or page from the first
-        (``head``: :meth:`has_more` / :meth:`page_down`)."""
+        (``head``: :meth:`has_more` / :meth:`page_down`). ``hint_more`` is shown instead of ``hint`` while
+        another page follows, so each page is drawn once with the right hint."""
         self.blocks = list(blocks)
         self.hint = hint
+        self.hint_more = hint_more
         self.keep = keep
         self.offset = offset
         self._draw()
@@ -174,6 +178,7 @@ class Screen:
                     buf += [f"{ESC}#{half}", STYLES.get(style, ""), padded.ljust(columns // 2), "\r\n"]
             else:
                 buf += [STYLES.get(style, ""), padded.ljust(columns), "\r\n"]
-        buf += [STYLES["say"], f"{ESC}[{height - 1};1H", STYLES["hint"], (" " + self.hint)[:columns].ljust(columns),
+        hint = self.hint_more if (self._more and self.hint_more) else self.hint
+        buf += [STYLES["say"], f"{ESC}[{height - 1};1H", STYLES["hint"], (" " + hint)[:columns].ljust(columns),
                 f"{ESC}[{height};1H", STYLES["you"], "  > "]
         self._w("".join(buf))
