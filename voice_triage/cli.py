@@ -114,8 +114,6 @@ def assess(ctx: click.Context, file: str) -> None:
     {"amount": "spotting", "pain": "none", "age": 30}. A missing slot counts as "unknown".
     Prints {"tier", "reasons", "advice", ...}. Bad input: a message on stderr and exit status 2.
     """
-    import json
-
     from voice_triage.frontends.assess_cmd import AssessInputError, assess_json, parse_facts
 
     try:

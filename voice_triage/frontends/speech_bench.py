@@ -61,7 +61,7 @@ def child_turns() -> dict:
     from voice_triage.audio_in import EndpointConfig, Endpointer, frames_of
     from voice_triage.content import load_content
     from voice_triage.dialog import Conversation
-    from voice_triage.dialog.events import Ask, Result, Say
+    from voice_triage.dialog.events import Ask, Say
     from voice_triage.recognition import GrammarBook, create_recognizer
     from voice_triage.speech_out import Synthesizer, split_sentences
 

@@ -22,7 +22,7 @@ import time
 from typing import Callable
 
 from voice_triage.audio_in import (
-    AudioError, DeviceLost, EndpointConfig, Endpointer, Microphone, NoMicrophone, default_input_device, earcon,
+    AudioError, DeviceLost, EndpointConfig, Endpointer, Microphone, default_input_device, earcon,
 )
 from voice_triage.dialog.events import Ask, End, Heard, PrivacyChoice, Result, Say, SettingChanged
 from voice_triage.frontends.text_chat import TIER_LABEL

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from voice_triage.triage.slots import UNKNOWN
 
 SlotValue = str | int
 
@@ -34,6 +33,3 @@ class Reading:
     @property
     def understood(self) -> bool:
         return bool(self.command or self.fills or self.ambiguous or self.clarify or self.affirmed is not None)
-
-    def unsure(self) -> list[str]:
-        return [s for s, f in self.fills.items() if f.value == UNKNOWN]
