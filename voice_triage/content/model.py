@@ -114,6 +114,14 @@ class Content:
         text = str(self.lines[key])
         return text.format(**fields) if fields else text
 
+    def join(self, items: Sequence[str], last: str = "last") -> str:
+        """"a, b and c" (``last="last_or"``: "a, b or c"), with the words of dialog.yaml's list_join."""
+        j = self.lines["list_join"]
+        assert isinstance(j, dict)
+        if len(items) <= 1:
+            return "".join(items)
+        return j["sep"].join(items[:-1]) + j[last] + items[-1]
+
     def question(self, qid: str) -> Question:
         for q in self.questions:
             if q.id == qid:

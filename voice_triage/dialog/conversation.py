@@ -120,10 +120,7 @@ class Conversation:
             return None
 
     def _items(self, q: Question, slots: tuple[str, ...]) -> str:
-        j = self.content.lines["list_join"]
-        assert isinstance(j, dict)
-        names = [q.items.get(s, s.replace("_", " ")) for s in slots]
-        return names[0] if len(names) == 1 else j["sep"].join(names[:-1]) + j["last_or"] + names[-1]
+        return self.content.join([q.items.get(s, s.replace("_", " ")) for s in slots], "last_or")
 
     def _put(self, kind: str, q: Question, slots: tuple[str, ...], text: str, *, count: bool,
              proposal: dict[str, SlotValue] | None = None, confirmed: dict[str, SlotValue] | None = None) -> list[Event]:
@@ -188,11 +185,7 @@ class Conversation:
             self.state.pending = pending = pending.resume
         if pending.kind.startswith("privacy"):
             return self._set_privacy("discreet", "privacy_default")
-        safe: dict[str, SlotValue] = dict(pending.confirmed)
-        for slot in pending.slots:
-            proposed = pending.proposal.get(slot)
-            keep = proposed is not None and _rank(slot, proposed) >= _rank(slot, UNKNOWN)
-            safe.setdefault(slot, proposed if keep else UNKNOWN)  # type: ignore[arg-type]
+        safe = _cautious(pending)
         q = self._question(pending.question_id)
         if q is not None:
             for slot in q.slots:
@@ -300,9 +293,7 @@ class Conversation:
         for slot, value in fills.items():
             table = self.content.advice.summary_facts[slot]
             words.append(table["number"].format(n=value) if SLOTS[slot].numeric else table[str(value)])
-        j = self.content.lines["list_join"]
-        assert isinstance(j, dict)
-        return words[0] if len(words) == 1 else j["sep"].join(words[:-1]) + j["last"] + words[-1]
+        return self.content.join(words)
 
     def _apply(self, text: str, fills: dict[str, SlotValue]) -> list[Event]:
         """Record fills (undoable with "go back"), then ask what is still open, or move on."""
@@ -364,10 +355,7 @@ class Conversation:
         pending.reprompts += 1
         if pending.reprompts > MAX_REPROMPTS:
             # no clear yes or no: keep whichever is more cautious, the reading or "unknown"
-            safe: dict[str, SlotValue] = dict(pending.confirmed)
-            for slot, value in pending.proposal.items():
-                safe[slot] = value if _rank(slot, value) >= _rank(slot, UNKNOWN) else UNKNOWN
-            return [Say(self.content.line("gave_up")), *self._apply("", safe)[1:]]
+            return [Say(self.content.line("gave_up")), *self._apply("", _cautious(pending))[1:]]
         return self._reask([Say(self.content.line("confirm_again"))])
 
     # -- commands ---------------------------------------------------------------------------------
@@ -431,6 +419,17 @@ class Conversation:
         safety = self.content.advice.safety_net_discreet if self.discreet else advice.safety_net
         events += [Say(safety, "safety_net"), Say(advice.summary, details_kind), result, End("result")]
         return events
+
+
+def _cautious(pending: Pending) -> dict[str, SlotValue]:
+    """When a turn cannot be settled: the fills already certain, and for each slot being confirmed the
+    more cautious of the reading and "unknown" (so giving up never lowers the tier)."""
+    safe: dict[str, SlotValue] = dict(pending.confirmed)
+    for slot in pending.slots:
+        proposed = pending.proposal.get(slot)
+        keep = proposed is not None and _rank(slot, proposed) >= _rank(slot, UNKNOWN)
+        safe.setdefault(slot, proposed if keep else UNKNOWN)  # type: ignore[arg-type]
+    return safe
 
 
 def _rank(slot: str, value: SlotValue) -> int:

@@ -45,6 +45,15 @@ class Recognizer(Protocol):
         """Incremental recognition of one utterance."""
 
 
+class WholeUtterance:
+    """``transcribe`` for engines that stream: one utterance is a stream fed once."""
+
+    def transcribe(self, samples: np.ndarray, grammar: Grammar | None) -> Transcript:
+        s = self.stream(grammar)  # type: ignore[attr-defined]
+        s.accept(samples)
+        return s.finish()
+
+
 class RecognizerStream(Protocol):
     def accept(self, samples: np.ndarray) -> None: ...
 

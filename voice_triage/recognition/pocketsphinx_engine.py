@@ -13,7 +13,7 @@ import time
 
 import numpy as np
 
-from .base import Transcript
+from .base import Transcript, WholeUtterance
 from .grammar import Grammar
 
 NAME = "pocketsphinx"
@@ -36,7 +36,7 @@ def model_dir() -> str:
     return os.path.join(pocketsphinx.get_model_path(), "en-us")
 
 
-class PocketsphinxRecognizer:
+class PocketsphinxRecognizer(WholeUtterance):
     name = NAME
 
     def __init__(self, loglevel: str = "FATAL", **config):
@@ -94,11 +94,6 @@ class PocketsphinxRecognizer:
         if self._active != key:  # (current_search() crashes before any search is active)
             self._dec.activate_search(key)
             self._active = key
-
-    def transcribe(self, samples: np.ndarray, grammar: Grammar | None) -> Transcript:
-        s = self.stream(grammar)
-        s.accept(samples)
-        return s.finish()
 
     def stream(self, grammar: Grammar | None) -> "_Stream":
         return _Stream(self, grammar)

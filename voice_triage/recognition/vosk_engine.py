@@ -17,7 +17,7 @@ import time
 
 import numpy as np
 
-from .base import Transcript
+from .base import Transcript, WholeUtterance
 from .grammar import Grammar
 
 NAME = "vosk"
@@ -76,7 +76,7 @@ def has_dynamic_graph(path: str) -> bool:
     return os.path.isfile(os.path.join(g, "HCLr.fst")) and os.path.isfile(os.path.join(g, "Gr.fst"))
 
 
-class VoskRecognizer:
+class VoskRecognizer(WholeUtterance):
     name = NAME
 
     def __init__(self, model_path: str):
@@ -126,11 +126,6 @@ class VoskRecognizer:
     def prepare(self, grammar: Grammar | None) -> None:
         """Create the grammar's recognizer now (at start-up)."""
         self._recognizer(grammar)
-
-    def transcribe(self, samples: np.ndarray, grammar: Grammar | None) -> Transcript:
-        s = self.stream(grammar)
-        s.accept(samples)
-        return s.finish()
 
     def stream(self, grammar: Grammar | None) -> "_Stream":
         return _Stream(self, grammar)

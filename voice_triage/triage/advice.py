@@ -40,14 +40,6 @@ class ComposedAdvice:
         return " ".join(p for p in parts if p)
 
 
-def _join(items: list[str], content: Content, word: str = "last") -> str:
-    j = content.lines["list_join"]
-    assert isinstance(j, dict)
-    if len(items) <= 1:
-        return "".join(items)
-    return j["sep"].join(items[:-1]) + j[word] + items[-1]
-
-
 def _value_key(t: Trigger) -> str:
     if t.unknown:
         return UNKNOWN
@@ -122,12 +114,12 @@ def compose(facts: Mapping[str, str | int], content: Content, *, said_only: bool
     unknown = [r.text for r in reasons if r.value == UNKNOWN]
     reasons_sentence = ""
     if known:
-        reasons_sentence = f"{adv.reasons_intro} {_join(known, content)}"
+        reasons_sentence = f"{adv.reasons_intro} {content.join(known)}"
         if unknown:
-            reasons_sentence += f", {adv.reasons_unknown_intro} {_join(unknown, content, 'last_or')}"
+            reasons_sentence += f", {adv.reasons_unknown_intro} {content.join(unknown, 'last_or')}"
         reasons_sentence += "."
     elif unknown:
-        reasons_sentence = f"{adv.reasons_intro} you weren't sure {_join(unknown, content, 'last_or')}."
+        reasons_sentence = f"{adv.reasons_intro} you weren't sure {content.join(unknown, 'last_or')}."
     causes = likely_causes(tier, facts, content)
     causes_sentence = f"{adv.causes_intro} {'; or '.join(causes)}." if causes else ""
     steps = tuple(s.text for s in adv.steps if tier in s.tiers)
