@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from voice_triage.content.model import Content, Question
 from voice_triage.dialog.events import (
     Ask, End, Event, Heard, PrivacyChoice, Reason, Result, Say, SettingChanged, SlotValue,
@@ -58,11 +60,14 @@ class Conversation:
             return [Say(self.content.line("welcome")), *self._ask_privacy("privacy", "privacy_check")]
         return [Say(self.content.line("welcome")), *self._advance()]
 
-    def hear(self, text: str, confidence: float = 1.0, *, spoken: bool = False) -> list[Event]:
+    def hear(self, text: str, confidence: float = 1.0, *, spoken: bool = False,
+             alternatives: Sequence[tuple[str, float]] = ()) -> list[Event]:
         """An answer to the pending question. ``confidence``: the recognizer's 0..1 (1.0 for typed text).
 
         ``spoken``: the text came from a recognizer, so "stop" and "start over" are confirmed before they
         end or wipe the conversation (a misheard command must not).
+        ``alternatives``: other readings of the same audio, best first, as (text, confidence); the first
+        that means something is taken when ``text`` means nothing.
         """
         if self.finished or self.state.pending is None:
             return []
@@ -73,10 +78,14 @@ class Conversation:
         if self.state.pending.kind == "confirm_command":
             return [Heard(text, {}), *self._command_confirmation(text)]
         confirming = self.state.pending.kind == "confirm"  # a bare "no" to a confirmation is not a "no" answer
-        reading = self.understander.read(
-            text, asked=self.state.pending.slots,
-            question=None if confirming else self._question(self.state.pending.question_id),
-        )
+        question = None if confirming else self._question(self.state.pending.question_id)
+        reading = self.understander.read(text, asked=self.state.pending.slots, question=question)
+        for alt_text, alt_conf in alternatives if not reading.understood else ():
+            if isinstance(alt_text, str) and alt_text.strip():
+                alt = self.understander.read(alt_text, asked=self.state.pending.slots, question=question)
+                if alt.understood:
+                    text, reading, confidence = alt_text, alt, alt_conf
+                    break
         privacy_turn = self.state.pending.kind.startswith("privacy")
         if reading.command and not (privacy_turn and reading.command in _SETTING_COMMANDS):
             if spoken and reading.command in _CONFIRMED_COMMANDS:

@@ -48,7 +48,8 @@ def parse_line(line: str) -> Answer:
     return Answer("text", stripped)
 
 
-AudioHandler = Callable[[str, Ask | None], tuple[str, float]]
+#: (path, ask) -> (text, confidence) or (text, confidence, alternatives): see Conversation.hear
+AudioHandler = Callable[[str, Ask | None], tuple]
 
 
 class JsonlSession:
@@ -102,7 +103,9 @@ class JsonlSession:
             self._error(f"audio answers are not available: {self.audio_error or 'no recognizer'}")
             return
         try:
-            text, confidence = self.audio(path, self.conv.pending)
+            got = self.audio(path, self.conv.pending)
+            text, confidence = got[0], got[1]
+            alternatives = got[2] if len(got) > 2 else ()
         except NoSpeechHeard:
             self.emit_events(self.conv.silence())  # silence or noise only: no answer, like an empty line
             return
@@ -112,7 +115,7 @@ class JsonlSession:
         if not text.strip():
             self.emit_events(self.conv.silence())
         else:
-            self.emit_events(self.conv.hear(text, confidence, spoken=True))
+            self.emit_events(self.conv.hear(text, confidence, spoken=True, alternatives=alternatives))
 
 
 class AudioAnswerError(Exception):
@@ -127,7 +130,7 @@ def make_audio_handler(content: Content, asr: str | None, model: str | None) -> 
     """The speech layer's file recognizer, loaded lazily on the first audio line."""
     state: dict[str, Any] = {}
 
-    def handle(path: str, ask: Ask | None) -> tuple[str, float]:
+    def handle(path: str, ask: Ask | None) -> tuple[str, float, list[tuple[str, float]]]:
         try:
             from voice_triage.audio_in import AudioError, NoSpeech
             from voice_triage.frontends.audio_answer import AudioAnswerer
@@ -143,7 +146,7 @@ def make_audio_handler(content: Content, asr: str | None, model: str | None) -> 
             raise AudioAnswerError(str(e)) from e
         except Exception as e:  # noqa: BLE001 - a recognizer failure must not end the conversation
             raise AudioAnswerError(f"could not recognise that audio ({type(e).__name__}: {e})") from e
-        return transcript.text, float(transcript.confidence)
+        return transcript.text, float(transcript.confidence), list(transcript.alternatives)
 
     return handle, None
 

@@ -71,6 +71,7 @@ class Input:
     text: str = ""
     confidence: float = 1.0
     spoken: bool = False  # from the recognizer (the dialog confirms spoken commands and reassuring answers)
+    alternatives: tuple[tuple[str, float], ...] = ()  # other readings of the same audio (Conversation.hear)
 
 
 class InputSource(Protocol):
@@ -199,7 +200,8 @@ class VoiceSource:
                 utt = ep.push(frame)
                 if utt is not None and utt.reason != "timeout":
                     tr = self.recognizer.transcribe(utt.samples, self.grammars.for_ask(ask))
-                    return Input("text", tr.text, float(tr.confidence), spoken=True)
+                    return Input("text", tr.text, float(tr.confidence), spoken=True,
+                                 alternatives=tuple(tr.alternatives))
                 if utt is not None:  # the endpointer's own no-input timeout: keep waiting until ours
                     ep.reset()
                 n += 1
@@ -397,7 +399,7 @@ class Kiosk:
                 if not got.text.strip():
                     self.render(conv.silence())
                 elif got.spoken:
-                    self.render(conv.hear(got.text, got.confidence, spoken=True))
+                    self.render(conv.hear(got.text, got.confidence, spoken=True, alternatives=got.alternatives))
                 else:
                     self.render(conv.hear(got.text, got.confidence))
             if conv.result is not None:

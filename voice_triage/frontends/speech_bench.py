@@ -99,7 +99,7 @@ def child_turns() -> dict:
         t0 = time.perf_counter()
         tr = live[0].finish() if live else rec.transcribe(utt.samples, grammar)
         t_rec = time.perf_counter() - t0
-        events = conv.hear(tr.text, tr.confidence, spoken=True)
+        events = conv.hear(tr.text, tr.confidence, spoken=True, alternatives=tr.alternatives)
         t_ready = time.perf_counter()
         first = next((e for e in events if isinstance(e, (Say, Ask)) and getattr(e, "kind", "") != "screen"), None)
         if first is not None:

@@ -151,7 +151,7 @@ class VoiceChat:
             return self.conv.silence(), t_end, None
         tr = live[0].finish() if live else self.recognizer.transcribe(utt.samples, grammar)
         self.out(f"(heard: {tr.text or '...'})")
-        return self.conv.hear(tr.text, tr.confidence, spoken=True), t_end, tr
+        return self.conv.hear(tr.text, tr.confidence, spoken=True, alternatives=tr.alternatives), t_end, tr
 
     def typed(self, ask: Ask):
         line = self.read_line("> ")

@@ -22,6 +22,9 @@ class Transcript:
     audio_s: float = 0.0
     decode_s: float = 0.0
     in_grammar: bool = True
+    #: other readings of the same audio, best first, as (text, confidence): e.g. the one-phrase grammar's
+    #: when ``text`` came from a whole-sentence model. The dialog reads them when ``text`` gives nothing.
+    alternatives: list[tuple[str, float]] = field(default_factory=list)
 
     @property
     def rtf(self) -> float:

@@ -22,6 +22,8 @@ class GrammarBook:
         self.content = content
         self.rec = recognizer
         self.report = report
+        #: whole-sentence answers, for engines that take a language model per turn (pocketsphinx)
+        self.free_speech = bool(getattr(recognizer, "free_speech", False))
         self._cache: dict[tuple, Grammar] = {}
         self.spoken = None
         if content is not None and hasattr(content, "phrases") and hasattr(content, "questions"):
@@ -32,9 +34,13 @@ class GrammarBook:
         self._command_set = (list(content.command_phrases()) if content is not None and hasattr(content, "command_phrases")
                              else []) + ([p for ps in self.spoken.spec.commands.values() for p in ps] if self.spoken else [])
 
-    def build(self, phrases: Sequence[str], open: bool = False, glue: Sequence[str] = ()) -> Grammar:
+    def build(self, phrases: Sequence[str], open: bool = False, glue: Sequence[str] = (),
+              free: Sequence[str] = ()) -> Grammar:
+        spec = self.spoken.spec if self.spoken is not None else None
         return build_grammar(list(phrases) + self._commands, self.rec.knows, engine=self.rec.name,
-                             open=open, report=self.report, glue=glue, commands=self._command_set)
+                             open=open, report=self.report, glue=glue, commands=self._command_set,
+                             free=free if self.free_speech else (),
+                             carriers=spec.carriers if spec else (), joiners=spec.joiners if spec else ())
 
     def _get(self, key: tuple, make: Callable[[], Grammar]) -> Grammar:
         g = self._cache.get(key)
@@ -53,7 +59,7 @@ class GrammarBook:
             return self.for_slots(tuple(ask.slots), open=bool(ask.open))
         qid = ask.question_id
         if qid.startswith("privacy"):
-            return self._get(("privacy",), lambda: self.build(self.spoken.for_privacy()))
+            return self._privacy()
         confirm = qid == "confirm"
         q = None
         if not confirm:
@@ -73,7 +79,7 @@ class GrammarBook:
         seq = bool(q.open) or len(q.slots) > 1 or any(SLOTS[s].numeric for s in q.slots)
         return self._get(("q", q.id, confirm), lambda: self.build(
             self.spoken.for_slots(q.slots, q.id, confirm=confirm), open=seq and not confirm,
-            glue=() if confirm else self.spoken.glue(q)))
+            glue=() if confirm else self.spoken.glue(q), free=self.spoken.free_phrases(q.slots, q.id)))
 
     def for_slots(self, slots: Sequence[str], open: bool = False) -> Grammar:
         slots = tuple(slots)
@@ -99,7 +105,14 @@ class GrammarBook:
         for q in self.content.questions:
             self.for_question(q)
             self.for_question(q, confirm=True)
-        self._get(("privacy",), lambda: self.build(self.spoken.for_privacy()))
+        self._privacy()
+
+    def _privacy(self) -> Grammar:
+        def make() -> Grammar:
+            phrases = self.spoken.for_privacy()
+            return self.build(phrases, free=self.spoken.free_phrases(()) + phrases)
+
+        return self._get(("privacy",), make)
 
     def grammars(self) -> dict[tuple, Grammar]:
         return dict(self._cache)

@@ -55,10 +55,16 @@ class Grammar:
     glue: tuple[str, ...] = ()
     #: which phrases are voice commands (repeat, stop ...)
     commands: frozenset = field(default=frozenset(), compare=False)
+    #: whole-sentence answers: the phrases, carriers and joiners a language model for this turn learns
+    #: from (language_model.py); empty = the one-phrase grammar only
+    free: tuple[str, ...] = ()
+    carriers: tuple[str, ...] = ()
+    joiners: tuple[str, ...] = ()
 
     def __post_init__(self):
         if not self.key:
-            h = hashlib.sha1(("\n".join(self.phrases) + f"|{self.open}|" + " ".join(self.glue)).encode()).hexdigest()[:12]
+            h = hashlib.sha1(("\n".join(self.phrases) + f"|{self.open}|" + " ".join(self.glue) + "|"
+                              + "\n".join(self.free + self.carriers + self.joiners)).encode()).hexdigest()[:12]
             object.__setattr__(self, "key", "g" + h)
 
     @property
@@ -110,6 +116,9 @@ def build_grammar(
     report: Callable[[str], None] | None = None,
     glue: Iterable[str] = (),
     commands: Iterable[str] = (),
+    free: Iterable[str] = (),
+    carriers: Iterable[str] = (),
+    joiners: Iterable[str] = (),
 ) -> Grammar:
     """Normalise ``phrases``, drop those with words ``knows`` rejects, report each dropped word once."""
     kept: list[str] = []
@@ -134,4 +143,10 @@ def build_grammar(
         (report or log.warning)(msg)
     glue_words = tuple(dict.fromkeys(w for w in (normalize_phrase(str(g)) for g in glue) if w and knows(w)))
     cmds = frozenset(normalize_phrase(str(c)) for c in commands) & set(kept)
-    return Grammar(tuple(kept), tuple(dropped), open=open, glue=glue_words, commands=cmds)
+    def known(items: Iterable[str]) -> tuple[str, ...]:  # (words outside the vocabulary: left out quietly)
+        norm = (normalize_phrase(str(x)) for x in items)
+        return tuple(dict.fromkeys(p for p in norm if p and all(knows(w) for w in p.split())))
+
+    free_kept = known(free)
+    return Grammar(tuple(kept), tuple(dropped), open=open, glue=glue_words, commands=cmds, free=free_kept,
+                   carriers=known(carriers) if free_kept else (), joiners=known(joiners) if free_kept else ())

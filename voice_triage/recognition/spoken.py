@@ -42,6 +42,10 @@ class SpokenSpec:
     extra_serious: int = 12
     glue: list[str] = field(default_factory=list)
     glue_questions: str = "none"  # "none", "many" (questions about several slots) or "all"
+    #: whole-sentence answers: a language model per question (see language_model.py)
+    free_speech: bool = True
+    carriers: list[str] = field(default_factory=list)
+    joiners: list[str] = field(default_factory=list)
 
 
 def load_spec(lang: str = "en", root: Path | None = None) -> SpokenSpec:
@@ -54,10 +58,15 @@ def load_spec(lang: str = "en", root: Path | None = None) -> SpokenSpec:
         commands={k: s(v) for k, v in (data.get("commands") or {}).items()},
         extra={k: s(v) for k, v in (data.get("extra") or {}).items()},
         glue=s(data.get("glue")),
+        free_speech=bool(data.get("free_speech", True)),
+        carriers=s(data.get("carriers")),
+        joiners=s(data.get("joiners")),
     )
     import os
 
     spec.glue_questions = os.environ.get("VOICE_TRIAGE_GLUE", str(data.get("glue_questions", "none")))
+    if os.environ.get("VOICE_TRIAGE_FREE_SPEECH") in ("0", "1"):  # to measure with and without
+        spec.free_speech = os.environ["VOICE_TRIAGE_FREE_SPEECH"] == "1"
     for key in ("max_words", "per_value", "per_value_many", "per_value_confirm", "privacy_per_choice", "extra_serious"):
         if key in data:
             setattr(spec, key, int(data[key]))
@@ -125,6 +134,32 @@ class SpokenPhrases:
                 serious = not confirm and spec.triggers.get(value) == "emergency"
                 out += self._pick(phrases, cap + self.spec.extra_serious if serious else cap, seen)
         return out
+
+    def free_phrases(self, slots: Iterable[str], question_id: str | None = None) -> list[str]:
+        """Everything a whole-sentence answer to a question about ``slots`` is made of: all of the slots'
+        phrases in phrases.yaml (not only the first few), the yes/no/not-sure words, the core answers,
+        the spoken commands, the question's extra phrases and, for age, numbers with the age cues.
+        Empty when free speech is off (spoken.yaml ``free_speech: false``)."""
+        if not self.spec.free_speech:
+            return []
+        ph = self.content.phrases
+        out: list[str] = list(self.spec.core)
+        for phrases in self.spec.commands.values():
+            out += phrases
+        if question_id:
+            out += self.spec.extra.get(question_id, [])
+        for slot in slots:
+            if self._slots[slot].numeric:
+                cues = [c for c in ph.age_cues if "{n}" in c]
+                for n in AGE_RANGE:
+                    words = number_words(n)
+                    out.append(words)
+                    out += [c.replace("{n}", words) for c in cues]
+                continue
+            for phrases in ph.slots[slot].values.values():
+                out += [str(p) for p in phrases]
+        out += [str(p) for p in (*ph.affirm, *ph.deny, *ph.unknown)]
+        return [p for p in dict.fromkeys(normalize_phrase(p) for p in out) if p]
 
     def glue(self, q) -> list[str]:
         """Glue words for a question's grammar (empty: one phrase per answer)."""
