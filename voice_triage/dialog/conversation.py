@@ -21,6 +21,7 @@ MAX_TURNS_PER_QUESTION = 7  # however the turns go (help, repeat, confirmations)
 _CONFIRMED_COMMANDS = {"stop": "confirm_stop", "restart": "confirm_restart"}
 _EMERGENCY_SLOTS = tuple(s for s, spec in SLOTS.items() if "emergency" in spec.triggers.values())
 LOW_CONFIDENCE = 0.6  # recognizer confidence below this: confirm before a fill counts
+FALLBACK_CONFIDENCE = 0.5  # an alternative reading of the audio (Conversation.hear) is always confirmed
 
 _SETTING_COMMANDS = {"slower": ("rate", -1), "faster": ("rate", 1), "louder": ("volume", 1), "quieter": ("volume", -1)}
 
@@ -83,8 +84,11 @@ class Conversation:
         for alt_text, alt_conf in alternatives if not reading.understood else ():
             if isinstance(alt_text, str) and alt_text.strip():
                 alt = self.understander.read(alt_text, asked=self.state.pending.slots, question=question)
-                if alt.understood:
-                    text, reading, confidence = alt_text, alt, alt_conf
+                # a fallback reading that says only "not sure" is no evidence of it: ask again instead
+                # (measured: garbled "no, I'm fine on all of those" fell back on the grammar's "no idea")
+                if alt.understood and not _only_unknown(alt):
+                    # and what it says is confirmed first (the sentence itself did not support it)
+                    text, reading, confidence = alt_text, alt, min(float(alt_conf), FALLBACK_CONFIDENCE)
                     break
         privacy_turn = self.state.pending.kind.startswith("privacy")
         if reading.command and not (privacy_turn and reading.command in _SETTING_COMMANDS):
@@ -94,7 +98,7 @@ class Conversation:
         if privacy_turn:  # "quieter" here is the privacy choice, not the volume command
             return [Heard(text, {}), *self._privacy_answer(text, reading)]
         if self.state.pending.kind == "confirm":
-            return self._confirm_answer(text, reading)
+            return self._confirm_answer(text, reading, spoken)
         return self._answer(text, reading, confidence, spoken)
 
     def silence(self) -> list[Event]:
@@ -339,12 +343,17 @@ class Conversation:
         return self._put("clarify", q, slots, text, count=True)
 
     # -- confirmations ----------------------------------------------------------------------------
-    def _confirm_answer(self, text: str, reading: Reading) -> list[Event]:
+    def _confirm_answer(self, text: str, reading: Reading, spoken: bool = False) -> list[Event]:
         pending = self.state.pending
         assert pending is not None
         if reading.affirmed is True:
             return self._apply(text, {**pending.confirmed, **pending.proposal})
         corrections = {s: f.value for s, f in reading.fills.items() if f.score >= 88.0}
+        if spoken and corrections and all(v == UNKNOWN for v in corrections.values()) and reading.affirmed is None:
+            # a heard "not sure" is no clear yes or no: ask again (then keep the more cautious), so that a
+            # misheard confirmation cannot turn "soaking a pad" into "not known" (measured: "no, that's
+            # not right" heard as "no idea")
+            return [Heard(text, {}), *self._confirm_failed()]
         if reading.affirmed is False or corrections:
             q = self._question(pending.question_id)
             assert q is not None
@@ -439,6 +448,10 @@ def _cautious(pending: Pending) -> dict[str, SlotValue]:
         keep = proposed is not None and _rank(slot, proposed) >= _rank(slot, UNKNOWN)
         safe.setdefault(slot, proposed if keep else UNKNOWN)  # type: ignore[arg-type]
     return safe
+
+
+def _only_unknown(reading: Reading) -> bool:
+    return not reading.command and bool(reading.fills) and all(f.value == UNKNOWN for f in reading.fills.values())
 
 
 def _rank(slot: str, value: SlotValue) -> int:
