@@ -86,7 +86,29 @@ def test_alternative_read_when_the_sentence_means_nothing(content):
     ask = _first_ask(conv, conv.start())
     assert "amount" in ask.slots
     events = conv.hear("the gravel whistle", 0.9, spoken=True, alternatives=[("soaking a pad", 0.95)])
-    assert conv.result is not None and conv.result.tier == "emergency", events
+    confirm = _first_ask(conv, events)  # the fallback reading is confirmed before it counts
+    assert confirm.confirm == {"amount": "soaking"}, events
+    conv.hear("yes", 0.9, spoken=True)
+    assert conv.result is not None and conv.result.tier == "emergency"
+
+
+def test_fallback_that_only_says_not_sure_is_not_taken(content):
+    conv = Conversation(content)
+    _first_ask(conv, conv.start())
+    events = conv.hear("the gravel whistle", 0.9, spoken=True, alternatives=[("no idea", 0.99)])
+    ask = _first_ask(conv, events)
+    assert ask.reprompt == 1 and "amount" not in conv.state.facts, events
+
+
+def test_heard_not_sure_to_a_confirmation_keeps_the_emergency_reading(content):
+    conv = Conversation(content)
+    _first_ask(conv, conv.start())
+    events = conv.hear("the gravel whistle", 0.9, spoken=True, alternatives=[("soaking a pad", 0.95)])
+    for _ in range(3):  # "no idea" each time: asked again, then the more cautious reading is kept
+        if conv.result is not None:
+            break
+        conv.hear("no idea", 0.9, spoken=True)
+    assert conv.state.facts.get("amount") == "soaking" or (conv.result and conv.result.tier == "emergency")
 
 
 def test_alternative_ignored_when_the_sentence_means_something(content):
