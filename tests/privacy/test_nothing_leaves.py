@@ -79,7 +79,8 @@ def _espeak(path, text):
     subprocess.run(["espeak-ng", "-v", "en-us", "-s", "140", "-w", str(path), text], check=True, capture_output=True)
 
 
-SPOKEN = {"amount": "just spotting", "acute": "no", "symptoms": "i have a fever"}
+SPOKEN = {"amount": "a few drops", "acute": "no", "symptoms": "i have a fever"}
+MEANT = {"amount": "spotting", "dizzy_or_faint": "no", "pain": "none", "fever_or_unwell": "yes"}
 
 
 @pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng is not installed")
@@ -88,7 +89,7 @@ def test_spoken_conversation_no_network_nothing_on_disk(tmp_path):
     wavs = tmp_path / "answers"
     wavs.mkdir()
     files = {}
-    for qid, text in {**SPOKEN, "confirm": "yes", "other": "i don't know"}.items():
+    for qid, text in {**SPOKEN, "confirm": "yes", "confirm_no": "no", "other": "i don't know"}.items():
         files[qid] = wavs / f"{qid}.wav"
         _espeak(files[qid], text)
     work = tmp_path / "cwd"
@@ -114,6 +115,9 @@ def test_spoken_conversation_no_network_nothing_on_disk(tmp_path):
                 if turns > 20:
                     break
                 f = files.get(ev.get("question"), files["other"])
+                if ev.get("confirm"):  # yes only to what the answer meant (a misheard one is corrected)
+                    right = all(MEANT.get(k, "?") == v for k, v in ev["confirm"].items())
+                    f = files["confirm" if right else "confirm_no"]
                 proc.stdin.write(json.dumps({"audio": str(f)}) + "\n")
                 proc.stdin.flush()
     finally:

@@ -111,11 +111,29 @@ def test_heard_not_sure_to_a_confirmation_keeps_the_emergency_reading(content):
     assert conv.state.facts.get("amount") == "soaking" or (conv.result and conv.result.tier == "emergency")
 
 
-def test_alternative_ignored_when_the_sentence_means_something(content):
+def test_the_sentence_wins_and_a_disagreement_is_confirmed(content):
     conv = Conversation(content)
     _first_ask(conv, conv.start())
-    conv.hear("soaking through a pad every hour", 0.95, spoken=True, alternatives=[("just spotting", 0.99)])
+    events = conv.hear("soaking through a pad every hour", 0.95, spoken=True, alternatives=[("just spotting", 0.99)])
+    assert _first_ask(conv, events).confirm == {"amount": "soaking"}  # the sentence's reading, confirmed
+    conv.hear("yes", 0.9, spoken=True)
     assert conv.result is not None and conv.result.tier == "emergency"
+
+
+def test_agreeing_readings_count_at_once(content):
+    conv = Conversation(content)
+    _first_ask(conv, conv.start())
+    conv.hear("i am soaking a pad every hour", 0.1, spoken=True, alternatives=[("soaking a pad", 0.4)])
+    assert conv.result is not None and conv.result.tier == "emergency"
+
+
+def test_a_heard_correction_that_rules_out_an_emergency_is_confirmed(content):
+    conv = Conversation(content)
+    _first_ask(conv, conv.start())
+    events = conv.hear("the gravel whistle", 0.9, spoken=True, alternatives=[("soaking a pad", 0.95)])
+    assert _first_ask(conv, events).confirm == {"amount": "soaking"}
+    events = conv.hear("no it is like a period", 0.9, spoken=True)
+    assert _first_ask(conv, events).confirm == {"amount": "heavy"}, events  # not taken at once
 
 
 # ---- real decoding -----------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ MAX_TURNS_PER_QUESTION = 7  # however the turns go (help, repeat, confirmations)
 _CONFIRMED_COMMANDS = {"stop": "confirm_stop", "restart": "confirm_restart"}
 _EMERGENCY_SLOTS = tuple(s for s, spec in SLOTS.items() if "emergency" in spec.triggers.values())
 LOW_CONFIDENCE = 0.6  # recognizer confidence below this: confirm before a fill counts
+AGREED_CONFIDENCE = 0.8  # both readings of the audio (sentence model, grammar) mean the same
 FALLBACK_CONFIDENCE = 0.5  # an alternative reading of the audio (Conversation.hear) is always confirmed
 
 _SETTING_COMMANDS = {"slower": ("rate", -1), "faster": ("rate", 1), "louder": ("volume", 1), "quieter": ("volume", -1)}
@@ -81,6 +82,19 @@ class Conversation:
         confirming = self.state.pending.kind == "confirm"  # a bare "no" to a confirmation is not a "no" answer
         question = None if confirming else self._question(self.state.pending.question_id)
         reading = self.understander.read(text, asked=self.state.pending.slots, question=question)
+        sure = True  # (False: the reading needs confirming whatever it says, see _split)
+        if reading.fills and alternatives:
+            # two readings of the same audio that mean the same: more trustworthy than either one's
+            # own score (measured: 90% right when the sentence model and the grammar agreed); when they
+            # differ on a slot, that reading is confirmed
+            first = alternatives[0][0]
+            other = self.understander.read(first, asked=self.state.pending.slots, question=question) \
+                if isinstance(first, str) and first.strip() else None
+            if other is not None and _values(other) == _values(reading):
+                confidence = max(confidence, AGREED_CONFIDENCE)
+            elif other is not None and any(s in other.fills and other.fills[s].value != f.value
+                                           for s, f in reading.fills.items()):
+                sure = False
         for alt_text, alt_conf in alternatives if not reading.understood else ():
             if isinstance(alt_text, str) and alt_text.strip():
                 alt = self.understander.read(alt_text, asked=self.state.pending.slots, question=question)
@@ -89,6 +103,7 @@ class Conversation:
                 if alt.understood and not _only_unknown(alt):
                     # and what it says is confirmed first (the sentence itself did not support it)
                     text, reading, confidence = alt_text, alt, min(float(alt_conf), FALLBACK_CONFIDENCE)
+                    sure = False
                     break
         privacy_turn = self.state.pending.kind.startswith("privacy")
         if reading.command and not (privacy_turn and reading.command in _SETTING_COMMANDS):
@@ -98,8 +113,8 @@ class Conversation:
         if privacy_turn:  # "quieter" here is the privacy choice, not the volume command
             return [Heard(text, {}), *self._privacy_answer(text, reading)]
         if self.state.pending.kind == "confirm":
-            return self._confirm_answer(text, reading, spoken)
-        return self._answer(text, reading, confidence, spoken)
+            return self._confirm_answer(text, reading, spoken, confidence)
+        return self._answer(text, reading, confidence, spoken, sure)
 
     def silence(self) -> list[Event]:
         """No answer came (timeout, or an empty line)."""
@@ -262,7 +277,8 @@ class Conversation:
         return events + self._advance()
 
     # -- answers ----------------------------------------------------------------------------------
-    def _answer(self, text: str, reading: Reading, confidence: float, spoken: bool = False) -> list[Event]:
+    def _answer(self, text: str, reading: Reading, confidence: float, spoken: bool = False,
+                sure: bool = True) -> list[Event]:
         pending = self.state.pending
         assert pending is not None
         q = self._question(pending.question_id)
@@ -271,7 +287,7 @@ class Conversation:
             return [Heard(text, {}), *self._reprompt_or_give_up([Say(self.content.line("age_out_of_range"))])]
         if reading.clarify and not reading.fills:
             return [Heard(text, {}), *self._clarify(q, pending.slots)]
-        certain, doubtful = self._split(reading, confidence, spoken)
+        certain, doubtful = self._split(reading, confidence, spoken, sure)
         if not certain and not doubtful:
             return [Heard(text, {}), *self._reprompt_or_give_up([Say(self.content.line("not_understood"))])]
         if doubtful:
@@ -280,12 +296,14 @@ class Conversation:
                                               count=False, proposal=doubtful, confirmed=certain)]
         return self._apply(text, certain)
 
-    def _split(self, reading: Reading, confidence: float,
-               spoken: bool = False) -> tuple[dict[str, SlotValue], dict[str, SlotValue]]:
+    def _split(self, reading: Reading, confidence: float, spoken: bool = False,
+               sure: bool = True) -> tuple[dict[str, SlotValue], dict[str, SlotValue]]:
         """Fills to take at once, and fills to confirm first (weak match, low confidence, two close readings).
 
         A spoken answer that rules out an emergency (amount, dizziness, pain below the emergency value) is
         always confirmed: recognizers can be confidently wrong, and that mistake would lower the tier.
+        A reading that is not ``sure`` (a fallback reading, or the two readings of the audio disagree on
+        a slot) is confirmed whatever it says.
         """
         certain: dict[str, SlotValue] = {}
         doubtful: dict[str, SlotValue] = {}
@@ -293,6 +311,7 @@ class Conversation:
             if slot in self.state.facts and not fill.asked:
                 continue  # a volunteered fact never overrides an answer already given
             weak = self.understander.needs_confirmation(fill) or (confidence < LOW_CONFIDENCE and fill.value != UNKNOWN)
+            weak = weak or (not sure and fill.value != UNKNOWN)
             if spoken and slot in _EMERGENCY_SLOTS and fill.value != UNKNOWN and _rank(slot, fill.value) < RANK["emergency"]:
                 weak = True
             (doubtful if weak else certain)[slot] = fill.value
@@ -343,7 +362,8 @@ class Conversation:
         return self._put("clarify", q, slots, text, count=True)
 
     # -- confirmations ----------------------------------------------------------------------------
-    def _confirm_answer(self, text: str, reading: Reading, spoken: bool = False) -> list[Event]:
+    def _confirm_answer(self, text: str, reading: Reading, spoken: bool = False,
+                        confidence: float = 1.0) -> list[Event]:
         pending = self.state.pending
         assert pending is not None
         if reading.affirmed is True:
@@ -357,6 +377,15 @@ class Conversation:
         if reading.affirmed is False or corrections:
             q = self._question(pending.question_id)
             assert q is not None
+            if corrections and spoken:  # heard, not typed: the correction is an answer like any other
+                # (one that rules out an emergency is confirmed in turn: measured, "it just keeps coming"
+                # heard as "like a light period" turned soaking into heavy)
+                if pending.confirmed:
+                    self._history.append(self._snapshot_for_undo())
+                    self.state.facts.update(pending.confirmed)
+                open_slots = tuple(s for s in q.slots if s not in self.state.facts)
+                self._put("question", q, open_slots or q.slots, q.reprompt, count=False)
+                return self._answer(text, reading, confidence, spoken)
             if corrections:  # "no, it's heavy": take the correction as the answer
                 return self._apply(text, {**pending.confirmed, **corrections})
             if pending.confirmed:
@@ -448,6 +477,10 @@ def _cautious(pending: Pending) -> dict[str, SlotValue]:
         keep = proposed is not None and _rank(slot, proposed) >= _rank(slot, UNKNOWN)
         safe.setdefault(slot, proposed if keep else UNKNOWN)  # type: ignore[arg-type]
     return safe
+
+
+def _values(reading: Reading) -> dict[str, SlotValue]:
+    return {s: f.value for s, f in reading.fills.items()}
 
 
 def _only_unknown(reading: Reading) -> bool:
