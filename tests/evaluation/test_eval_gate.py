@@ -16,7 +16,7 @@ TEXT_N = 40
 TEXT_EXACT_FLOOR = 0.95        # measured on this subset: see docs/evaluation.md
 TEXT_SLOT_FLOOR = 0.90
 AUDIO_N = 8
-AUDIO_EXACT_FLOOR = 0.1       # low on purpose: clean speech measured 7/32 (docs/evaluation.md), 1/8 on this subset; raise it as the speech layer improves
+AUDIO_EXACT_FLOOR = 0.6       # measured 6/8 on this subset (24/32 on the report's clean subset, docs/evaluation.md)
 
 _help = None
 
@@ -104,8 +104,6 @@ def test_audio_clean_conversations_run_and_floor(audio_run):
 
 @pytest.mark.audio
 @needs_product
-@pytest.mark.xfail(strict=False, reason="the speech layer is below target (docs/evaluation.md, evaluation/findings.md): "
-                   "misheard 'stop', soaking heard as spotting; make this strict once it passes")
 def test_audio_clean_no_emergency_under_triaged(audio_run):
     recs, s = audio_run
     assert s["emergency_under_triage"]["k"] == 0, explain([r for r in recs if r["expected_tier"] == "emergency"])
