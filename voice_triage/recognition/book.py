@@ -77,6 +77,11 @@ class GrammarBook:
         from voice_triage.triage.slots import SLOTS
 
         seq = bool(q.open) or len(q.slots) > 1 or any(SLOTS[s].numeric for s in q.slots)
+        if self.free_speech:
+            # the sentence model does the listening; the question's grammar (yes, no, corrections and
+            # all) is its fallback at a confirmation too: one search less per question (each JSGF search
+            # held ~1.8 MB; the bench's peak went over 150 MB with both)
+            confirm = False
         return self._get(("q", q.id, confirm), lambda: self.build(
             self.spoken.for_slots(q.slots, q.id, confirm=confirm), open=seq and not confirm,
             glue=() if confirm else self.spoken.glue(q), free=self.spoken.free_phrases(q.slots, q.id)))

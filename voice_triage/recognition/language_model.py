@@ -14,14 +14,14 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 BOS, EOS = "<s>", "</s>"
 
 
 def training_sentences(phrases: Sequence[str], carriers: Sequence[str] = (), joiners: Sequence[str] = (),
-                       *, alone: int = 4, pairs: int = 3) -> list[list[str]]:
-    """The sentences a question's model learns from (words already normalised).
+                       *, alone: int = 4, pairs: int = 3) -> Iterator[list[str]]:
+    """The sentences a question's model learns from (words already normalised), one at a time.
 
     Each phrase ``alone`` times (an answer is most often just the phrase), once after each carrier
     ("well", "i think"), and joined to ``pairs`` other phrases (chosen by a fixed stride, so the text is
@@ -30,26 +30,35 @@ def training_sentences(phrases: Sequence[str], carriers: Sequence[str] = (), joi
     ph = [p.split() for p in dict.fromkeys(phrases) if p.strip()]
     cr = [c.split() for c in carriers if c.strip()]
     jn = [j.split() for j in joiners if j.strip()]
-    out: list[list[str]] = []
     for i, p in enumerate(ph):
-        out += [p] * alone
-        out += [c + p for c in cr]
+        for _ in range(alone):
+            yield p
+        for c in cr:
+            yield c + p
         if jn and len(ph) > 1:
             for k in range(1, pairs + 1):
                 q = ph[(i * 7 + k * 13) % len(ph)]
                 if q is not p:
-                    out.append(p + jn[(i + k) % len(jn)] + q)
-    return out
+                    yield p + jn[(i + k) % len(jn)] + q
 
 
 def arpa(sentences: Iterable[Sequence[str]], *, discount: float = 0.5) -> str:
     """A bigram ARPA model: absolute discounting, back-off to unigrams. Empty input gives a model that
     knows only the sentence marks (the caller should not build one)."""
+    uni: Counter[str] = Counter()
+    bi: Counter[tuple[str, str]] = Counter()
     toks: list[str] = []
+
+    def count() -> None:  # in chunks: fast (C counting), and the text is never held whole
+        uni.update(toks)
+        bi.update(zip(toks, toks[1:]))
+        toks.clear()
+
     for s in sentences:
         toks += (BOS, *s, EOS)
-    uni: Counter[str] = Counter(toks)
-    bi: Counter[tuple[str, str]] = Counter(zip(toks, toks[1:]))
+        if len(toks) > 20000:
+            count()
+    count()
     bi.pop((EOS, BOS), None)  # (one sentence's end to the next one's start)
     uni[BOS] += 0
     uni[EOS] += 0

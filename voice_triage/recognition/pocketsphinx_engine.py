@@ -115,11 +115,11 @@ class PocketsphinxRecognizer(WholeUtterance):
         key = "f" + hashlib.sha1("\n".join((*grammar.free, "|", *grammar.carriers, "|", *grammar.joiners)).encode()).hexdigest()[:12]
         if key in self._free_searches:
             return key
-        sentences = training_sentences(grammar.free, grammar.carriers, grammar.joiners)
-        self._free_words({w for s in sentences for w in s})
+        self._free_words({w for p in (*grammar.free, *grammar.carriers, *grammar.joiners) for w in p.split()})
         # pocketsphinx reads a model from a file only: the model is made of the prompts (no answers);
         # the file lives for the moment it is read
-        with _temp_file(arpa(sentences), ".arpa") as path:
+        text = arpa(training_sentences(grammar.free, grammar.carriers, grammar.joiners))
+        with _temp_file(text, ".arpa") as path:
             self._free_dec.add_lm_file(key, path)
         self._free_searches.add(key)
         return key
