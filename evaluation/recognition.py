@@ -109,7 +109,7 @@ def human_yes_no(engine: str | None) -> dict:
     ask = ask or ask_for(content, ["dizzy_or_faint"])
     out_ask = {"question_id": ask.question_id, "slots": list(ask.slots)}
     out: dict = {"engine": engine, "ask": out_ask, "words": {}}
-    total_ok = total_n = total_meaning = 0
+    total_ok = total_n = total_meaning = total_dialog = 0
     for word in ("yes", "no"):
         files = sorted((HUMAN_DIR / word).glob("*.wav"))
         rows = []
@@ -122,14 +122,24 @@ def human_yes_no(engine: str | None) -> dict:
             words = metrics.normalize_words(hyp).split()
             ok = words[:1] == [word]
             meaning = bool(words) and words[0] in SAME_MEANING[word]
-            rows.append({"file": f.name, "heard": hyp, "ok": ok, "meaning_ok": meaning})
+            # the dialog reads the transcript's first alternative (the grammar's phrase) when the text
+            # itself is no yes/no word: count the meaning it then takes, too
+            alts = [a[0] for a in getattr(tr, "alternatives", None) or [] if a and isinstance(a[0], str)] \
+                if not hyp.startswith("<error") else []
+            alt_words = metrics.normalize_words(alts[0]).split() if alts else []
+            said_nothing = not words or not any(words[0] in v for v in SAME_MEANING.values())
+            meaning_dialog = meaning or (said_nothing and bool(alt_words) and alt_words[0] in SAME_MEANING[word])
+            rows.append({"file": f.name, "heard": hyp, "alternative": alts[0] if alts else None, "ok": ok,
+                         "meaning_ok": meaning, "meaning_dialog_ok": meaning_dialog})
         k = sum(r["ok"] for r in rows)
         km = sum(r["meaning_ok"] for r in rows)
-        out["words"][word] = {"k": k, "k_meaning": km, "n": len(rows), "rows": rows}
+        kd = sum(r["meaning_dialog_ok"] for r in rows)
+        out["words"][word] = {"k": k, "k_meaning": km, "k_dialog": kd, "n": len(rows), "rows": rows}
+        total_dialog += kd
         total_ok += k
         total_meaning += km
         total_n += len(rows)
-    out["total"] = {"k": total_ok, "k_meaning": total_meaning, "n": total_n}
+    out["total"] = {"k": total_ok, "k_meaning": total_meaning, "k_dialog": total_dialog, "n": total_n}
     return out
 
 

@@ -324,7 +324,9 @@ def render_md(data: dict) -> str:
             a(f"- Human yes/no ({engine}, Speech Commands sample, real speakers, through the "
               f"`{h['ask']['question_id']}` question's grammar): {h['total']['k']}/{h['total']['n']} heard as the word "
               f"spoken ({ws}); {h['total'].get('k_meaning', '?')}/{h['total']['n']} with the same meaning "
-              f"(\"nope\" for no). Heard: " + "; ".join(f"{w}: " + ", ".join(repr(r['heard']) for r in v['rows'])
+              f"(\"nope\" for no); {h['total'].get('k_dialog', '?')}/{h['total']['n']} as the dialog takes it (the "
+              f"grammar's phrase when the heard text is no yes/no word). Heard: "
+              + "; ".join(f"{w}: " + ", ".join(repr(r['heard']) for r in v['rows'])
                                                        for w, v in h["words"].items())
               + ". Small sample: a count, not a rate.")
         for engine, note in rec.get("engine_notes", {}).items():
@@ -403,7 +405,8 @@ def targets(data: dict) -> list[str]:
     for engine, h in ((data.get("recognition") or {}).get("human") or {}).items():
         if "total" in h:
             lines.append(f"Human yes/no ({engine}): {h['total']['k']}/{h['total']['n']} heard as spoken, "
-                         f"{h['total'].get('k_meaning', '?')}/{h['total']['n']} same meaning.")
+                         f"{h['total'].get('k_meaning', '?')}/{h['total']['n']} same meaning, "
+                         f"{h['total'].get('k_dialog', '?')}/{h['total']['n']} as the dialog takes it.")
     return lines
 
 

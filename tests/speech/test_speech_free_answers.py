@@ -160,3 +160,11 @@ def test_whole_sentences_understood_from_speech(pocketsphinx_rec, content, voice
         got = {k: f.value for k, f in u.read(t.text, asked=q.slots, question=q).fills.items()}
         right.append(all(got.get(k) == v for k, v in want.items()))
     assert sum(right) >= 2, right
+
+
+def test_a_not_sure_the_grammar_contradicts_is_not_taken(content):
+    conv = Conversation(content)
+    _first_ask(conv, conv.start())
+    events = conv.hear("nothing like not know", 0.4, spoken=True, alternatives=[("a few drops", 0.9)])
+    ask = _first_ask(conv, events)
+    assert ask.confirm == {"amount": "spotting"} and "amount" not in conv.state.facts, events

@@ -92,6 +92,11 @@ class Conversation:
                 if isinstance(first, str) and first.strip() else None
             if other is not None and _values(other) == _values(reading):
                 confidence = max(confidence, AGREED_CONFIDENCE)
+            elif other is not None and _only_unknown(reading) and other.understood and not _only_unknown(other):
+                # a "not sure" that the other reading contradicts is no evidence of it (measured: "nothing
+                # like that, no" heard by the sentence model as "nothing like not know"): take the other,
+                # confirmed first
+                text, reading, confidence, sure = first, other, min(confidence, FALLBACK_CONFIDENCE), False
             elif other is not None and any(s in other.fills and other.fills[s].value != f.value
                                            for s, f in reading.fills.items()):
                 sure = False
