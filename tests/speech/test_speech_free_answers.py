@@ -168,3 +168,15 @@ def test_a_not_sure_the_grammar_contradicts_is_not_taken(content):
     events = conv.hear("nothing like not know", 0.4, spoken=True, alternatives=[("a few drops", 0.9)])
     ask = _first_ask(conv, events)
     assert ask.confirm == {"amount": "spotting"} and "amount" not in conv.state.facts, events
+
+
+def test_a_heard_correction_that_repeats_the_proposal_is_asked_again(content):
+    conv = Conversation(content)
+    _first_ask(conv, conv.start())
+    conv.hear("just a few drops", 0.9, spoken=True)  # spotting rules out an emergency: confirmed
+    conv.hear("yes", 0.9, spoken=True)
+    ask = _first_ask(conv, conv.hear("the room is spinning", 0.4, spoken=True))
+    assert ask.confirm == {"dizzy_or_faint": "yes"}
+    events = conv.hear("nope i feel faint", 0.9, spoken=True)  # "not quite, I don't feel faint", misheard
+    again = _first_ask(conv, events)
+    assert again.confirm == {"dizzy_or_faint": "yes"} and conv.result is None, events

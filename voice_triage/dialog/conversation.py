@@ -374,6 +374,12 @@ class Conversation:
         if reading.affirmed is True:
             return self._apply(text, {**pending.confirmed, **pending.proposal})
         corrections = {s: f.value for s, f in reading.fills.items() if f.score >= 88.0}
+        if spoken:
+            # a heard "correction" that repeats what is being confirmed is no correction: the recognizer
+            # dropped a "not" (measured: "not quite, I don't feel faint" heard as "nope ... i feel faint")
+            corrections = {s: v for s, v in corrections.items() if pending.proposal.get(s) != v}
+            if not corrections and reading.affirmed is None and reading.fills:
+                return [Heard(text, {}), *self._confirm_failed()]
         if spoken and corrections and all(v == UNKNOWN for v in corrections.values()) and reading.affirmed is None:
             # a heard "not sure" is no clear yes or no: ask again (then keep the more cautious), so that a
             # misheard confirmation cannot turn "soaking a pad" into "not known" (measured: "no, that's
