@@ -180,3 +180,18 @@ def test_a_heard_correction_that_repeats_the_proposal_is_asked_again(content):
     events = conv.hear("nope i feel faint", 0.9, spoken=True)  # "not quite, I don't feel faint", misheard
     again = _first_ask(conv, events)
     assert again.confirm == {"dizzy_or_faint": "yes"} and conv.result is None, events
+
+
+def test_a_conversation_that_goes_on_and_on_ends_with_a_cautious_result(content):
+    from voice_triage.dialog.conversation import MAX_TURNS_TOTAL
+    from voice_triage.dialog.events import Say
+
+    conv = Conversation(content)
+    conv.start()
+    said, turns = [], 0
+    while conv.result is None and turns < 200:
+        said += [e.text for e in conv.hear("repeat", 0.9, spoken=True) if isinstance(e, Say)]
+        turns += 1
+    assert conv.result is not None and turns <= MAX_TURNS_TOTAL + 1
+    assert content.line("gave_up_conversation") in said
+    assert conv.result.tier in ("urgent", "emergency")  # nothing known: caution, never self-care

@@ -18,6 +18,7 @@ from voice_triage.understanding.choice import choose
 
 MAX_REPROMPTS = 2  # after two re-prompts the slot becomes unknown
 MAX_TURNS_PER_QUESTION = 7  # however the turns go (help, repeat, confirmations), then the slots become unknown
+MAX_TURNS_TOTAL = 30  # answers heard in one conversation; then the result from what is known (the rest unknown)
 _CONFIRMED_COMMANDS = {"stop": "confirm_stop", "restart": "confirm_restart"}
 _EMERGENCY_SLOTS = tuple(s for s, spec in SLOTS.items() if "emergency" in spec.triggers.values())
 LOW_CONFIDENCE = 0.6  # recognizer confidence below this: confirm before a fill counts
@@ -208,7 +209,11 @@ class Conversation:
         assert pending is not None
         qid = pending.resume.question_id if pending.resume is not None else pending.question_id
         self.state.turns[qid] = self.state.turns.get(qid, 0) + 1
-        return self.state.turns[qid] > MAX_TURNS_PER_QUESTION
+        return self.state.turns[qid] > MAX_TURNS_PER_QUESTION or self._too_long()
+
+    def _too_long(self) -> bool:
+        """The whole conversation has had too many turns (measured: in loud noise some went past 40)."""
+        return sum(self.state.turns.values()) > MAX_TURNS_TOTAL
 
     def _give_up_question(self) -> list[Event]:
         """Stop asking this question: its open slots become unknown (or the more cautious reading being confirmed)."""
@@ -224,6 +229,10 @@ class Conversation:
             for slot in q.slots:
                 if slot not in self.state.facts:
                     safe.setdefault(slot, UNKNOWN)
+        if self._too_long():  # stop asking: the rest counts as not known (cautious), the advice now
+            self._history.append(self._snapshot_for_undo())
+            self.state.facts.update(safe)
+            return [Say(self.content.line("gave_up_conversation")), *self._finish()]
         return [Say(self.content.line("gave_up")), *self._apply("", safe)[1:]]
 
     def _ask_command_confirmation(self, name: str) -> list[Event]:
