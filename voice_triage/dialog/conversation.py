@@ -83,34 +83,7 @@ class Conversation:
         confirming = self.state.pending.kind == "confirm"  # a bare "no" to a confirmation is not a "no" answer
         question = None if confirming else self._question(self.state.pending.question_id)
         reading = self.understander.read(text, asked=self.state.pending.slots, question=question)
-        sure = True  # (False: the reading needs confirming whatever it says, see _split)
-        if reading.fills and alternatives:
-            # two readings of the same audio that mean the same: more trustworthy than either one's
-            # own score (measured: 90% right when the sentence model and the grammar agreed); when they
-            # differ on a slot, that reading is confirmed
-            first = alternatives[0][0]
-            other = self.understander.read(first, asked=self.state.pending.slots, question=question) \
-                if isinstance(first, str) and first.strip() else None
-            if other is not None and _values(other) == _values(reading):
-                confidence = max(confidence, AGREED_CONFIDENCE)
-            elif other is not None and _only_unknown(reading) and other.understood and not _only_unknown(other):
-                # a "not sure" that the other reading contradicts is no evidence of it (measured: "nothing
-                # like that, no" heard by the sentence model as "nothing like not know"): take the other,
-                # confirmed first
-                text, reading, confidence, sure = first, other, min(confidence, FALLBACK_CONFIDENCE), False
-            elif other is not None and any(s in other.fills and other.fills[s].value != f.value
-                                           for s, f in reading.fills.items()):
-                sure = False
-        for alt_text, alt_conf in alternatives if not reading.understood else ():
-            if isinstance(alt_text, str) and alt_text.strip():
-                alt = self.understander.read(alt_text, asked=self.state.pending.slots, question=question)
-                # a fallback reading that says only "not sure" is no evidence of it: ask again instead
-                # (measured: garbled "no, I'm fine on all of those" fell back on the grammar's "no idea")
-                if alt.understood and not _only_unknown(alt):
-                    # and what it says is confirmed first (the sentence itself did not support it)
-                    text, reading, confidence = alt_text, alt, min(float(alt_conf), FALLBACK_CONFIDENCE)
-                    sure = False
-                    break
+        text, reading, confidence, sure = self._weigh(text, reading, confidence, alternatives, question)
         privacy_turn = self.state.pending.kind.startswith("privacy")
         if reading.command and not (privacy_turn and reading.command in _SETTING_COMMANDS):
             if spoken and reading.command in _CONFIRMED_COMMANDS:
@@ -121,6 +94,39 @@ class Conversation:
         if self.state.pending.kind == "confirm":
             return self._confirm_answer(text, reading, spoken, confidence)
         return self._answer(text, reading, confidence, spoken, sure)
+
+    def _weigh(self, text: str, reading: Reading, confidence: float, alternatives: Sequence[tuple[str, float]],
+               question: Question | None) -> tuple[str, Reading, float, bool]:
+        """The reading to go by, given the other readings of the same audio, and whether it is ``sure``
+        (False: it is confirmed whatever it says, see _split)."""
+        def read(alt: object) -> Reading | None:
+            return self.understander.read(alt, asked=self.state.pending.slots, question=question) \
+                if isinstance(alt, str) and alt.strip() else None
+
+        if reading.fills and alternatives:
+            # two readings of the same audio that mean the same: more trustworthy than either one's
+            # own score (measured: 90% right when the sentence model and the grammar agreed); when they
+            # differ on a slot, that reading is confirmed
+            first = alternatives[0][0]
+            other = read(first)
+            if other is not None and _values(other) == _values(reading):
+                return text, reading, max(confidence, AGREED_CONFIDENCE), True
+            if other is not None and _only_unknown(reading) and other.understood and not _only_unknown(other):
+                # a "not sure" that the other reading contradicts is no evidence of it (measured: "nothing
+                # like that, no" heard by the sentence model as "nothing like not know"): take the other,
+                # confirmed first
+                return first, other, min(confidence, FALLBACK_CONFIDENCE), False
+            disputed = other is not None and any(s in other.fills and other.fills[s].value != f.value
+                                                 for s, f in reading.fills.items())
+            return text, reading, confidence, not disputed
+        for alt_text, alt_conf in alternatives if not reading.understood else ():
+            alt = read(alt_text)
+            # a fallback reading that says only "not sure" is no evidence of it: ask again instead
+            # (measured: garbled "no, I'm fine on all of those" fell back on the grammar's "no idea");
+            # what it says is confirmed first (the sentence itself did not support it)
+            if alt is not None and alt.understood and not _only_unknown(alt):
+                return str(alt_text), alt, min(float(alt_conf), FALLBACK_CONFIDENCE), False
+        return text, reading, confidence, True
 
     def silence(self) -> list[Event]:
         """No answer came (timeout, or an empty line)."""
@@ -387,13 +393,11 @@ class Conversation:
             # a heard "correction" that repeats what is being confirmed is no correction: the recognizer
             # dropped a "not" (measured: "not quite, I don't feel faint" heard as "nope ... i feel faint")
             corrections = {s: v for s, v in corrections.items() if pending.proposal.get(s) != v}
-            if not corrections and reading.affirmed is None and reading.fills:
+            # no correction left, or only a heard "not sure": no clear yes or no, so ask again (then keep the
+            # more cautious); a misheard confirmation cannot turn "soaking a pad" into "not known"
+            # (measured: "no, that's not right" heard as "no idea")
+            if reading.affirmed is None and reading.fills and all(v == UNKNOWN for v in corrections.values()):
                 return [Heard(text, {}), *self._confirm_failed()]
-        if spoken and corrections and all(v == UNKNOWN for v in corrections.values()) and reading.affirmed is None:
-            # a heard "not sure" is no clear yes or no: ask again (then keep the more cautious), so that a
-            # misheard confirmation cannot turn "soaking a pad" into "not known" (measured: "no, that's
-            # not right" heard as "no idea")
-            return [Heard(text, {}), *self._confirm_failed()]
         if reading.affirmed is False or corrections:
             q = self._question(pending.question_id)
             assert q is not None

@@ -62,6 +62,7 @@ class PocketsphinxRecognizer(WholeUtterance):
         self._free_dec = None  # the second decoder, for whole sentences (made with the first model)
         self._free_known: set[str] = set()
         self._free_searches: set[str] = set()
+        self._free_keys: dict[str, str] = {}  # grammar key -> its model's search name
         self._free_active: str | None = None
         self.noise_floor = DEFAULT_STD if noise_floor is None else float(noise_floor)
         self._searches: set[str] = set()
@@ -111,8 +112,12 @@ class PocketsphinxRecognizer(WholeUtterance):
 
     def _prepare_free(self, grammar: Grammar) -> str:
         """The question's language model, in the second decoder (built from text, loaded once)."""
-        # (a question and its confirmation share one model)
+        key = self._free_keys.get(grammar.key)
+        if key is not None:
+            return key
+        # one model per distinct text (a question and its confirmation share one)
         key = "f" + hashlib.sha1("\n".join((*grammar.free, "|", *grammar.carriers, "|", *grammar.joiners)).encode()).hexdigest()[:12]
+        self._free_keys[grammar.key] = key
         if key in self._free_searches:
             return key
         self._free_words({w for p in (*grammar.free, *grammar.carriers, *grammar.joiners) for w in p.split()})
@@ -159,7 +164,7 @@ class PocketsphinxRecognizer(WholeUtterance):
             self._dec.activate_search(key)
             self._active = key
         if grammar is not None and grammar.free:
-            fkey = self._prepare_free(grammar)  # (already made: returns its key)
+            fkey = self._free_keys[grammar.key]  # (made by prepare above)
             if self._free_active != fkey:
                 self._free_dec.activate_search(fkey)
                 self._free_active = fkey
