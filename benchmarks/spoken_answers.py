@@ -33,6 +33,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--asr", default="pocketsphinx")
     ap.add_argument("--noise-floor", type=float, default=None, help="pocketsphinx noise floor (int16 std)")
     ap.add_argument("--show", action="store_true", help="print every answer that was not understood as typed")
+    ap.add_argument("--confirm", action="store_true",
+                    help="answers to confirmations instead (tests/understanding/confirmations.txt)")
     args = ap.parse_args(argv)
     sys.path.insert(0, str(ROOT))
     from voice_triage.content import load_content
@@ -45,6 +47,8 @@ def main(argv: list[str] | None = None) -> int:
     answerer = AudioAnswerer(content, asr=args.asr)
     if args.noise_floor is not None and hasattr(answerer.recognizer, "noise_floor"):
         answerer.recognizer.noise_floor = args.noise_floor
+    if args.confirm:
+        return confirmations(args, content, und, answerer)
     lines = [ln.rstrip("\n").split("|") for ln in (ROOT / "tests" / "understanding" / "phrasings.txt").open(encoding="utf-8")
              if ln.strip() and not ln.startswith("#")]
     if args.n:
@@ -83,6 +87,74 @@ def main(argv: list[str] | None = None) -> int:
     dt = time.perf_counter() - t0
     print(f"{answerer.recognizer.name}: {same}/{n} understood as typed, {nothing} nothing understood, "
           f"{other} understood otherwise ({dt / max(1, n) * 1000:.0f} ms per answer incl. synthesis)")
+    return 0
+
+
+def _speak(wav: str, i: int, said: str) -> None:
+    rate, pitch = 130 + (i * 37) % 61, 30 + (i * 53) % 41
+    subprocess.run(["espeak-ng", "-w", wav, "-v", VOICES[i % 8], "-s", str(rate), "-p", str(pitch), "--", said],
+                   check=True, capture_output=True)
+
+
+def confirm_outcome(und, text: str, proposal: dict, alternatives=()) -> str:
+    """What the dialog makes of a confirmation answer (Conversation._confirm_answer, spoken): "yes",
+    "no", "slot=value" (a correction), or "again" (no clear answer: the confirmation is asked again)."""
+    slots = tuple(proposal)
+    r = und.read(text, asked=slots, question=None)
+    if not r.understood:
+        for alt, _ in alternatives:
+            r2 = und.read(alt, asked=slots, question=None)
+            if r2.understood:
+                r = r2
+                break
+    if r.command or r.mixed:
+        return "again"
+    if r.affirmed is True:
+        return "yes"
+    said = {s: f.value for s, f in r.fills.items() if f.score >= 88.0}
+    fixes = {s: v for s, v in said.items() if proposal.get(s) != v}
+    if not fixes and said and r.leading is True:
+        return "yes"  # "yes, just spotting"
+    real = {s: v for s, v in fixes.items() if v != "unknown"}
+    if real:
+        return ",".join(f"{s}={v}" for s, v in sorted(real.items()))
+    if r.affirmed is False:
+        return "no"
+    return "again"
+
+
+def confirmations(args, content, und, answerer) -> int:
+    from voice_triage.dialog.events import Ask
+
+    lines = [ln.rstrip("\n").split("|") for ln in (ROOT / "tests" / "understanding" / "confirmations.txt")
+             .open(encoding="utf-8") if ln.strip() and not ln.startswith("#")]
+    right = again = wrong = 0
+    t0 = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="vt-bench-") as tmp:
+        wav = os.path.join(tmp, "a.wav")
+        for i, (prop, said, want) in enumerate(lines):
+            proposal = {}
+            for kv in prop.split(","):
+                k, v = kv.split("=")
+                proposal[k] = int(v) if v.isdigit() else v
+            _speak(wav, i, said)
+            t = answerer.transcribe_file(wav, Ask("", tuple(proposal), "confirm", confirm=proposal))
+            got = confirm_outcome(und, t.text, proposal, t.alternatives)
+            # a correction's value counts; a plain "no" where a correction was said is still a rejection
+            ok = got == want or (want not in ("yes", "no") and got == "no") or (want == "no" and "=" in got)
+            if ok:
+                right += 1
+            elif got == "again":
+                again += 1
+            else:
+                wrong += 1
+            if args.show and not ok:
+                print(f"{'--' if got == 'again' else 'XX'} {prop:32} {said!r} heard {t.text!r} "
+                      f"(alt {[a for a, _ in t.alternatives]}): {got} (want {want})")
+    n = len(lines)
+    dt = time.perf_counter() - t0
+    print(f"{answerer.recognizer.name} confirmations: {right}/{n} right, {again} asked again, {wrong} wrong "
+          f"({dt / max(1, n) * 1000:.0f} ms per answer incl. synthesis)")
     return 0
 
 

@@ -97,10 +97,19 @@ def test_spoken_start_over_is_confirmed(content):
     assert conv.state.facts == {}
 
 
-def test_spoken_answers_that_rule_out_an_emergency_are_confirmed(content):
+def test_spoken_answers_about_an_emergency_slot_are_confirmed(content):
     conv, events = _talk(content, ["just spotting"], spoken=True)
     assert conv.state.facts == {} and events[-1].confirm == {"amount": "spotting"}
-    conv, events = _talk(content, ["soaking through pads"], spoken=True)  # raising it is never held back
+    # raising it is confirmed too (a dropped "not"), and a confirmation that is not answered keeps it
+    conv, events = _talk(content, ["soaking through pads"], spoken=True)
+    assert conv.result is None and events[-1].confirm == {"amount": "soaking"}
+    conv, events = _talk(content, ["soaking through pads", "yes"], spoken=True)
+    assert conv.result is not None and conv.result.tier == "emergency"
+    conv, events = _talk(content, ["soaking through pads", "mm", "blah", "hmm"], spoken=True)
+    assert conv.result is not None and conv.result.tier == "emergency"
+    conv, events = _talk(content, ["soaking through pads", "no"], spoken=True)  # heard "no": asked again
+    assert conv.result is None and "amount" not in conv.state.facts and events[-1].slots == ("amount",)
+    conv, _ = _talk(content, ["soaking through pads"])  # typed: taken at once
     assert conv.result is not None and conv.result.tier == "emergency"
     conv, events = _talk(content, ["just spotting", "yes", "no"], spoken=True)
     assert events[-1].confirm == {"dizzy_or_faint": "no", "pain": "none"}

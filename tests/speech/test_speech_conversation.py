@@ -92,7 +92,8 @@ def test_bad_audio_lines_keep_the_conversation_going(tmp_path):
     bad = tmp_path / "x.wav"
     bad.write_text("not audio")
     lines = [json.dumps({"audio": str(tmp_path / "missing.wav")}), json.dumps({"audio": str(bad)}),
-             json.dumps({"audio": str(spoken_wav(tmp_path, "soaking a pad"))})]
+             json.dumps({"audio": str(spoken_wav(tmp_path, "soaking a pad"))}),
+             json.dumps({"audio": str(spoken_wav(tmp_path, "yes"))})]  # (a spoken emergency is confirmed)
     p = subprocess.run([sys.executable, "-m", "voice_triage", "chat", "--jsonl", "--asr", "pocketsphinx"], cwd=REPO,
                        input="\n".join(lines) + "\n", capture_output=True, text=True, timeout=120)
     events = [json.loads(x) for x in p.stdout.splitlines()]

@@ -123,8 +123,16 @@ def test_the_sentence_wins_and_a_disagreement_is_confirmed(content):
 def test_agreeing_readings_count_at_once(content):
     conv = Conversation(content)
     _first_ask(conv, conv.start())
-    conv.hear("i am soaking a pad every hour", 0.1, spoken=True, alternatives=[("soaking a pad", 0.4)])
-    assert conv.result is not None and conv.result.tier == "emergency"
+    conv.hear("just spotting")
+    conv.hear("no")  # (typed)
+    assert conv.pending.question_id == "symptoms"
+    conv.hear("well i have a fever", 0.1, spoken=True, alternatives=[("i have a fever", 0.4)])
+    assert conv.state.facts["fever_or_unwell"] == "yes"
+    # an emergency slot is confirmed even so (a dropped "not" is heard by both)
+    conv = Conversation(content)
+    _first_ask(conv, conv.start())
+    events = conv.hear("i am soaking a pad every hour", 0.1, spoken=True, alternatives=[("soaking a pad", 0.4)])
+    assert _first_ask(conv, events).confirm == {"amount": "soaking"}
 
 
 def test_a_heard_correction_that_rules_out_an_emergency_is_confirmed(content):

@@ -26,14 +26,17 @@ def book(content, pocketsphinx_rec):
 
 def test_every_grammar_is_small_and_compiled_at_start_up(content, book, pocketsphinx_rec):
     grammars = book.grammars()
-    # each question (its confirmations share it: the sentence model listens, the grammar is the fallback), privacy
-    assert len(grammars) == len(content.questions) + 1
+    # each question and its confirmation, privacy; a confirmation shares its question's one-phrase grammar
+    # (the sentence model listens, the grammar is the fallback) and has a sentence model of its own
+    assert len(grammars) == 2 * len(content.questions) + 1
+    assert len({g.search_key for g in grammars.values()}) == len(content.questions) + 1
     for key, g in grammars.items():
         assert g.free, key  # every turn also has a sentence model
     for key, g in grammars.items():
         limit = 160 if key[:2] == ("q", "age") else 130
         assert 20 < len(g.phrases) <= limit, (key, len(g.phrases))
-        assert g.key in pocketsphinx_rec._searches, key  # the search exists before any answer
+        assert g.search_key in pocketsphinx_rec._searches, key  # the searches exist before any answer
+        assert g.free_key in pocketsphinx_rec._free_searches, key
     # asking does not build anything new: the same objects come back
     for q in content.questions:
         ask = Ask(q.text, tuple(q.slots), q.id, open=bool(q.open))
@@ -41,7 +44,13 @@ def test_every_grammar_is_small_and_compiled_at_start_up(content, book, pocketsp
         part = Ask("and?", tuple(q.slots[:1]), q.id)  # part of a grouped question: its question's grammar
         assert book.for_ask(part) is grammars[("q", q.id, False)]
         confirm = Ask("right?", tuple(q.slots[:1]), "confirm")
-        assert book.for_ask(confirm).key == grammars[("q", q.id, False)].key
+        heard = book.for_ask(confirm)
+        assert heard is grammars[("q", q.id, True)]
+        assert heard.search_key == grammars[("q", q.id, False)].search_key
+        assert heard.free_key != grammars[("q", q.id, False)].free_key
+        # yes and no come first in a confirmation's sentence model, the question's phrases after
+        assert {"yes", "no", "that's right", "that's wrong"} <= set(heard.free)
+        assert heard.free_minor and not set(heard.free_minor) & set(heard.free)
     assert len(book.grammars()) == len(grammars)
 
 

@@ -38,6 +38,7 @@ class State:
     asked: set[str] = field(default_factory=set)  # slots the person was asked about
     questions: int = 0
     turns: dict[str, int] = field(default_factory=dict)  # answers (of any kind) heard per question id
+    rejected: set[tuple[str, str]] = field(default_factory=set)  # (slot, value) the person said was wrong
     pending: Pending | None = None
     finished: bool = False
 

@@ -35,12 +35,13 @@ class GrammarBook:
                              else []) + ([p for ps in self.spoken.spec.commands.values() for p in ps] if self.spoken else [])
 
     def build(self, phrases: Sequence[str], open: bool = False, glue: Sequence[str] = (),
-              free: Sequence[str] = ()) -> Grammar:
+              free: Sequence[str] = (), free_minor: Sequence[str] = ()) -> Grammar:
         spec = self.spoken.spec if self.spoken is not None else None
         return build_grammar(list(phrases) + self._commands, self.rec.knows, engine=self.rec.name,
                              open=open, report=self.report, glue=glue, commands=self._command_set,
                              free=free if self.free_speech else (),
-                             carriers=spec.carriers if spec else (), joiners=spec.joiners if spec else ())
+                             carriers=spec.carriers if spec else (), joiners=spec.joiners if spec else (),
+                             free_minor=free_minor, minor_carriers=spec.confirm_carriers if spec else ())
 
     def _get(self, key: tuple, make: Callable[[], Grammar]) -> Grammar:
         g = self._cache.get(key)
@@ -77,11 +78,15 @@ class GrammarBook:
         from voice_triage.triage.slots import SLOTS
 
         seq = bool(q.open) or len(q.slots) > 1 or any(SLOTS[s].numeric for s in q.slots)
-        if self.free_speech:
+        if self.free_speech and confirm:
             # the sentence model does the listening; the question's grammar (yes, no, corrections and
             # all) is its fallback at a confirmation too: one search less per question (each JSGF search
-            # held ~1.8 MB; the bench's peak went over 150 MB with both)
-            confirm = False
+            # held ~1.8 MB; the bench's peak went over 150 MB with both). The confirmation's own sentence
+            # model puts yes and no first, the question's phrases after (corrections)
+            main, minor = self.spoken.confirm_free(q.slots, q.id)
+            return self._get(("q", q.id, True), lambda: self.build(
+                self.spoken.for_slots(q.slots, q.id), open=seq, glue=self.spoken.glue(q), free=main,
+                free_minor=minor))
         return self._get(("q", q.id, confirm), lambda: self.build(
             self.spoken.for_slots(q.slots, q.id, confirm=confirm), open=seq and not confirm,
             glue=() if confirm else self.spoken.glue(q), free=self.spoken.free_phrases(q.slots, q.id)))

@@ -60,12 +60,26 @@ class Grammar:
     free: tuple[str, ...] = ()
     carriers: tuple[str, ...] = ()
     joiners: tuple[str, ...] = ()
+    #: phrases the language model learns with less weight: alone once and once after each of
+    #: ``minor_carriers`` (at a confirmation, the corrections: "no, just spotting")
+    free_minor: tuple[str, ...] = ()
+    minor_carriers: tuple[str, ...] = ()
+    #: the one-phrase grammar's identity (a question and its confirmation share one search) and the
+    #: language model's (each has its own)
+    search_key: str = field(default="", compare=False)
+    free_key: str = field(default="", compare=False)
 
     def __post_init__(self):
+        def digest(*parts: object) -> str:
+            return hashlib.sha1("|".join(map(str, parts)).encode()).hexdigest()[:12]
+
+        if not self.search_key:
+            object.__setattr__(self, "search_key", "g" + digest("\n".join(self.phrases), self.open, " ".join(self.glue)))
+        if not self.free_key and self.free:
+            object.__setattr__(self, "free_key", "f" + digest(*("\n".join(x) for x in (
+                self.free, self.carriers, self.joiners, self.free_minor, self.minor_carriers))))
         if not self.key:
-            h = hashlib.sha1(("\n".join(self.phrases) + f"|{self.open}|" + " ".join(self.glue) + "|"
-                              + "\n".join(self.free + self.carriers + self.joiners)).encode()).hexdigest()[:12]
-            object.__setattr__(self, "key", "g" + h)
+            object.__setattr__(self, "key", self.search_key + self.free_key)
 
     @property
     def words(self) -> set[str]:
@@ -119,6 +133,8 @@ def build_grammar(
     free: Iterable[str] = (),
     carriers: Iterable[str] = (),
     joiners: Iterable[str] = (),
+    free_minor: Iterable[str] = (),
+    minor_carriers: Iterable[str] = (),
 ) -> Grammar:
     """Normalise ``phrases``, drop those with words ``knows`` rejects, report each dropped word once."""
     kept: list[str] = []
@@ -148,5 +164,7 @@ def build_grammar(
         return tuple(dict.fromkeys(p for p in norm if p and all(knows(w) for w in p.split())))
 
     free_kept = known(free)
+    minor = tuple(p for p in known(free_minor) if p not in set(free_kept)) if free_kept else ()
     return Grammar(tuple(kept), tuple(dropped), open=open, glue=glue_words, commands=cmds, free=free_kept,
-                   carriers=known(carriers) if free_kept else (), joiners=known(joiners) if free_kept else ())
+                   carriers=known(carriers) if free_kept else (), joiners=known(joiners) if free_kept else (),
+                   free_minor=minor, minor_carriers=known(minor_carriers) if minor else ())

@@ -15,7 +15,7 @@ understood as typed 187 with the grammar alone, 256 with the language model alon
 from __future__ import annotations
 
 import contextlib
-import hashlib
+import itertools
 import os
 import tempfile
 import time
@@ -62,7 +62,6 @@ class PocketsphinxRecognizer(WholeUtterance):
         self._free_dec = None  # the second decoder, for whole sentences (made with the first model)
         self._free_known: set[str] = set()
         self._free_searches: set[str] = set()
-        self._free_keys: dict[str, str] = {}  # grammar key -> its model's search name
         self._free_active: str | None = None
         self.noise_floor = DEFAULT_STD if noise_floor is None else float(noise_floor)
         self._searches: set[str] = set()
@@ -102,7 +101,7 @@ class PocketsphinxRecognizer(WholeUtterance):
                 self._dec.add_lm_file(key, os.path.join(model_dir(), "en-us.lm.bin"))
                 self._searches.add(key)
         else:
-            key = grammar.key
+            key = grammar.search_key
             if key not in self._searches:
                 self._dec.add_jsgf_string(key, grammar.jsgf())
                 self._searches.add(key)
@@ -112,18 +111,15 @@ class PocketsphinxRecognizer(WholeUtterance):
 
     def _prepare_free(self, grammar: Grammar) -> str:
         """The question's language model, in the second decoder (built from text, loaded once)."""
-        key = self._free_keys.get(grammar.key)
-        if key is not None:
-            return key
-        # one model per distinct text (a question and its confirmation share one)
-        key = "f" + hashlib.sha1("\n".join((*grammar.free, "|", *grammar.carriers, "|", *grammar.joiners)).encode()).hexdigest()[:12]
-        self._free_keys[grammar.key] = key
+        key = grammar.free_key  # one model per distinct text
         if key in self._free_searches:
             return key
-        self._free_words({w for p in (*grammar.free, *grammar.carriers, *grammar.joiners) for w in p.split()})
+        self._free_words({w for p in (*grammar.free, *grammar.carriers, *grammar.joiners, *grammar.free_minor,
+                                      *grammar.minor_carriers) for w in p.split()})
         # pocketsphinx reads a model from a file only: the model is made of the prompts (no answers);
         # the file lives for the moment it is read
-        text = arpa(training_sentences(grammar.free, grammar.carriers, grammar.joiners))
+        text = arpa(itertools.chain(training_sentences(grammar.free, grammar.carriers, grammar.joiners),
+                                    training_sentences(grammar.free_minor, grammar.minor_carriers, alone=1, pairs=0)))
         with _temp_file(text, ".arpa") as path:
             self._free_dec.add_lm_file(key, path)
         self._free_searches.add(key)
@@ -164,7 +160,7 @@ class PocketsphinxRecognizer(WholeUtterance):
             self._dec.activate_search(key)
             self._active = key
         if grammar is not None and grammar.free:
-            fkey = self._free_keys[grammar.key]  # (made by prepare above)
+            fkey = grammar.free_key  # (made by prepare above)
             if self._free_active != fkey:
                 self._free_dec.activate_search(fkey)
                 self._free_active = fkey

@@ -46,6 +46,8 @@ class SpokenSpec:
     free_speech: bool = True
     carriers: list[str] = field(default_factory=list)
     joiners: list[str] = field(default_factory=list)
+    #: at a confirmation: what the corrections ("no, just spotting") may open with
+    confirm_carriers: list[str] = field(default_factory=list)
 
 
 def load_spec(lang: str = "en", root: Path | None = None) -> SpokenSpec:
@@ -61,6 +63,8 @@ def load_spec(lang: str = "en", root: Path | None = None) -> SpokenSpec:
         free_speech=bool(data.get("free_speech", True)),
         carriers=s(data.get("carriers")),
         joiners=s(data.get("joiners")),
+        confirm_carriers=[("yes" if x is True else "no" if x is False else str(x))
+                          for x in data.get("confirm_carriers") or []],
     )
     import os
 
@@ -160,6 +164,24 @@ class SpokenPhrases:
                 out += [str(p) for p in phrases]
         out += [str(p) for p in (*ph.affirm, *ph.deny, *ph.unknown)]
         return [p for p in dict.fromkeys(normalize_phrase(p) for p in out) if p]
+
+    def confirm_free(self, slots: Iterable[str], question_id: str | None = None) -> tuple[list[str], list[str]]:
+        """A confirmation's language model: (its main phrases, its minor ones). Main: yes, no, not sure in
+        all their ways (phrases.yaml affirm/deny/unknown), the core answers, the commands and spoken.yaml's
+        ``extra: confirm``. Minor (learnt with less weight): the question's own phrases, for corrections.
+        Measured on tests/understanding/confirmations.txt (80 answers, 8 voices): with the question's
+        model, "that's correct" was heard as "not really cut"."""
+        if not self.spec.free_speech:
+            return [], []
+        ph = self.content.phrases
+        main: list[str] = [*self.spec.core, *self.spec.extra.get("confirm", [])]
+        for phrases in self.spec.commands.values():
+            main += phrases
+        main += [str(p) for p in (*ph.affirm, *ph.deny, *ph.unknown)]
+        norm = [p for p in dict.fromkeys(normalize_phrase(p) for p in main) if p]
+        taken = set(norm)
+        minor = [p for p in self.free_phrases(slots, question_id) if p not in taken]
+        return norm, minor
 
     def glue(self, q) -> list[str]:
         """Glue words for a question's grammar (empty: one phrase per answer)."""

@@ -83,21 +83,21 @@ def likely_causes(tier: str, facts: Mapping[str, str | int], content: Content) -
     return specific[:MAX_CAUSES]
 
 
+def describe_fact(slot: str, value: str | int, content: Content) -> str:
+    """One fact in a few words: "some pain or cramping", "age 36", "not sure about whether you have pain"."""
+    if value == UNKNOWN:
+        what = content.advice.reasons[slot].get(UNKNOWN, (slot.replace("_", " "), None))[0]
+        return content.advice.summary_unknown.format(what=what)
+    table = content.advice.summary_facts[slot]
+    return table["number"].format(n=value) if SLOTS[slot].numeric else table[str(value)]
+
+
 def summary(facts: Mapping[str, str | int], content: Content) -> str:
     words = []
     for slot in SLOTS:
         if slot not in facts:
             continue
-        value = facts[slot]
-        if value == UNKNOWN:
-            what = content.advice.reasons[slot].get(UNKNOWN, (slot.replace("_", " "), None))[0]
-            words.append(content.advice.summary_unknown.format(what=what))
-            continue
-        table = content.advice.summary_facts[slot]
-        if SLOTS[slot].numeric:
-            words.append(table["number"].format(n=value))
-        else:
-            words.append(table[str(value)])
+        words.append(describe_fact(slot, facts[slot], content))
     return content.advice.summary_text.format(facts=", ".join(words) if words else "no other details")
 
 

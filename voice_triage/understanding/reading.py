@@ -28,6 +28,8 @@ class Reading:
     ambiguous: dict[str, tuple[SlotValue, ...]] = field(default_factory=dict)  # slot -> values heard
     clarify: bool = False  # a bare "yes" to a question about several things: ask which
     affirmed: bool | None = None  # bare yes (True) / no (False), when the answer was only that
+    mixed: bool = False  # both a yes and a no were said ("no... yes"): ``affirmed`` is the last one
+    leading: bool | None = None  # the answer opens with a yes (True) or a no (False): "yes, just spotting"
     age_out_of_range: tuple[int, ...] = ()
 
     @property

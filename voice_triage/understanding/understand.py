@@ -72,6 +72,7 @@ class _Heard:
 class _Clause:
     toks: list[str]
     yesno: str | None = None  # "affirm"/"deny": the clause opens with (or is only) a yes/no
+    lead: str | None = None  # "affirm"/"deny": the clause's first words are a yes/no, whatever follows
     unknown: bool = False  # a strong "I don't know"
     hedge: bool = False  # "maybe", "I think"
     rest_no: bool = False  # "nothing else", "that's all"
@@ -110,6 +111,7 @@ class Understander:
         self._negations = {tuple(n.split()) for n in ph.negations}
         self._neg_words = {n for n in ph.negations if " " not in n}
         self._yesno_words = {p for p in ph.affirm + ph.deny if " " not in p}
+        self._affirm_words = {p for p in ph.affirm if " " not in p} - {p for p in ph.deny if " " not in p}
         # yes/no words that never start a phrase of their own: always a separate thought ("yes pain")
         self._split_words = {p for p in ph.affirm if " " not in p} | {"nope", "nah", "negative"}
         # "definitely not", "yes please": two words that open a yes/no phrase together are not split
@@ -201,6 +203,8 @@ class Understander:
         cl.hedge = "hedge" in kinds
         cl.rest_no = "rest_no" in kinds
         has_slot = any(m.label.kind == "slot" for m in spans) or any(t.isdigit() for t in toks)
+        if toks and toks[0] in self._yesno_words:  # a one-word yes or no first ("yes i am soaking ...")
+            cl.lead = "affirm" if toks[0] in self._affirm_words else "deny"
         for m in spans:
             if m.label.kind in ("affirm", "deny") and m.start == 0 and (
                 m.end == len(toks) or m.phrase in self._yesno_words
@@ -333,6 +337,8 @@ class Understander:
     def _settle_rest(self, reading: Reading, cls: list[_Clause], asked: Sequence[str], question: Question | None,
                      unsure_all: bool) -> None:
         """What a yes/no, "only ...", "nothing else" or "I don't know" says about the asked slots not named."""
+        if cls and cls[0].lead:
+            reading.leading = cls[0].lead == "affirm"
         if reading.age_out_of_range:
             return
         named = set(reading.fills) | set(reading.ambiguous)
@@ -348,6 +354,7 @@ class Understander:
             # a bare yes or no (perhaps with words we could not place: "yes, that one")
             answer = yesno[-1] if len(set(yesno)) > 1 else yesno[0]
             reading.affirmed = answer == "affirm"
+            reading.mixed = len(set(yesno)) > 1
             if question is None or not remaining:
                 return
             if answer == "deny":
