@@ -69,7 +69,11 @@ def _talk(content, answers, spoken=False):
 
 
 def test_endless_help_is_bounded_and_ends_unknown_never_lower(content):
-    conv, events = _talk(content, ["what"] * 8)
+    from voice_triage.dialog.conversation import MAX_TURNS_PER_QUESTION
+
+    conv, events = _talk(content, ["what"] * MAX_TURNS_PER_QUESTION)
+    assert conv.state.facts == {}  # (still asking)
+    conv, events = _talk(content, ["what"] * (MAX_TURNS_PER_QUESTION + 1))
     assert conv.state.facts == {"amount": "unknown"}
     assert events[-1].slots == ("dizzy_or_faint", "pain")
 

@@ -203,3 +203,16 @@ def test_a_conversation_that_goes_on_and_on_ends_with_a_cautious_result(content)
     assert conv.result is not None and turns <= MAX_TURNS_TOTAL + 1
     assert content.line("gave_up_conversation") in said
     assert conv.result.tier in ("urgent", "emergency")  # nothing known: caution, never self-care
+
+
+def test_starting_over_again_and_again_does_not_make_it_endless(content):
+    from voice_triage.dialog.conversation import MAX_TURNS_TOTAL
+
+    conv = Conversation(content)
+    conv.start()
+    turns = 0
+    while conv.result is None and turns < 200:
+        conv.hear("start over" if turns % 2 == 0 else "yes", 0.9, spoken=True)  # (a spoken restart is confirmed)
+        turns += 1
+    assert conv.result is not None and turns <= MAX_TURNS_TOTAL + 1
+    assert conv.result.tier in ("urgent", "emergency")
