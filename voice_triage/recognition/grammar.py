@@ -12,6 +12,7 @@ import json
 import logging
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Callable, Iterable
 
 log = logging.getLogger("voice_triage.recognition")
@@ -33,6 +34,7 @@ def number_words(n: int) -> str:
     return _ONES[h] + " hundred" + ("" if r == 0 else " " + number_words(r))
 
 
+@lru_cache(maxsize=65536)  # (the same phrases are normalised for every question's grammar and model)
 def normalize_phrase(text: str) -> str:
     """"Yes." -> "yes"; "I'm 25" -> "i'm twenty five"; "start-over" -> "start over"."""
     t = text.lower().replace("\u2019", "'")

@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 
 BOS, EOS = "<s>", "</s>"
 
@@ -42,24 +43,40 @@ def training_sentences(phrases: Sequence[str], carriers: Sequence[str] = (), joi
                     yield p + jn[(i + k) % len(jn)] + q
 
 
-def arpa(sentences: Iterable[Sequence[str]], *, discount: float = 0.5) -> str:
-    """A bigram ARPA model: absolute discounting, back-off to unigrams. Empty input gives a model that
-    knows only the sentence marks (the caller should not build one)."""
-    uni: Counter[str] = Counter()
-    bi: Counter[tuple[str, str]] = Counter()
+@dataclass
+class Counts:
+    """Unigram and bigram counts of some sentences (counts of two texts add up: ``a + b``)."""
+
+    uni: Counter[str] = field(default_factory=Counter)
+    bi: Counter[tuple[str, str]] = field(default_factory=Counter)
+
+    def __add__(self, other: Counts) -> Counts:
+        return Counts(self.uni + other.uni, self.bi + other.bi)
+
+
+def count(sentences: Iterable[Sequence[str]]) -> Counts:
+    c = Counts()
     toks: list[str] = []
 
-    def count() -> None:  # in chunks: fast (C counting), and the text is never held whole
-        uni.update(toks)
-        bi.update(zip(toks, toks[1:]))
+    def flush() -> None:  # in chunks: fast (C counting), and the text is never held whole
+        c.uni.update(toks)
+        c.bi.update(zip(toks, toks[1:]))
         toks.clear()
 
     for s in sentences:
         toks += (BOS, *s, EOS)
         if len(toks) > 20000:
-            count()
-    count()
-    bi.pop((EOS, BOS), None)  # (one sentence's end to the next one's start)
+            flush()
+    flush()
+    c.bi.pop((EOS, BOS), None)  # (one sentence's end to the next one's start)
+    return c
+
+
+def arpa(sentences: Iterable[Sequence[str]] | Counts, *, discount: float = 0.5) -> str:
+    """A bigram ARPA model: absolute discounting, back-off to unigrams. Empty input gives a model that
+    knows only the sentence marks (the caller should not build one)."""
+    counts = sentences if isinstance(sentences, Counts) else count(sentences)
+    uni, bi = Counter(counts.uni), counts.bi
     uni[BOS] += 0
     uni[EOS] += 0
     total = sum(c for w, c in uni.items() if w != BOS) or 1

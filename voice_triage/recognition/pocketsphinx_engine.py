@@ -15,7 +15,7 @@ understood as typed 187 with the grammar alone, 256 with the language model alon
 from __future__ import annotations
 
 import contextlib
-import itertools
+import functools
 import os
 import tempfile
 import time
@@ -24,7 +24,7 @@ import numpy as np
 
 from .base import Transcript, WholeUtterance
 from .grammar import Grammar
-from .language_model import arpa, training_sentences
+from .language_model import Counts, arpa, count, training_sentences
 from .noise_floor import DEFAULT_STD, NoiseFloor
 
 NAME = "pocketsphinx"
@@ -118,8 +118,10 @@ class PocketsphinxRecognizer(WholeUtterance):
                                       *grammar.minor_carriers) for w in p.split()})
         # pocketsphinx reads a model from a file only: the model is made of the prompts (no answers);
         # the file lives for the moment it is read
-        text = arpa(itertools.chain(training_sentences(grammar.free, grammar.carriers, grammar.joiners),
-                                    training_sentences(grammar.free_minor, grammar.minor_carriers, alone=1, pairs=0)))
+        counts = _main_counts(grammar.free, grammar.carriers, grammar.joiners)
+        if grammar.free_minor:
+            counts = counts + count(training_sentences(grammar.free_minor, grammar.minor_carriers, alone=1, pairs=0))
+        text = arpa(counts)
         with _temp_file(text, ".arpa") as path:
             self._free_dec.add_lm_file(key, path)
         self._free_searches.add(key)
@@ -167,6 +169,12 @@ class PocketsphinxRecognizer(WholeUtterance):
 
     def stream(self, grammar: Grammar | None) -> "_Stream":
         return _Stream(self, grammar)
+
+
+@functools.lru_cache(maxsize=4)
+def _main_counts(free: tuple[str, ...], carriers: tuple[str, ...], joiners: tuple[str, ...]) -> Counts:
+    """(Every confirmation's model has the same main part: counted once.)"""
+    return count(training_sentences(free, carriers, joiners))
 
 
 def _named(entries: list[tuple[str, str]]) -> list[tuple[str, str]]:
