@@ -35,6 +35,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--show", action="store_true", help="print every answer that was not understood as typed")
     ap.add_argument("--confirm", action="store_true",
                     help="answers to confirmations instead (tests/understanding/confirmations.txt)")
+    ap.add_argument("--voices", type=int, default=1, help="confirmations: each answer said by this many voices")
     args = ap.parse_args(argv)
     sys.path.insert(0, str(ROOT))
     from voice_triage.content import load_content
@@ -132,7 +133,8 @@ def confirmations(args, content, und, answerer) -> int:
     t0 = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="vt-bench-") as tmp:
         wav = os.path.join(tmp, "a.wav")
-        for i, (prop, said, want) in enumerate(lines):
+        said_by = [(i * args.voices + v, line) for i, line in enumerate(lines) for v in range(args.voices)]
+        for i, (prop, said, want) in said_by:
             proposal = {}
             for kv in prop.split(","):
                 k, v = kv.split("=")
@@ -151,7 +153,7 @@ def confirmations(args, content, und, answerer) -> int:
             if args.show and not ok:
                 print(f"{'--' if got == 'again' else 'XX'} {prop:32} {said!r} heard {t.text!r} "
                       f"(alt {[a for a, _ in t.alternatives]}): {got} (want {want})")
-    n = len(lines)
+    n = len(lines) * args.voices
     dt = time.perf_counter() - t0
     print(f"{answerer.recognizer.name} confirmations: {right}/{n} right, {again} asked again, {wrong} wrong "
           f"({dt / max(1, n) * 1000:.0f} ms per answer incl. synthesis)")
