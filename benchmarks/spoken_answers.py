@@ -97,31 +97,27 @@ def _speak(wav: str, i: int, said: str) -> None:
                    check=True, capture_output=True)
 
 
-def confirm_outcome(und, text: str, proposal: dict, alternatives=()) -> str:
-    """What the dialog makes of a confirmation answer (Conversation._confirm_answer, spoken): "yes",
-    "no", "slot=value" (a correction), or "again" (no clear answer: the confirmation is asked again)."""
-    slots = tuple(proposal)
-    r = und.read(text, asked=slots, question=None)
-    if not r.understood:
-        for alt, _ in alternatives:
-            r2 = und.read(alt, asked=slots, question=None)
-            if r2.understood:
-                r = r2
-                break
-    if r.command or r.mixed:
-        return "again"
-    if r.affirmed is True:
+def confirm_outcome(content, text: str, proposal: dict, alternatives=()) -> str:
+    """What the dialog itself makes of a spoken answer to "I understood: <proposal>. Is that right?":
+    "yes", "no", "slot=value" (a correction, as the next proposal or fact), or "again" (asked again)."""
+    from voice_triage.dialog import Conversation
+
+    conv = Conversation(content)
+    conv.start()
+    q = next(x for x in content.questions if set(proposal) <= set(x.slots))
+    conv._put("confirm", q, tuple(proposal), "right?", count=False, proposal=dict(proposal))
+    before = dict(conv.state.facts)
+    conv.hear(text, 0.9, spoken=True, alternatives=list(alternatives))
+    new = {s: v for s, v in conv.state.facts.items() if before.get(s) != v}
+    pending = conv.state.pending
+    if all(new.get(s) == v for s, v in proposal.items()):
         return "yes"
-    said = {s: f.value for s, f in r.fills.items() if f.score >= 88.0}
-    fixes = {s: v for s, v in said.items() if proposal.get(s) != v}
-    if not fixes and said and r.leading is True:
-        return "yes"  # "yes, just spotting"
-    real = {s: v for s, v in fixes.items() if v != "unknown"}
-    if real:
-        return ",".join(f"{s}={v}" for s, v in sorted(real.items()))
-    if r.affirmed is False:
-        return "no"
-    return "again"
+    if pending is not None and pending.kind == "confirm":
+        if pending.proposal == proposal:
+            return "again"
+        new = {**new, **pending.proposal}
+    fixes = {s: v for s, v in new.items() if proposal.get(s) != v and v != "unknown"}
+    return ",".join(f"{s}={v}" for s, v in sorted(fixes.items())) if fixes else "no"
 
 
 def confirmations(args, content, und, answerer) -> int:
@@ -141,7 +137,7 @@ def confirmations(args, content, und, answerer) -> int:
                 proposal[k] = int(v) if v.isdigit() else v
             _speak(wav, i, said)
             t = answerer.transcribe_file(wav, Ask("", tuple(proposal), "confirm", confirm=proposal))
-            got = confirm_outcome(und, t.text, proposal, t.alternatives)
+            got = confirm_outcome(content, t.text, proposal, t.alternatives)
             # a correction's value counts; a plain "no" where a correction was said is still a rejection
             ok = got == want or (want not in ("yes", "no") and got == "no") or (want == "no" and "=" in got)
             if ok:

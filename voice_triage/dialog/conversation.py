@@ -83,12 +83,16 @@ class Conversation:
         if not isinstance(text, str) or not text.strip():
             return self.silence()
         if self._too_many_turns():
-            return [Heard(text, {}), *self._give_up_question()]
+            return [Heard(text, {}), *self._give_up_question(text)]
         if self.state.pending.kind == "confirm_command":
             return [Heard(text, {}), *self._command_confirmation(text)]
         confirming = self.state.pending.kind == "confirm"  # a bare "no" to a confirmation is not a "no" answer
         question = None if confirming else self._question(self.state.pending.question_id)
         reading = self.understander.read(text, asked=self.state.pending.slots, question=question)
+        if confirming and reading.command == "back":
+            # "that's wrong" to "Is that right?" is a no, not "go back" ("that was wrong")
+            words = self.understander.read(text, asked=self.state.pending.slots, commands=False)
+            reading = words if words.affirmed is False else reading
         text, reading, confidence, sure = self._weigh(text, reading, confidence, alternatives, question)
         privacy_turn = self.state.pending.kind.startswith("privacy")
         if reading.command and not (privacy_turn and reading.command in _SETTING_COMMANDS):
@@ -227,8 +231,11 @@ class Conversation:
         """The whole conversation has had too many turns (measured: in loud noise some went past 40)."""
         return self._turns_before_restart + sum(self.state.turns.values()) > MAX_TURNS_TOTAL
 
-    def _give_up_question(self) -> list[Event]:
-        """Stop asking this question: its open slots become unknown (or the more cautious reading being confirmed)."""
+    def _give_up_question(self, last: str = "") -> list[Event]:
+        """Stop asking this question: its open slots become unknown (or the more cautious reading being
+        confirmed). ``last``: the answer that came too late; what it says counts where it is more serious
+        (measured at 10 dB: "no, I've soaked through a pad", the 10th answer to the amount question, was
+        dropped and "heavy", being confirmed, was kept)."""
         pending = self.state.pending
         assert pending is not None
         if pending.resume is not None:
@@ -241,6 +248,10 @@ class Conversation:
             for slot in q.slots:
                 if slot not in self.state.facts:
                     safe.setdefault(slot, UNKNOWN)
+            heard = self.understander.read(last, asked=q.slots, question=q) if last.strip() else None
+            for slot, fill in (heard.fills.items() if heard is not None else ()):
+                if slot in safe and _rank(slot, fill.value) > _rank(slot, safe[slot]):
+                    safe[slot] = fill.value
         if self._too_long():  # stop asking: the rest counts as not known (cautious), the advice now
             self._history.append(self._snapshot_for_undo())
             self.state.facts.update(safe)
@@ -407,19 +418,12 @@ class Conversation:
             return self._apply(text, {**pending.confirmed, **pending.proposal})
         corrections = {s: f.value for s, f in reading.fills.items() if f.score >= 88.0}
         if spoken:
-            # a heard "correction" that repeats what is being confirmed is no correction: the recognizer
-            # dropped a "not" (measured: "not quite, I don't feel faint" heard as "nope ... i feel faint")
-            restated = any(pending.proposal.get(s) == v for s, v in corrections.items())
-            corrections = {s: v for s, v in corrections.items() if pending.proposal.get(s) != v}
-            if restated and not corrections and reading.leading is True:
-                # "yes, I feel faint": a yes that says the reading again (measured: 9 of 80 spoken
-                # confirmations of tests/understanding/confirmations.txt were asked again for it)
-                return self._apply(text, {**pending.confirmed, **pending.proposal})
-            # no correction left, or only a heard "not sure": no clear yes or no, so ask again (then keep the
-            # more cautious); a misheard confirmation cannot turn "soaking a pad" into "not known"
-            # (measured: "no, that's not right" heard as "no idea")
-            if reading.affirmed is None and reading.fills and all(v == UNKNOWN for v in corrections.values()):
+            heard = self._heard_confirmation(text, reading, corrections)
+            if heard is None:
                 return [Heard(text, {}), *self._confirm_failed()]
+            if heard is True:
+                return self._apply(text, {**pending.confirmed, **pending.proposal})
+            text, reading, corrections = heard
         if reading.affirmed is False or corrections:
             q = self._question(pending.question_id)
             assert q is not None
@@ -442,6 +446,41 @@ class Conversation:
             self._put("question", q, open_slots or q.slots, q.reprompt, count=False)
             return [Heard(text, {}), Say(self.content.line("confirm_rejected")), self.state.pending.ask]  # type: ignore[union-attr]
         return [Heard(text, {}), *self._confirm_failed()]
+
+    def _heard_confirmation(self, text: str, reading: Reading, said: dict[str, SlotValue]
+                            ) -> bool | None | tuple[str, Reading, dict[str, SlotValue]]:
+        """A spoken answer to "I understood: ... Is that right?" (not a bare yes, which is taken at once):
+        True (a yes), None (no clear answer: ask again) or the (text, reading, corrections) to go on with.
+        ``said``: the slots the answer names clearly. Recognizers drop and add short words, so a yes or a
+        no is only taken when the rest of the answer agrees with it."""
+        pending = self.state.pending
+        assert pending is not None
+        proposal = pending.proposal
+        same = [s for s, v in said.items() if proposal.get(s) == v]
+        contrary = {s: v for s, v in said.items() if s in proposal and proposal[s] != v}
+        if reading.leading is True:
+            # "yes, just spotting" (the reading said again), "yes, it hurt" heard as "yes it hurts" (another
+            # slot): a yes. "yes, no discharge" heard as "yes new discharge": no clear answer
+            return None if contrary else True
+        if reading.leading is False and same and not contrary:
+            # "no, I feel woozy": the "no" answers the question and the rest corrects it (read with the no,
+            # it says the reading again); if the rest alone says the same, the recognizer dropped a "not"
+            # ("not quite, I don't feel faint" heard as "nope i feel faint"): no clear answer
+            rest = text.split(maxsplit=1)[1] if len(text.split()) > 1 else ""
+            again = self.understander.read(rest, asked=pending.slots) if rest else None
+            fixes = {s: f.value for s, f in again.fills.items() if f.score >= 88.0 and f.value != UNKNOWN
+                     and proposal.get(s) != f.value} if again is not None else {}
+            return (rest, again, fixes) if again is not None and fixes else None
+        corrections = {s: v for s, v in said.items() if proposal.get(s) != v}
+        if reading.affirmed is None and reading.fills and all(v == UNKNOWN for v in corrections.values()):
+            # only a heard "not sure": ask again (then keep the more cautious); a misheard confirmation
+            # cannot turn "soaking a pad" into "not known" (measured: "no, that's not right" as "no idea")
+            return None
+        if reading.affirmed is None and corrections and not contrary:
+            # neither yes nor no, and nothing about what is being confirmed (measured: "that's right, I'm
+            # fine" heard as "it is recurrent burning"): no clear answer
+            return None
+        return text, reading, corrections
 
     def _confirm_failed(self) -> list[Event]:
         pending = self.state.pending

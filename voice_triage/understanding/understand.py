@@ -270,11 +270,13 @@ class Understander:
         return cl
 
     # -- the reading -------------------------------------------------------------------------------
-    def read(self, text: str, *, asked: Sequence[str] = (), question: Question | None = None) -> Reading:
+    def read(self, text: str, *, asked: Sequence[str] = (), question: Question | None = None,
+             commands: bool = True) -> Reading:
+        """What ``text`` says about the ``asked`` slots (``commands=False``: a command phrase is read as words)."""
         reading = Reading(text=text)
         if not isinstance(text, str):
             return reading
-        command = self.commands.match(text)
+        command = self.commands.match(text) if commands else None
         if command:
             reading.command = command
             return reading

@@ -1,0 +1,118 @@
+"""Spoken confirmations ("I understood: ... Is that right?"): recognizers drop and add short words, so a
+heard yes or no is only taken when the rest of the answer agrees with it. Typed answers are unchanged."""
+
+import pytest
+
+from voice_triage.content import load_content
+from voice_triage.dialog import Conversation
+from voice_triage.dialog.events import Ask
+
+
+@pytest.fixture(scope="module")
+def content():
+    return load_content("en")
+
+
+def _confirming(content, proposal: dict) -> Conversation:
+    """A conversation waiting on "I understood: <proposal>. Is that right?"."""
+    conv = Conversation(content)
+    conv.start()
+    q = next(x for x in content.questions if set(proposal) <= set(x.slots))
+    conv._put("confirm", q, tuple(proposal), "right?", count=False, proposal=dict(proposal))
+    return conv
+
+
+def _ask(events) -> Ask:
+    return [e for e in events if isinstance(e, Ask)][-1]
+
+
+@pytest.mark.parametrize("heard", ["yes just spotting", "yes it is spotting", "yes it hurts"])
+def test_a_yes_with_more_words_is_a_yes(content, heard):
+    proposal = {"amount": "spotting"} if "spotting" in heard else {"pain_during_sex": "yes"}
+    conv = _confirming(content, proposal)
+    conv.hear(heard, 0.9, spoken=True)  # ("yes, it hurt" heard as "yes it hurts": pain, another slot)
+    assert all(conv.state.facts.get(s) == v for s, v in proposal.items())
+
+
+def test_a_yes_that_contradicts_itself_is_asked_again(content):
+    conv = _confirming(content, {"unusual_discharge": "no"})
+    events = conv.hear("yes new discharge", 0.9, spoken=True)  # "yes, no discharge", misheard
+    assert "unusual_discharge" not in conv.state.facts and _ask(events).confirm == {"unusual_discharge": "no"}
+
+
+@pytest.mark.parametrize("heard", ["not quite and i do", "yes no"])
+def test_a_yes_and_a_no_is_asked_again(content, heard):
+    conv = _confirming(content, {"dizzy_or_faint": "yes"})
+    events = conv.hear(heard, 0.9, spoken=True)
+    assert conv.result is None and _ask(events).confirm == {"dizzy_or_faint": "yes"}
+    conv = _confirming(content, {"dizzy_or_faint": "yes"})
+    conv.hear("no yes")  # typed: the last word counts (a change of mind)
+    assert conv.result is not None and conv.result.tier == "emergency"
+
+
+def test_no_then_a_correction_is_the_correction(content):
+    conv = _confirming(content, {"dizzy_or_faint": "no"})
+    # "nope, I feel woozy": read with its no, the rest would say "not dizzy", what is being confirmed
+    events = conv.hear("no i feel woozy", 0.9, spoken=True)
+    assert "dizzy_or_faint" not in conv.state.facts
+    assert _ask(events).confirm == {"dizzy_or_faint": "yes"}  # an emergency reading: confirmed in turn
+    conv.hear("yes", 0.9, spoken=True)
+    assert conv.result is not None and conv.result.tier == "emergency"
+
+
+def test_no_and_the_same_reading_again_is_a_dropped_not(content):
+    conv = _confirming(content, {"dizzy_or_faint": "yes"})
+    events = conv.hear("nope i feel faint", 0.9, spoken=True)  # "not quite, I don't feel faint"
+    assert conv.result is None and _ask(events).confirm == {"dizzy_or_faint": "yes"}
+
+
+def test_thats_wrong_is_a_no_not_go_back(content):
+    conv = _confirming(content, {"amount": "heavy"})
+    events = conv.hear("that's wrong", 0.9, spoken=True)
+    assert "amount" not in conv.state.facts
+    assert _ask(events).question_id == "amount" and _ask(events).confirm is None
+
+
+def test_other_words_without_yes_or_no_are_asked_again(content):
+    conv = _confirming(content, {"dizzy_or_faint": "no"})
+    events = conv.hear("it is recurrent burning", 0.9, spoken=True)  # "that's right, I'm fine", misheard
+    assert _ask(events).confirm == {"dizzy_or_faint": "no"} and "frequency" not in conv.state.facts
+
+
+def test_a_value_the_person_rejected_is_confirmed_when_heard_again(content):
+    conv = Conversation(content)
+    conv.start()
+    for typed in ("just spotting", "no", "no", "no"):  # amount, acute, symptoms, pregnancy/menopause
+        conv.hear(typed)
+    assert conv.pending.question_id == "age"
+    conv.hear("eighty")  # typed: taken
+    assert conv.state.facts["age"] == 80
+    conv = Conversation(content)
+    conv.start()
+    for typed in ("just spotting", "no", "no", "no"):
+        conv.hear(typed)
+    events = conv.hear("eighty", 0.5, spoken=True)  # low confidence: confirmed
+    assert _ask(events).confirm == {"age": 80}
+    conv.hear("no", 0.9, spoken=True)
+    events = conv.hear("well eighty", 0.9, spoken=True)  # "well, 18" misheard again: confirmed, not taken
+    assert "age" not in conv.state.facts and _ask(events).confirm == {"age": 80}
+
+
+def test_a_not_sure_among_definite_answers_is_confirmed(content):
+    conv = Conversation(content)
+    conv.start()
+    conv.hear("just spotting")
+    events = conv.hear("i don't feel faint and not sure about pain", 0.9, spoken=True)  # ("no pain"?)
+    assert "pain" not in conv.state.facts and _ask(events).confirm["pain"] == "unknown"
+
+
+def test_a_serious_answer_that_comes_too_late_still_counts(content):
+    from voice_triage.dialog.conversation import MAX_TURNS_PER_QUESTION
+
+    conv = Conversation(content)
+    conv.start()
+    for _ in range(MAX_TURNS_PER_QUESTION):
+        conv.hear("repeat", 0.9, spoken=True)
+    assert conv.result is None
+    conv.hear("i soaked through a pad in an hour", 0.9, spoken=True)  # one answer past the bound
+    assert conv.result is not None and conv.result.tier == "emergency"
