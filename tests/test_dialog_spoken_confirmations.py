@@ -116,3 +116,27 @@ def test_a_serious_answer_that_comes_too_late_still_counts(content):
     assert conv.result is None
     conv.hear("i soaked through a pad in an hour", 0.9, spoken=True)  # one answer past the bound
     assert conv.result is not None and conv.result.tier == "emergency"
+
+
+def test_a_spoken_age_is_always_confirmed(content):
+    conv = Conversation(content)
+    conv.start()
+    for typed in ("just spotting", "no", "no", "no"):
+        conv.hear(typed)
+    events = conv.hear("fifty five", 0.99, spoken=True, alternatives=[("fifty five", 0.99)])
+    assert "age" not in conv.state.facts and _ask(events).confirm == {"age": 55}
+
+
+def test_a_not_sure_after_a_no_is_confirmed(content):
+    conv = Conversation(content)
+    conv.start()
+    for typed in ("just spotting", "no", "no"):
+        conv.hear(typed)
+    assert conv.pending.question_id == "pregnancy_menopause"
+    events = conv.hear("no i don't know", 0.9, spoken=True)  # "no, I don't have any of those", misheard
+    assert "pregnancy_possible" not in conv.state.facts and _ask(events).confirm
+    conv = Conversation(content)
+    conv.start()
+    for typed in ("just spotting", "no", "no", "i don't know"):
+        conv.hear(typed)
+    assert conv.state.facts["pregnancy_possible"] == "unknown"  # typed: taken

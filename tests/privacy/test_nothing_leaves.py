@@ -116,7 +116,7 @@ def test_spoken_conversation_no_network_nothing_on_disk(tmp_path):
                     break
                 f = files.get(ev.get("question"), files["other"])
                 if ev.get("confirm"):  # yes only to what the answer meant (a misheard one is corrected)
-                    right = all(MEANT.get(k, "?") == v for k, v in ev["confirm"].items())
+                    right = all(MEANT.get(k, "unknown") == v for k, v in ev["confirm"].items())
                     f = files["confirm" if right else "confirm_no"]
                 proc.stdin.write(json.dumps({"audio": str(f)}) + "\n")
                 proc.stdin.flush()

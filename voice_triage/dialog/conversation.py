@@ -356,10 +356,13 @@ class Conversation:
             weak = weak or (not sure and fill.value != UNKNOWN)
             if spoken and slot in _EMERGENCY_SLOTS and fill.value != UNKNOWN:
                 weak = True
-            if spoken and fill.value == UNKNOWN and definite:
-                # a "not sure" among definite answers is more often a misheard one (measured: "no pain"
-                # heard as "no clue" in "I don't feel faint, and there's no pain")
+            if spoken and fill.value == UNKNOWN and (definite or reading.leading is not None):
+                # a "not sure" among definite answers, or after a yes or a no, is more often a misheard one
+                # (measured: "no pain" heard as "no clue" in "I don't feel faint, and there's no pain";
+                # "no, I don't have any of those" as "no i don't know to not know")
                 weak = True
+            if spoken and SLOTS[slot].numeric:
+                weak = True  # an age: thirty, fifty and eighty sound alike (measured: "thirty-five" taken as 55)
             if spoken and (slot, str(fill.value)) in self.state.rejected:
                 weak = True  # heard again after the person said it was wrong ("eighteen" heard as "eighty")
             (doubtful if weak else certain)[slot] = fill.value
