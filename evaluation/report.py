@@ -21,7 +21,10 @@ from . import audio, metrics, recognition, simulator, spec, vignettes
 REPO = Path(__file__).resolve().parent.parent
 DOCS = REPO / "docs"
 RUNS = Path(__file__).resolve().parent / "runs"
-AUDIO_CONDITIONS = ["clean", "snr20", "snr10", "snr5", "fast", "slow", "pitch_up", "pitch_down"]
+AUDIO_CONDITIONS = ["clean", "clean_b", "snr20", "snr10", "snr5", "fast", "slow", "pitch_up", "pitch_down"]
+#: clean speech on a second subset: 32 other vignettes, none in the main subset (seed 13) or in the one
+#: `python -m evaluation run -n 32` uses (seed 7, where dialog rules are tried out)
+SECOND_SUBSET_SEED = 29
 SNR_CONDITIONS = ("clean", "snr20", "snr10", "snr5")
 AUDIO_N_MAIN = 32
 
@@ -396,6 +399,12 @@ def targets(data: dict) -> list[str]:
             lines.append(f"Clean synthesized speech, {engine}: {100 * s['exact']['rate']:.1f}% exact on {s['n']}, "
                          f"{s['emergency_under_triage']['k']} of {s['emergency_under_triage']['n']} emergencies "
                          f"under-triaged (target ≥ 95% and 0): **{'met' if ok else 'NOT met'}**.")
+        c = conds.get("clean_b")
+        if c:
+            s = c["summary"]
+            lines.append(f"Clean synthesized speech, {engine}, a second subset ({s['n']} other vignettes): "
+                         f"{100 * s['exact']['rate']:.1f}% exact, {s['emergency_under_triage']['k']} of "
+                         f"{s['emergency_under_triage']['n']} emergencies under-triaged.")
         c = conds.get("snr10")
         if c:
             s = c["summary"]
@@ -469,11 +478,16 @@ def run_report(quick: bool = False, workers: int = 2, audio_n: int | None = None
             subset = vignettes.stratified(vs, n, seed=13)
             # speed/pitch conditions on half of the subset (still stratified), to keep the run under ~40 min
             small = vignettes.stratified(subset, max(4, n // 2), seed=13)
+            used = {v["id"] for v in subset} | {v["id"] for v in vignettes.stratified(vs, n, seed=7)}
+            second = vignettes.stratified([v for v in vs if v["id"] not in used], n, seed=SECOND_SUBSET_SEED)
             counts = ", ".join(f"{t} {sum(1 for v in subset if v['expected_tier'] == t)}" for t in spec.TIERS)
             data["audio_note"] = (f"A stratified subset of {len(subset)} vignettes ({counts}) per engine for clean "
                                   f"speech and each SNR, and a stratified half of it ({len(small)}) for the speed "
                                   f"and pitch conditions (the full set in every condition would take hours on 2 "
-                                  f"cores); the same vignettes and phrasings in every condition. Engines: "
+                                  f"cores); the same vignettes and phrasings in every condition. `clean_b`: clean "
+                                  f"speech on {len(second)} other vignettes, none in that subset or in the seed-7 "
+                                  f"subset of `python -m evaluation run -n 32` (where changes are tried out first), "
+                                  f"as a check that the figures hold beyond the subsets looked at. Engines: "
                                   f"{', '.join(engines) or 'none'}. " + " ".join(f"{k}: {v}." for k, v in notes.items()))
             data["audio"] = {}
             all_engines = list(engines)
@@ -488,9 +502,10 @@ def run_report(quick: bool = False, workers: int = 2, audio_n: int | None = None
             for engine in engines:
                 data["audio"][engine] = {}
                 for c in conds:
-                    chosen = subset if c in SNR_CONDITIONS or quick else small
+                    chosen = second if c == "clean_b" else subset if c in SNR_CONDITIONS or quick else small
                     log(f"audio {engine} {c}: {len(chosen)} conversations")
-                    recs_a = simulator.run_many(chosen, workers=workers, mode="audio", condition=c, engine=engine,
+                    recs_a = simulator.run_many(chosen, workers=workers, mode="audio",
+                                                condition="clean" if c == "clean_b" else c, engine=engine,
                                                 extra_args=engine_args(engine, helptext), cmd=cmd,
                                                 progress=progress_logger(f"audio {engine} {c}"))
                     save_records(f"audio_{engine}_{c}", recs_a)
