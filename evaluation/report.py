@@ -392,25 +392,19 @@ def targets(data: dict) -> list[str]:
                      f"{t['emergency_under_triage']['k']} of {t['emergency_under_triage']['n']} emergencies "
                      f"under-triaged (target ≥ 98% and 0): **{'met' if ok else 'NOT met'}**.")
     for engine, conds in (data.get("audio") or {}).items():
-        c = conds.get("clean")
-        if c:
-            s = c["summary"]
-            ok = s["exact"]["rate"] >= 0.95 and s["emergency_under_triage"]["k"] == 0
-            lines.append(f"Clean synthesized speech, {engine}: {100 * s['exact']['rate']:.1f}% exact on {s['n']}, "
-                         f"{s['emergency_under_triage']['k']} of {s['emergency_under_triage']['n']} emergencies "
-                         f"under-triaged (target ≥ 95% and 0): **{'met' if ok else 'NOT met'}**.")
-        c = conds.get("clean_b")
-        if c:
-            s = c["summary"]
-            lines.append(f"Clean synthesized speech, {engine}, a second subset ({s['n']} other vignettes): "
-                         f"{100 * s['exact']['rate']:.1f}% exact, {s['emergency_under_triage']['k']} of "
-                         f"{s['emergency_under_triage']['n']} emergencies under-triaged.")
-        c = conds.get("snr10")
-        if c:
-            s = c["summary"]
-            lines.append(f"10 dB SNR, {engine}: {100 * s['exact']['rate']:.1f}% exact on {s['n']}, "
-                         f"{s['emergency_under_triage']['k']} of {s['emergency_under_triage']['n']} emergencies "
-                         f"under-triaged.")
+        for cond, label in (("clean", f"Clean synthesized speech, {engine}"),
+                            ("clean_b", f"Clean synthesized speech, {engine}, a second subset (other vignettes)"),
+                            ("snr10", f"10 dB SNR, {engine}")):
+            if cond not in conds:
+                continue
+            s = conds[cond]["summary"]
+            eut = s["emergency_under_triage"]
+            line = (f"{label}: {100 * s['exact']['rate']:.1f}% exact on {s['n']}, {eut['k']} of {eut['n']} "
+                    f"emergencies under-triaged")
+            if cond == "clean":
+                ok = s["exact"]["rate"] >= 0.95 and eut["k"] == 0
+                line += f" (target ≥ 95% and 0): **{'met' if ok else 'NOT met'}**"
+            lines.append(line + ".")
     for engine, h in ((data.get("recognition") or {}).get("human") or {}).items():
         if "total" in h:
             lines.append(f"Human yes/no ({engine}): {h['total']['k']}/{h['total']['n']} heard as spoken, "

@@ -419,7 +419,8 @@ class Conversation:
             return [Heard(text, {}), *self._confirm_failed()]
         if reading.affirmed is True:
             return self._apply(text, {**pending.confirmed, **pending.proposal})
-        corrections = {s: f.value for s, f in reading.fills.items() if f.score >= 88.0}
+        corrections = {s: f.value for s, f in reading.fills.items()
+                       if not self.understander.needs_confirmation(f)}
         if spoken:
             heard = self._heard_confirmation(text, reading, corrections)
             if heard is None:
@@ -470,10 +471,12 @@ class Conversation:
             # it says the reading again); if the rest alone says the same, the recognizer dropped a "not"
             # ("not quite, I don't feel faint" heard as "nope i feel faint"): no clear answer
             rest = text.split(maxsplit=1)[1] if len(text.split()) > 1 else ""
-            again = self.understander.read(rest, asked=pending.slots) if rest else None
-            fixes = {s: f.value for s, f in again.fills.items() if f.score >= 88.0 and f.value != UNKNOWN
-                     and proposal.get(s) != f.value} if again is not None else {}
-            return (rest, again, fixes) if again is not None and fixes else None
+            if not rest:
+                return None
+            again = self.understander.read(rest, asked=pending.slots)
+            fixes = {s: f.value for s, f in again.fills.items()
+                     if not self.understander.needs_confirmation(f) and f.value not in (UNKNOWN, proposal.get(s))}
+            return (rest, again, fixes) if fixes else None
         corrections = {s: v for s, v in said.items() if proposal.get(s) != v}
         if reading.affirmed is None and reading.fills and all(v == UNKNOWN for v in corrections.values()):
             # only a heard "not sure": ask again (then keep the more cautious); a misheard confirmation
