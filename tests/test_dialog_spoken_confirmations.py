@@ -140,3 +140,28 @@ def test_a_not_sure_after_a_no_is_confirmed(content):
     for typed in ("just spotting", "no", "no", "i don't know"):
         conv.hear(typed)
     assert conv.state.facts["pregnancy_possible"] == "unknown"  # typed: taken
+
+
+@pytest.mark.parametrize("heard", ["definitely not", "absolutely not"])
+def test_a_no_that_opens_with_a_yes_word_is_a_no(content, heard):
+    # ("definitely" alone is a yes; "definitely not" is a no, and spotting is not taken)
+    conv = _confirming(content, {"amount": "spotting"})
+    events = conv.hear(heard, 0.9, spoken=True)
+    assert "amount" not in conv.state.facts and ("amount", "spotting") in conv.state.rejected
+    assert _ask(events).confirm is None
+
+
+def test_not_right_alone_is_asked_again_when_heard(content):
+    # "that's right" is heard as "not right", and the grammar's reading as "not really"
+    conv = _confirming(content, {"worried": "no"})
+    events = conv.hear("not right", 0.9, spoken=True, alternatives=[("not really", 0.5)])
+    assert "worried" not in conv.state.facts and not conv.state.rejected
+    assert _ask(events).confirm == {"worried": "no"}
+    conv.hear("yes", 0.9, spoken=True)
+    assert conv.state.facts["worried"] == "no"
+
+
+def test_no_not_right_is_still_a_no(content):
+    conv = _confirming(content, {"worried": "no"})
+    conv.hear("no not right", 0.9, spoken=True)
+    assert ("worried", "no") in conv.state.rejected

@@ -216,3 +216,22 @@ def test_starting_over_again_and_again_does_not_make_it_endless(content):
         turns += 1
     assert conv.result is not None and turns <= MAX_TURNS_TOTAL + 1
     assert conv.result.tier in ("urgent", "emergency")
+
+
+def test_each_sentence_model_holds_only_its_own_words(pocketsphinx_rec, content):
+    # pocketsphinx's add_word also puts the word into every model loaded so far: measured, the age
+    # question heard "thirty five" as "so depo iud", words of the birth-control question
+    from voice_triage.recognition.pocketsphinx_engine import PocketsphinxRecognizer
+
+    rec = PocketsphinxRecognizer()
+    book = GrammarBook(content, rec)
+    book.prebuild()
+    age = book.for_question(content.question("age"))
+    lm = rec._free_dec.get_lm(age.free_key)
+    absent = lm.prob(["depo"])  # (pocketsphinx's log zero)
+    assert absent < -10**8 and lm.prob(["thirty"]) > absent
+    # a grammar made later, with new words, does not leak them into the models already loaded
+    late = book.build(["yes", "no"], free=["a giraffe"])
+    rec.prepare(late)
+    assert rec._free_dec.get_lm(age.free_key).prob(["giraffe"]) < -10**8
+    assert rec._free_dec.get_lm(late.free_key).prob(["giraffe"]) > -10**8

@@ -87,6 +87,11 @@ class Conversation:
         if self.state.pending.kind == "confirm_command":
             return [Heard(text, {}), *self._command_confirmation(text)]
         confirming = self.state.pending.kind == "confirm"  # a bare "no" to a confirmation is not a "no" answer
+        if confirming and spoken and self.understander.misheard_yes(text):
+            # "not right" alone: measured, more often "that's right" misheard than a no (the recognizer
+            # hears "that's" as "not", and the grammar then "not really"); taken as a no, it re-asked the
+            # whole question
+            return [Heard(text, {}), *self._confirm_failed()]
         question = None if confirming else self._question(self.state.pending.question_id)
         reading = self.understander.read(text, asked=self.state.pending.slots, question=question)
         if confirming and reading.command == "back":

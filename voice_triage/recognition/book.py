@@ -25,6 +25,7 @@ class GrammarBook:
         #: whole-sentence answers, for engines that take a language model per turn (pocketsphinx)
         self.free_speech = bool(getattr(recognizer, "free_speech", False))
         self._cache: dict[tuple, Grammar] = {}
+        self._deferred = False  # prebuild: compile once every grammar is made
         self.spoken = None
         if content is not None and hasattr(content, "phrases") and hasattr(content, "questions"):
             from .spoken import SpokenPhrases
@@ -48,7 +49,7 @@ class GrammarBook:
         if g is None:
             g = self._cache[key] = make()
             prepare = getattr(self.rec, "prepare", None)
-            if prepare is not None:
+            if prepare is not None and not self._deferred:
                 prepare(g)  # compile the engine's search now, not when the person answers
         return g
 
@@ -112,10 +113,23 @@ class GrammarBook:
                     self.for_slots(tuple(q.slots), open=bool(getattr(q, "open", False)))
                 self.for_slots(())
             return
-        for q in self.content.questions:
-            self.for_question(q)
-            self.for_question(q, confirm=True)
-        self._privacy()
+        self._deferred = True  # all grammars first, then the engine compiles them together
+        try:
+            for q in self.content.questions:
+                self.for_question(q)
+                self.for_question(q, confirm=True)
+            self._privacy()
+        finally:
+            self._deferred = False
+        grammars = list(dict.fromkeys(self._cache.values()))
+        prepare_all = getattr(self.rec, "prepare_all", None)
+        if prepare_all is not None:
+            prepare_all(grammars)  # (pocketsphinx: every word before any sentence model, see prepare_all)
+            return
+        for g in grammars:
+            prepare = getattr(self.rec, "prepare", None)
+            if prepare is not None:
+                prepare(g)
 
     def _privacy(self) -> Grammar:
         def make() -> Grammar:

@@ -19,6 +19,7 @@ import functools
 import os
 import tempfile
 import time
+from collections.abc import Iterable
 
 import numpy as np
 
@@ -63,6 +64,7 @@ class PocketsphinxRecognizer(WholeUtterance):
         self._free_known: set[str] = set()
         self._free_searches: set[str] = set()
         self._free_active: str | None = None
+        self._free_grammars: dict[str, Grammar] = {}  # each loaded model's grammar (to load it again)
         self.noise_floor = DEFAULT_STD if noise_floor is None else float(noise_floor)
         self._searches: set[str] = set()
         self._active: str | None = None
@@ -109,13 +111,41 @@ class PocketsphinxRecognizer(WholeUtterance):
             self._prepare_free(grammar)
         return key
 
+    def prepare_all(self, grammars: Iterable[Grammar]) -> None:
+        """Compile many grammars at start-up: every word of their sentence models first, then the models.
+
+        (pocketsphinx's add_word also adds the word, as a unigram, to every language model already
+        loaded: measured, words added for later questions went into the earlier models, and the age
+        question heard "thirty five" as "so depo iud", two words of the birth-control question.)"""
+        grammars = [g for g in grammars if g is not None]
+        self._free_words(set().union(*(_lm_words(g) for g in grammars if g.free)))
+        for g in grammars:
+            self.prepare(g)
+
     def _prepare_free(self, grammar: Grammar) -> str:
         """The question's language model, in the second decoder (built from text, loaded once)."""
         key = grammar.free_key  # one model per distinct text
         if key in self._free_searches:
             return key
-        self._free_words({w for p in (*grammar.free, *grammar.carriers, *grammar.joiners, *grammar.free_minor,
-                                      *grammar.minor_carriers) for w in p.split()})
+        words = _lm_words(grammar)
+        if self._free_searches and words - self._free_known:
+            self._rebuild_free(words)  # (adding the words now would put them into every model loaded)
+        self._free_words(words)
+        self._load_free(grammar)
+        return key
+
+    def _rebuild_free(self, words: set[str]) -> None:
+        """A fresh sentence decoder that knows ``words`` too, with every model loaded so far loaded again."""
+        loaded = list(self._free_grammars.values())
+        known = self._free_known | words
+        self._free_dec, self._free_known, self._free_searches, self._free_active = None, set(), set(), None
+        self._free_grammars = {}
+        self._free_words(known)
+        for g in loaded:
+            self._load_free(g)
+
+    def _load_free(self, grammar: Grammar) -> None:
+        key = grammar.free_key
         # pocketsphinx reads a model from a file only: the model is made of the prompts (no answers);
         # the file lives for the moment it is read
         counts = _main_counts(grammar.free, grammar.carriers, grammar.joiners)
@@ -125,7 +155,7 @@ class PocketsphinxRecognizer(WholeUtterance):
         with _temp_file(text, ".arpa") as path:
             self._free_dec.add_lm_file(key, path)
         self._free_searches.add(key)
-        return key
+        self._free_grammars[key] = grammar
 
     def _free_words(self, words: set[str]) -> None:
         """The second decoder knows only the words of its models: with the whole dictionary (134,000
@@ -175,6 +205,11 @@ class PocketsphinxRecognizer(WholeUtterance):
 def _main_counts(free: tuple[str, ...], carriers: tuple[str, ...], joiners: tuple[str, ...]) -> Counts:
     """(Every confirmation's model has the same main part: counted once.)"""
     return count(training_sentences(free, carriers, joiners))
+
+
+def _lm_words(g: Grammar) -> set[str]:
+    """Every word a grammar's sentence model can hear."""
+    return {w for p in (*g.free, *g.carriers, *g.joiners, *g.free_minor, *g.minor_carriers) for w in p.split()}
 
 
 def _named(entries: list[tuple[str, str]]) -> list[tuple[str, str]]:

@@ -108,6 +108,7 @@ class Understander:
         self._only_words = set(self._norm_list(extra.get("only_words")))
         self._degree_words = set(self._norm_list(extra.get("degree_words")))
         self._approx_ages = [(tuple(p.split()), int(a)) for p, a in self._approx_age_items(extra.get("approximate_ages"))]
+        self._misheard_yes = set(self._norm_list(extra.get("misheard_yes")))
         self._negations = {tuple(n.split()) for n in ph.negations}
         self._neg_words = {n for n in ph.negations if " " not in n}
         self._yesno_words = {p for p in ph.affirm + ph.deny if " " not in p}
@@ -205,6 +206,11 @@ class Understander:
         has_slot = any(m.label.kind == "slot" for m in spans) or any(t.isdigit() for t in toks)
         if toks and toks[0] in self._yesno_words:  # a one-word yes or no first ("yes i am soaking ...")
             cl.lead = "affirm" if toks[0] in self._affirm_words else "deny"
+            # unless it opens a longer yes/no phrase that says the other ("definitely not", "absolutely not")
+            opening = max((m for m in spans if m.label.kind in ("affirm", "deny") and m.start == 0),
+                          key=lambda m: m.end, default=None)
+            if opening is not None and opening.end > 1:
+                cl.lead = opening.label.kind
         for m in spans:
             if m.label.kind in ("affirm", "deny") and m.start == 0 and (
                 m.end == len(toks) or m.phrase in self._yesno_words
@@ -382,6 +388,11 @@ class Understander:
             for s in remaining:
                 if s in question.no:
                     reading.fills[s] = Fill(s, question.no[s], 100.0, "", True)
+
+    def misheard_yes(self, text: str) -> bool:
+        """A whole answer that, heard from a recognizer at a confirmation, is more often a yes than a no
+        (phrases.yaml ``misheard_yes``: "that's right" heard as "not right")."""
+        return isinstance(text, str) and normalize(text) in self._misheard_yes
 
     @staticmethod
     def needs_confirmation(fill: Fill) -> bool:
