@@ -165,3 +165,15 @@ def test_no_not_right_is_still_a_no(content):
     conv = _confirming(content, {"worried": "no"})
     conv.hear("no not right", 0.9, spoken=True)
     assert ("worried", "no") in conv.state.rejected
+
+
+def test_a_heard_not_sure_is_confirmed(content):
+    # ("well no" heard as "well who knows"): a "not sure" raises the tier, so it is confirmed first
+    conv = Conversation(content)
+    conv.start()
+    q = content.question("frequency")
+    conv._put("question", q, q.slots, q.text, count=True)
+    events = conv.hear("who knows", 0.9, spoken=True)
+    assert "frequency" not in conv.state.facts and _ask(events).confirm == {"frequency": "unknown"}
+    conv.hear("yes", 0.9, spoken=True)
+    assert conv.state.facts["frequency"] == "unknown"

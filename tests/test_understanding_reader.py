@@ -215,3 +215,14 @@ def test_volunteered_age_needs_a_cue(reader, content):
 def test_unknown_is_unknown(reader, content):
     r = read(reader, content, "acute", "I don't know")
     assert {s: f.value for s, f in r.fills.items()} == {"dizzy_or_faint": UNKNOWN, "pain": UNKNOWN}
+
+
+def test_no_then_a_new_thought_is_not_negated_by_the_no():
+    from voice_triage.content import load_content
+    from voice_triage.understanding import Understander
+
+    content = load_content("en")
+    u, q = Understander(content), content.question("acute")
+    # "no i" opens "no i do not", but "no, I feel steady on my feet" is a no, then "not dizzy"
+    assert u.read("no i feel steady on my feet", asked=q.slots, question=q).fills["dizzy_or_faint"].value == "no"
+    assert u.read("no i do not", asked=q.slots, question=q).affirmed is False

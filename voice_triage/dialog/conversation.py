@@ -353,7 +353,6 @@ class Conversation:
         """
         certain: dict[str, SlotValue] = {}
         doubtful: dict[str, SlotValue] = {}
-        definite = any(f.value != UNKNOWN for f in reading.fills.values())
         for slot, fill in reading.fills.items():
             if slot in self.state.facts and not fill.asked:
                 continue  # a volunteered fact never overrides an answer already given
@@ -361,10 +360,10 @@ class Conversation:
             weak = weak or (not sure and fill.value != UNKNOWN)
             if spoken and slot in _EMERGENCY_SLOTS and fill.value != UNKNOWN:
                 weak = True
-            if spoken and fill.value == UNKNOWN and (definite or reading.leading is not None):
-                # a "not sure" among definite answers, or after a yes or a no, is more often a misheard one
-                # (measured: "no pain" heard as "no clue" in "I don't feel faint, and there's no pain";
-                # "no, I don't have any of those" as "no i don't know to not know")
+            if spoken and fill.value == UNKNOWN and _rank(slot, UNKNOWN) >= 0:
+                # a heard "not sure" raises the tier, and recognizers make them up (measured: "no pain"
+                # heard as "no clue", "well no" as "well who knows", "none of them" as "not know of them",
+                # "never happened before" as "i can not recall"): confirmed like any other answer
                 weak = True
             if spoken and SLOTS[slot].numeric:
                 weak = True  # an age: thirty, fifty and eighty sound alike (measured: "thirty-five" taken as 55)

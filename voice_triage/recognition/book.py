@@ -36,12 +36,15 @@ class GrammarBook:
                              else []) + ([p for ps in self.spoken.spec.commands.values() for p in ps] if self.spoken else [])
 
     def build(self, phrases: Sequence[str], open: bool = False, glue: Sequence[str] = (),
-              free: Sequence[str] = (), free_minor: Sequence[str] = ()) -> Grammar:
+              free: Sequence[str] = (), free_minor: Sequence[str] = (),
+              carriers: Sequence[str] | None = None) -> Grammar:
         spec = self.spoken.spec if self.spoken is not None else None
+        if carriers is None:
+            carriers = spec.carriers if spec else ()
         return build_grammar(list(phrases) + self._commands, self.rec.knows, engine=self.rec.name,
                              open=open, report=self.report, glue=glue, commands=self._command_set,
                              free=free if self.free_speech else (),
-                             carriers=spec.carriers if spec else (), joiners=spec.joiners if spec else (),
+                             carriers=carriers, joiners=spec.joiners if spec else (),
                              free_minor=free_minor, minor_carriers=spec.confirm_carriers if spec else ())
 
     def _get(self, key: tuple, make: Callable[[], Grammar]) -> Grammar:
@@ -90,7 +93,8 @@ class GrammarBook:
                 free_minor=minor))
         return self._get(("q", q.id, confirm), lambda: self.build(
             self.spoken.for_slots(q.slots, q.id, confirm=confirm), open=seq and not confirm,
-            glue=() if confirm else self.spoken.glue(q), free=self.spoken.free_phrases(q.slots, q.id)))
+            glue=() if confirm else self.spoken.glue(q), free=self.spoken.free_phrases(q.slots, q.id),
+            carriers=self.spoken.carriers(q.id)))
 
     def for_slots(self, slots: Sequence[str], open: bool = False) -> Grammar:
         slots = tuple(slots)

@@ -45,6 +45,8 @@ class SpokenSpec:
     #: whole-sentence answers: a language model per question (see language_model.py)
     free_speech: bool = True
     carriers: list[str] = field(default_factory=list)
+    #: a question's own carriers instead (age: no "so" or "i think", which "thirty" was heard as)
+    question_carriers: dict[str, list[str]] = field(default_factory=dict)
     joiners: list[str] = field(default_factory=list)
     #: at a confirmation: what the corrections ("no, just spotting") may open with
     confirm_carriers: list[str] = field(default_factory=list)
@@ -62,6 +64,8 @@ def load_spec(lang: str = "en", root: Path | None = None) -> SpokenSpec:
         glue=s(data.get("glue")),
         free_speech=bool(data.get("free_speech", True)),
         carriers=s(data.get("carriers")),
+        question_carriers={str(k): [("yes" if x is True else "no" if x is False else str(x)) for x in v or []]
+                           for k, v in (data.get("question_carriers") or {}).items()},
         joiners=s(data.get("joiners")),
         confirm_carriers=[("yes" if x is True else "no" if x is False else str(x))
                           for x in data.get("confirm_carriers") or []],
@@ -182,6 +186,10 @@ class SpokenPhrases:
         taken = set(norm)
         minor = [p for p in self.free_phrases(slots, question_id) if p not in taken]
         return norm, minor
+
+    def carriers(self, question_id: str | None) -> list[str]:
+        """What a whole-sentence answer to this question may open with (spoken.yaml)."""
+        return self.spec.question_carriers.get(question_id or "", self.spec.carriers)
 
     def glue(self, q) -> list[str]:
         """Glue words for a question's grammar (empty: one phrase per answer)."""

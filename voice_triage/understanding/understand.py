@@ -117,6 +117,12 @@ class Understander:
         self._split_words = {p for p in ph.affirm if " " not in p} | {"nope", "nah", "negative"}
         # "definitely not", "yes please": two words that open a yes/no phrase together are not split
         self._pair_prefixes = {" ".join(p.split()[:2]) for p in ph.affirm + ph.deny + ph.unknown if " " in p}
+        # ... but only when the whole phrase is there: "no i do not" is one, "no i feel steady" is "no. i feel ..."
+        self._yesno_openers: dict[str, list[tuple[str, ...]]] = {}
+        for p in ph.affirm + ph.deny + ph.unknown:
+            words = tuple(normalize(p, drop_fillers=False).split())
+            if len(words) > 1:
+                self._yesno_openers.setdefault(words[0], []).append(words)
         barriers = self._neg_words | set(ph.separators) | self._yesno_words | {"but"}
         self.index = PhraseIndex(entries, barriers=barriers)
         self.commands = CommandMatcher(content)
@@ -140,12 +146,16 @@ class Understander:
             toks = normalize(" ".join(toks), fillers=fillers).split()
             if not toks:
                 continue
-            if (len(toks) > 1 and toks[0] in self._yesno_words and " ".join(toks[:2]) not in self._pair_prefixes
+            if (len(toks) > 1 and toks[0] in self._yesno_words and not self._opens_yesno_phrase(toks)
                     and (toks[1] in _NEW_THOUGHT or toks[0] in self._split_words)):
                 out += [toks[:1], toks[1:]]
             else:
                 out.append(toks)
         return out
+
+    def _opens_yesno_phrase(self, toks: list[str]) -> bool:
+        """The clause opens with a yes/no phrase of several words ("no i do not", "definitely not")."""
+        return any(tuple(toks[:len(p)]) == p for p in self._yesno_openers.get(toks[0], ()))
 
     def _negator(self, toks: list[str], m: Match, spans: list[Match]) -> int | None:
         """Index of the negation word that negates ``m``, or None."""
