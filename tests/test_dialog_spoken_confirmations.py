@@ -177,3 +177,16 @@ def test_a_heard_not_sure_is_confirmed(content):
     assert "frequency" not in conv.state.facts and _ask(events).confirm == {"frequency": "unknown"}
     conv.hear("yes", 0.9, spoken=True)
     assert conv.state.facts["frequency"] == "unknown"
+
+
+def test_a_heard_answer_that_raises_the_tier_is_confirmed_a_typed_one_is_not(content):
+    q = content.question("frequency")
+    for spoken in (True, False):
+        conv = Conversation(content)
+        conv.start()
+        conv._put("question", q, q.slots, q.text, count=True)
+        events = conv.hear("it keeps happening", 0.95, spoken=spoken)
+        if spoken:  # ("this is new for me" was heard as "it is usually")
+            assert "frequency" not in conv.state.facts and _ask(events).confirm == {"frequency": "repeated"}
+        else:
+            assert conv.state.facts["frequency"] == "repeated"
