@@ -190,3 +190,17 @@ def test_a_heard_answer_that_raises_the_tier_is_confirmed_a_typed_one_is_not(con
             assert "frequency" not in conv.state.facts and _ask(events).confirm == {"frequency": "repeated"}
         else:
             assert conv.state.facts["frequency"] == "repeated"
+
+
+def test_a_plain_yes_on_the_last_turn_of_a_question_still_counts(content):
+    from voice_triage.dialog.conversation import MAX_TURNS_PER_QUESTION
+
+    conv = _confirming(content, {"pain": "none"})
+    conv.state.turns["acute"] = MAX_TURNS_PER_QUESTION  # the question has had all its turns
+    conv.hear("yep", 0.9, spoken=True)
+    assert conv.state.facts["pain"] == "none"
+    # anything else past the cap: the question is given up, cautiously
+    conv = _confirming(content, {"pain": "none"})
+    conv.state.turns["acute"] = MAX_TURNS_PER_QUESTION
+    conv.hear("um what", 0.9, spoken=True)
+    assert conv.state.facts["pain"] == "unknown"
