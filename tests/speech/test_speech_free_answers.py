@@ -228,7 +228,10 @@ def test_each_sentence_model_holds_only_its_own_words(pocketsphinx_rec, content)
 
     rec = PocketsphinxRecognizer()
     book = GrammarBook(content, rec)
+    early = book.build(["yes"], free=["yes", "no"])
+    rec.prepare(early)  # a model loaded before the rest
     book.prebuild()
+    assert rec._free_dec.get_lm(early.free_key).prob(["thirty"]) < -10**8
     age = book.for_question(content.question("age"))
     lm = rec._free_dec.get_lm(age.free_key)
     absent = lm.prob(["depo"])  # (pocketsphinx's log zero)

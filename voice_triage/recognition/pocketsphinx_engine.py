@@ -118,7 +118,11 @@ class PocketsphinxRecognizer(WholeUtterance):
         loaded: measured, words added for later questions went into the earlier models, and the age
         question heard "thirty five" as "so depo iud", two words of the birth-control question.)"""
         grammars = [g for g in grammars if g is not None]
-        self._free_words(set().union(*(_lm_words(g) for g in grammars if g.free)))
+        words = set().union(*(_lm_words(g) for g in grammars if g.free))
+        if self._free_searches and words - self._free_known:
+            self._rebuild_free(words)  # (some model was loaded already)
+        else:
+            self._free_words(words)
         for g in grammars:
             self.prepare(g)
 
