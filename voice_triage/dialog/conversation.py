@@ -377,15 +377,11 @@ class Conversation:
             weak = weak or (not sure and fill.value != UNKNOWN)
             if spoken and slot in _EMERGENCY_SLOTS and fill.value != UNKNOWN:
                 weak = True
-            if spoken and fill.value != UNKNOWN and _rank(slot, fill.value) >= 0:
-                # any heard answer that raises the tier (measured: "this is new for me" heard as "it is
-                # usually", taken at once as "keeps happening"; on 96 clean spoken conversations, 92 -> 93
-                # right): a wrong one is over-triage, and a confirmation that fails keeps it (_cautious)
-                weak = True
-            if spoken and fill.value == UNKNOWN and _rank(slot, UNKNOWN) >= 0:
-                # a heard "not sure" raises the tier, and recognizers make them up (measured: "no pain"
-                # heard as "no clue", "well no" as "well who knows", "none of them" as "not know of them",
-                # "never happened before" as "i can not recall"): confirmed like any other answer
+            if spoken and _rank(slot, fill.value) >= 0:
+                # any heard answer that raises the tier, a "not sure" included: a misheard one is over-triage,
+                # and a confirmation that fails keeps it (_cautious). Measured: "this is new for me" heard as
+                # "it is usually" (keeps happening), "well no" as "well who knows", "none of them" as "not
+                # know of them"; on 96 clean spoken conversations, 92 -> 93 right
                 weak = True
             if spoken and SLOTS[slot].numeric:
                 weak = True  # an age: thirty, fifty and eighty sound alike (measured: "thirty-five" taken as 55)

@@ -127,12 +127,11 @@ class GrammarBook:
             self._deferred = False
         grammars = list(dict.fromkeys(self._cache.values()))
         prepare_all = getattr(self.rec, "prepare_all", None)
+        prepare = getattr(self.rec, "prepare", None)
         if prepare_all is not None:
             prepare_all(grammars)  # (pocketsphinx: every word before any sentence model, see prepare_all)
-            return
-        for g in grammars:
-            prepare = getattr(self.rec, "prepare", None)
-            if prepare is not None:
+        elif prepare is not None:
+            for g in grammars:
                 prepare(g)
 
     def _privacy(self) -> Grammar:

@@ -118,11 +118,7 @@ class PocketsphinxRecognizer(WholeUtterance):
         loaded: measured, words added for later questions went into the earlier models, and the age
         question heard "thirty five" as "so depo iud", two words of the birth-control question.)"""
         grammars = [g for g in grammars if g is not None]
-        words = set().union(*(_lm_words(g) for g in grammars if g.free))
-        if self._free_searches and words - self._free_known:
-            self._rebuild_free(words)  # (some model was loaded already)
-        else:
-            self._free_words(words)
+        self._learn_words(set().union(*(_lm_words(g) for g in grammars if g.free)))
         for g in grammars:
             self.prepare(g)
 
@@ -131,12 +127,17 @@ class PocketsphinxRecognizer(WholeUtterance):
         key = grammar.free_key  # one model per distinct text
         if key in self._free_searches:
             return key
-        words = _lm_words(grammar)
-        if self._free_searches and words - self._free_known:
-            self._rebuild_free(words)  # (adding the words now would put them into every model loaded)
-        self._free_words(words)
+        self._learn_words(_lm_words(grammar))
         self._load_free(grammar)
         return key
+
+    def _learn_words(self, words: set[str]) -> None:
+        """The sentence decoder learns ``words``; once models are loaded, by a fresh decoder (adding them
+        now would put them into every model loaded, see prepare_all)."""
+        if self._free_searches and words - self._free_known:
+            self._rebuild_free(words)
+        else:
+            self._free_words(words)
 
     def _rebuild_free(self, words: set[str]) -> None:
         """A fresh sentence decoder that knows ``words`` too, with every model loaded so far loaded again."""

@@ -115,9 +115,8 @@ class Understander:
         self._affirm_words = {p for p in ph.affirm if " " not in p} - {p for p in ph.deny if " " not in p}
         # yes/no words that never start a phrase of their own: always a separate thought ("yes pain")
         self._split_words = {p for p in ph.affirm if " " not in p} | {"nope", "nah", "negative"}
-        # "definitely not", "yes please": two words that open a yes/no phrase together are not split
-        self._pair_prefixes = {" ".join(p.split()[:2]) for p in ph.affirm + ph.deny + ph.unknown if " " in p}
-        # ... but only when the whole phrase is there: "no i do not" is one, "no i feel steady" is "no. i feel ..."
+        # a yes/no word that opens a longer yes/no phrase is not split from it ("definitely not", "no i do
+        # not"), only when the whole phrase is there: "no i feel steady" is "no. i feel steady"
         self._yesno_openers: dict[str, list[tuple[str, ...]]] = {}
         for p in ph.affirm + ph.deny + ph.unknown:
             words = tuple(normalize(p, drop_fillers=False).split())
