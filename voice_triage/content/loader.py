@@ -10,6 +10,7 @@ from typing import Any
 
 import yaml
 
+from voice_triage.paths import prompts_root
 from voice_triage.content.model import (
     Advice, Cause, Content, Phrases, Question, SlotPhrases, Source, Step,
 )
@@ -35,11 +36,6 @@ class ContentError(Exception):
     """prompts/ data is missing or malformed."""
 
 
-def prompts_root() -> Path:
-    env = os.environ.get("VOICE_TRIAGE_PROMPTS")
-    if env:
-        return Path(env)
-    return Path(__file__).resolve().parents[2] / "prompts"
 
 
 def _read(path: Path) -> dict[str, Any]:

@@ -23,6 +23,8 @@ from collections.abc import Iterable
 
 import numpy as np
 
+from voice_triage.paths import package_file
+
 from .base import Transcript, WholeUtterance
 from .grammar import Grammar
 from .language_model import Counts, arpa, count, training_sentences
@@ -39,7 +41,7 @@ _FILLER = ("<s>", "</s>", "<sil>", "[NOISE]", "[SPEECH]", "(NULL)")
 
 #: pronunciations for words of the phrase lists that cmudict lacks (acronyms spelled out: "iud" = I U D;
 #: medicine and brand names), in cmudict's format: word, then ARPAbet phones
-EXTRA_DICT = os.path.join(os.path.dirname(__file__), "extra_words.dict")
+EXTRA_DICT = str(package_file("recognition", "extra_words.dict"))
 
 
 def model_dir() -> str:

@@ -12,19 +12,15 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from voice_triage.paths import models_dir
+
 from .base import Recognizer
 from .vosk_engine import ModelError, check_model_dir
 
 ENV_MODEL = "VOICE_TRIAGE_VOSK_MODEL"
-ENV_MODELS_DIR = "VOICE_TRIAGE_MODELS_DIR"
 ENGINES = ("vosk", "pocketsphinx")
 
 
-def models_dir() -> Path:
-    env = os.environ.get(ENV_MODELS_DIR)
-    if env:
-        return Path(env)
-    return Path(__file__).resolve().parents[2] / "models"
 
 
 def model_language(path: str | os.PathLike) -> str | None:

@@ -24,6 +24,8 @@ from typing import Callable, Iterable
 
 import yaml
 
+from voice_triage.paths import prompts_root
+
 from .grammar import normalize_phrase, number_words
 
 AGE_RANGE = range(10, 111)
@@ -53,7 +55,7 @@ class SpokenSpec:
 
 
 def load_spec(lang: str = "en", root: Path | None = None) -> SpokenSpec:
-    root = root or Path(__file__).resolve().parents[2] / "prompts"
+    root = root or prompts_root()
     path = root / lang / "spoken.yaml"
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     s = lambda xs: [str(x) for x in xs or []]  # noqa: E731 - yaml reads a bare yes as True
