@@ -134,7 +134,8 @@ def assess(ctx: click.Context, file: str) -> None:
 def _register_optional_commands() -> None:
     """Commands from other front-ends (speech tools, kiosk), when their modules are present."""
     for module, names in (("voice_triage.frontends.speech_cli", ("doctor", "models", "bench")),
-                          ("voice_triage.frontends.kiosk_cli", ("kiosk",))):
+                          ("voice_triage.frontends.kiosk_cli", ("kiosk",)),
+                          ("voice_triage.hosts.serve_cmd", ("serve",))):
         try:
             mod = __import__(module, fromlist=list(names))
         except ImportError:

@@ -15,6 +15,11 @@ Python code does: libraries written in C (PortAudio, espeak-ng, the recognizers)
 system-call tests in ``tests/privacy`` (strace) and, on a kiosk, by running the program with no network
 at all (``unshare -n`` / systemd ``PrivateNetwork=yes``; see ``voice_triage/privacy/README.md``).
 
+The one exception is a listening socket the user asked for (``voice-triage serve --wyoming tcp://...``):
+:func:`allow_listening` lets internet sockets be made, and bound to exactly that address; the connections
+it accepts may send back only to their own peer. ``connect``, name look-ups and every other bind stay
+refused.
+
 The refusal message names the operation and the address family only: never data, never an address
 taken from what a person said.
 """
@@ -26,6 +31,7 @@ import sys
 import threading
 
 ALLOWED_FAMILIES = frozenset({int(socket.AF_UNIX)})
+_INET = frozenset({int(socket.AF_INET), int(socket.AF_INET6)})
 
 _SOCKET_USE = frozenset({"socket.connect", "socket.bind", "socket.sendto", "socket.sendmsg"})
 _LOOKUPS = frozenset({"socket.getaddrinfo", "socket.gethostbyname", "socket.gethostbyaddr",
@@ -37,6 +43,8 @@ _CLIENTS = frozenset({"urllib.Request", "http.client.connect", "ftplib.connect",
 _installed = False
 _lock = threading.Lock()
 refusals = 0  # how many attempts were refused in this process (for tests and `doctor`)
+_binds: set[tuple[str, int]] = set()  # (host, port) the user asked to listen on
+_listening: set[tuple[str, int]] = set()  # what those sockets were bound to (the port, when 0 was asked)
 
 
 class NetworkRefused(PermissionError):
@@ -63,17 +71,45 @@ def _hook(event: str, args: tuple) -> None:
         family = args[1] if len(args) > 1 else None
         if family is None or family == -1:
             return  # socket(fileno=...) or default: checked when it is used
-        if int(family) not in ALLOWED_FAMILIES:
+        if int(family) not in ALLOWED_FAMILIES and not (_binds and int(family) in _INET):
             _refuse(f"opening an {_family_name(family)} socket")
     elif event in _SOCKET_USE:
         sock = args[0] if args else None
         family = getattr(sock, "family", None)
         if family is None or int(family) not in ALLOWED_FAMILIES:
-            _refuse(f"{event.split('.', 1)[1]} on an {_family_name(family)} socket")
+            if not (family is not None and int(family) in _INET and _listener_use(event, sock, args)):
+                _refuse(f"{event.split('.', 1)[1]} on an {_family_name(family)} socket")
     elif event in _LOOKUPS:
         _refuse(f"a network name look-up ({event.split('.', 1)[1]})")
     elif event in _CLIENTS:
         _refuse(f"a network connection ({event})")
+
+
+def _listener_use(event: str, sock: object, args: tuple) -> bool:
+    """The listening socket the user asked for: its bind, and replies on the connections it accepted."""
+    if event == "socket.bind":
+        address = args[1] if len(args) > 1 else None
+        return isinstance(address, tuple) and (str(address[0]), int(address[1])) in _binds
+    if event in ("socket.sendto", "socket.sendmsg"):
+        destination = args[1] if len(args) > 1 else None
+        try:
+            local = sock.getsockname()  # type: ignore[attr-defined]
+        except (OSError, AttributeError):
+            return False
+        return destination is None and (str(local[0]), int(local[1])) in _listening
+    return False  # connect: never
+
+
+def allow_listening(host: str, port: int) -> None:
+    """Allow one listening socket, bound to exactly (host, port), asked for by the user."""
+    with _lock:
+        _binds.add((str(host), int(port)))
+
+
+def listening_on(address: tuple) -> None:
+    """Record where an allowed listening socket was bound (its real port when 0 was asked)."""
+    with _lock:
+        _listening.add((str(address[0]), int(address[1])))
 
 
 def install_network_guard() -> bool:
