@@ -4,6 +4,7 @@ process may hold voice-triage's network guard, which refuses every connect).
     python ha_client.py PORT conversation ID ANSWER...   describe, then one connection per transcript
     python ha_client.py PORT raw HEX                      send raw bytes, print the replies
     python ha_client.py PORT many N                       N conversations at once, each started and answered
+    python ha_client.py PORT talk ID                      describe, then one transcript per line of stdin
 
 Prints one JSON object per line: {"type": ..., "data": ...} for each reply.
 """
@@ -32,6 +33,17 @@ async def conversation(port: int, cid: str, answers: list[str]) -> None:
     print(json.dumps(await one(port, Describe().event())), flush=True)
     for text in answers:
         event = Transcript(text, context={"conversation_id": cid}, language="en").event()
+        print(json.dumps(await one(port, event)), flush=True)
+
+
+async def talk(port: int, cid: str) -> None:
+    print(json.dumps(await one(port, Describe().event())), flush=True)
+    loop = asyncio.get_running_loop()
+    while True:
+        line = await loop.run_in_executor(None, sys.stdin.readline)
+        if not line:
+            return
+        event = Transcript(line.rstrip("\n"), context={"conversation_id": cid}, language="en").event()
         print(json.dumps(await one(port, event)), flush=True)
 
 
@@ -68,6 +80,8 @@ def main() -> None:
         asyncio.run(conversation(int(port), rest[0], rest[1:]))
     elif mode == "raw":
         asyncio.run(raw(int(port), bytes.fromhex(rest[0])))
+    elif mode == "talk":
+        asyncio.run(talk(int(port), rest[0]))
     elif mode == "many":
         asyncio.run(many(int(port), int(rest[0])))
 

@@ -22,6 +22,7 @@ from voice_triage.dialog import Ask, Conversation, End, Event, Result, Say
 from voice_triage.dialog.planner import tier_so_far
 from voice_triage.hosts.words import HostWords
 from voice_triage.triage.tiers import RANK
+from voice_triage.understanding import Understander
 
 log = logging.getLogger(__name__)
 
@@ -95,6 +96,8 @@ class Sessions:
         self.idle_seconds = idle_seconds
         self.max_sessions = max_sessions
         self.clock = clock
+        # built once (it is read-only after that; measured ~75 ms each): every conversation shares it
+        self.understander = Understander(content)
         self._held: OrderedDict[str, _Held] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -119,7 +122,7 @@ class Sessions:
             self._held.pop(k, None)
             while len(self._held) >= self.max_sessions:
                 self._held.popitem(last=False)
-            conv = Conversation(self.content)
+            conv = Conversation(self.content, understander=self.understander)
             self._held[k] = _Held(conv, self.clock())
             return self._reply(k, conv, conv.start())
 
@@ -181,6 +184,10 @@ class Sessions:
     def forget(self, key: object) -> None:
         with self._lock:
             self._held.pop(self.key(key), None)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._held.clear()
 
     def expire(self) -> int:
         with self._lock:

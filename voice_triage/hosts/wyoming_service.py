@@ -37,7 +37,7 @@ MAX_LINE = 64 * 1024  # an event's header line
 MAX_DATA = 1024 * 1024  # its data block: read and used up to this, drained (not kept) beyond
 MAX_PAYLOAD = 1024 * 1024  # a payload (audio; a handle service expects none): drained, never kept
 IDLE_CONNECTION_SECONDS = 60.0  # a connection that sends nothing for this long is closed
-MAX_CONNECTIONS = 128
+MAX_CONNECTIONS = 128  # served at once; more wait for a free slot (up to the idle time), then are closed
 EXPIRE_EVERY_SECONDS = 30.0
 
 
@@ -170,9 +170,12 @@ class Service:
     def __init__(self, sessions: Sessions):
         self.sessions = sessions
         self.connections = 0
+        self._slots = asyncio.Semaphore(MAX_CONNECTIONS)
 
     async def connection(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        if self.connections >= MAX_CONNECTIONS:
+        try:
+            await asyncio.wait_for(self._slots.acquire(), IDLE_CONNECTION_SECONDS)
+        except asyncio.TimeoutError:
             writer.close()
             return
         self.connections += 1
@@ -195,6 +198,7 @@ class Service:
             pass  # the client went away or went quiet: its conversation is kept under its id
         finally:
             self.connections -= 1
+            self._slots.release()
             writer.close()
 
     def reply(self, event: Event) -> Event | None:
@@ -223,7 +227,7 @@ def listening_socket(host: str, port: int) -> socket.socket:
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((host, port))
-    sock.listen(64)
+    sock.listen(MAX_CONNECTIONS)
     netguard.listening_on(sock.getsockname())
     return sock
 
