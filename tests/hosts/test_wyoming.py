@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -240,3 +241,35 @@ def test_serve_refuses_a_remote_address_without_the_flag_and_warns_with_it():
                         "--allow-remote"], capture_output=True, text=True, timeout=60)
     assert p.returncode == 1 and "not encrypted" in p.stderr and "cannot listen" in p.stderr, p.stderr
     assert "Traceback" not in p.stderr
+
+
+def test_under_strace_one_listening_socket_no_connect_nothing_on_disk(tmp_path):
+    """System calls of the real service through a conversation: the only internet socket is the listener
+    (socket, bind to 127.0.0.1, listen, accept); no connect or sendto anywhere; no file written."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "privacy"))
+    from systrace import STRACE, Trace, strace_cmd
+
+    if STRACE is None:
+        pytest.skip("strace is not installed (scripts/setup installs it)")
+    log, work = str(tmp_path / "st.log"), tmp_path / "cwd"
+    work.mkdir()
+    proc = subprocess.Popen(strace_cmd(log, [sys.executable, "-m", "voice_triage", "serve", "--wyoming",
+                                             "tcp://127.0.0.1:0"]),
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=str(work),
+                            env=dict(os.environ, PYTHONUNBUFFERED="1"), start_new_session=True)
+    try:
+        line = proc.stdout.readline()
+        port = int(line.split("tcp://127.0.0.1:")[1].split()[0])
+        replies = client(port, "conversation", "traced", "bleeding after sex", "just a few drops")
+        assert [r["type"] for r in replies] == ["info", "handled", "handled"]
+    finally:
+        os.killpg(proc.pid, signal.SIGINT)  # strace and the service it runs (stopping strace alone detaches)
+        proc.wait(30)
+    with open(log, encoding="utf-8", errors="replace") as fh:
+        t = Trace(str(work)).parse(fh.read())
+    calls = [s.split("(", 1)[0].split()[-1] for s in t.sockets]
+    assert calls.count("socket") == 1 and calls.count("bind") == 1, t.sockets
+    assert "connect" not in calls and "sendto" not in calls, t.sockets
+    assert any("127.0.0.1" in s for s in t.sockets if "bind(" in s)
+    memory = [d for d in t.dirs if os.path.basename(d).startswith("voice-triage-tmp-")]  # privacy.memtmp's
+    assert t.outside(memory) == [] and list(work.iterdir()) == []
