@@ -154,3 +154,16 @@ def test_render_skips_screen_lines():
     r = render([Say("a"), Say("details", "screen"), Ask("q?", ("amount",), "amount")])
     assert r.lines == ("a",) and r.question == "q?" and r.text == "a q?"
     assert render([Say("bye", "goodbye"), End("user_stopped")]).ended
+
+
+def test_a_spoken_stop_is_confirmed_then_gives_the_tier_so_far():
+    s, _ = sessions()
+    s.handle("c1", "bleeding after sex")
+    s.handle("c1", "more like a period")
+    s.handle("c1", "yes")
+    ask = s.handle("c1", "stop")
+    assert ask.question == CONTENT.line("confirm_stop") and not ask.ended
+    stopped = s.handle("c1", "yes")
+    assert stopped.ended and stopped.tier is None
+    assert stopped.lines[0] == WORDS.stopped_so_far.format(action=CONTENT.advice.tier_action["urgent"])
+    assert SAFETY in stopped.lines and not s.active("c1")

@@ -165,13 +165,7 @@ class Sessions:
             held = self._held.pop(k, None)
         if held is None:
             return None
-        lines: list[str] = []
-        try:
-            tier = tier_so_far(held.conv.state.facts)
-            if RANK[tier] > RANK["self_care"]:
-                lines.append(self.words.stopped_so_far.format(action=self.content.advice.tier_action[tier]))
-        except Exception as e:  # noqa: BLE001
-            log.error("tier so far not available (%s)", type(e).__name__)
+        lines = self._so_far(held.conv)
         try:
             stopped = render(held.conv.stop("user_stopped"))
         except Exception as e:  # noqa: BLE001
@@ -193,6 +187,16 @@ class Sessions:
         with self._lock:
             return self._expire()
 
+    def _so_far(self, conv: Conversation) -> list[str]:
+        """The line giving the tier the answers so far call for, when they call for care."""
+        try:
+            tier = tier_so_far(conv.state.facts)
+            if RANK[tier] > RANK["self_care"]:
+                return [self.words.stopped_so_far.format(action=self.content.advice.tier_action[tier])]
+        except Exception as e:  # noqa: BLE001
+            log.error("tier so far not available (%s)", type(e).__name__)
+        return []
+
     # -- inside the lock ----------------------------------------------------------------------------
     def _expire(self) -> int:
         now = self.clock()
@@ -205,7 +209,9 @@ class Sessions:
         reply = render(events)
         if conv.finished or reply.ended:
             self._held.pop(k, None)  # the result (or a stop) ends it: nothing of it is kept
-            return Reply(reply.lines, None, reply.tier, True, reply.result)
+            # a spoken "stop" (confirmed) ends it without a result: say what the answers so far call for
+            so_far = self._so_far(conv) if reply.result is None else []
+            return Reply((*so_far, *reply.lines), None, reply.tier, True, reply.result)
         if reply.question is None and conv.pending is not None:
             return Reply(reply.lines, conv.pending.text, None, False)
         return reply
