@@ -22,7 +22,7 @@ from wyoming.info import Describe
 HOST = "127.0.0.1"
 
 
-async def one(port: int, event) -> dict:  # noqa: ANN001
+async def one(port: int, event) -> dict:
     async with AsyncTcpClient(HOST, port) as client:
         await client.write_event(event)
         reply = await asyncio.wait_for(client.read_event(), 20)

@@ -8,14 +8,14 @@ import pytest
 
 pytest.importorskip("ovos_workshop", reason="OVOS is not installed (scripts/test runs these in the ovos venv)")
 
-from ovos_bus_client.message import Message  # noqa: E402
-from ovos_bus_client.session import Session  # noqa: E402
-from ovos_utils.fakebus import FakeBus  # noqa: E402
+from ovos_bus_client.message import Message
+from ovos_bus_client.session import Session
+from ovos_utils.fakebus import FakeBus
 
-from voice_triage.content import load_content  # noqa: E402
-from voice_triage.hosts.ovos import VoiceTriageSkill  # noqa: E402
-from voice_triage.hosts.sessions import Sessions  # noqa: E402
-from voice_triage.hosts.words import host_words  # noqa: E402
+from voice_triage.content import load_content
+from voice_triage.hosts.ovos import VoiceTriageSkill
+from voice_triage.hosts.sessions import Sessions
+from voice_triage.hosts.words import host_words
 
 CONTENT = load_content("en")
 SAFETY = CONTENT.advice.safety_net
@@ -92,7 +92,7 @@ def test_nothing_raises_into_the_bus(skill, monkeypatch):
     s.handle_start(msg("a"))
     spoken.take()
 
-    def boom(*a, **k):  # noqa: ANN002, ANN003
+    def boom(*a, **k):
         raise RuntimeError("bug")
 
     monkeypatch.setattr(Sessions, "answer", boom)
@@ -143,7 +143,7 @@ class Person:
     """A user talking to OVOS in one session (the session, with its active skills, is carried on as a
     real client does)."""
 
-    def __init__(self, croft, sid: str):  # noqa: ANN001
+    def __init__(self, croft, sid: str):
         self.croft, self.session = croft, Session(sid)
 
     def say(self, text: str) -> list[Message]:

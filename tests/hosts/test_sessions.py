@@ -5,7 +5,12 @@ from __future__ import annotations
 import pytest
 
 from voice_triage.content import load_content
-from voice_triage.hosts.sessions import MAX_TRANSCRIPT_CHARS, Sessions, clean_transcript, render
+from voice_triage.hosts.sessions import (
+    MAX_TRANSCRIPT_CHARS,
+    Sessions,
+    clean_transcript,
+    render,
+)
 from voice_triage.hosts.words import host_words, start_samples
 
 CONTENT = load_content("en")
@@ -21,7 +26,7 @@ class Clock:
         return self.now
 
 
-def sessions(**kw) -> tuple[Sessions, Clock]:  # noqa: ANN003
+def sessions(**kw) -> tuple[Sessions, Clock]:
     clock = Clock()
     return Sessions(CONTENT, WORDS, clock=clock, **kw), clock
 
@@ -134,7 +139,7 @@ def test_an_exception_inside_the_dialog_is_a_re_prompt(monkeypatch):
     s.handle("c1", "bleeding after sex")
     conv = s._held["c1"].conv
 
-    def boom(*a, **k):  # noqa: ANN002, ANN003
+    def boom(*a, **k):
         raise RuntimeError("bug")
 
     monkeypatch.setattr(conv, "hear", boom)

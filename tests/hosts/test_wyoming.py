@@ -15,10 +15,10 @@ import pytest
 
 wyoming = pytest.importorskip("wyoming", reason="the wyoming extra is not installed")
 
-from voice_triage.content import load_content  # noqa: E402
-from voice_triage.hosts import wyoming_service as ws  # noqa: E402
-from voice_triage.hosts.sessions import Sessions  # noqa: E402
-from voice_triage.hosts.words import host_words  # noqa: E402
+from voice_triage.content import load_content
+from voice_triage.hosts import wyoming_service as ws
+from voice_triage.hosts.sessions import Sessions
+from voice_triage.hosts.words import host_words
 
 CONTENT = load_content("en")
 CLIENT = str(Path(__file__).with_name("ha_client.py"))
@@ -91,7 +91,7 @@ def test_framing_with_bounds():
 def test_answers_keyed_by_conversation_id():
     s = Sessions(CONTENT, host_words("en"))
 
-    def say(text, cid="01HC", **extra):  # noqa: ANN001, ANN003
+    def say(text, cid="01HC", **extra):
         return ws.answer_transcript(s, {"text": text, "context": {"conversation_id": cid}, **extra})
 
     assert say("turn on the light").type == "not-handled"
@@ -127,7 +127,7 @@ def server():
 
 
 def client(port: int, *args: str) -> list[dict]:
-    p = subprocess.run([sys.executable, CLIENT, str(port), *args], capture_output=True, text=True, timeout=120)
+    p = subprocess.run([sys.executable, CLIENT, str(port), *args], capture_output=True, text=True, check=False, timeout=120)
     assert p.returncode == 0, p.stderr
     return [json.loads(x) for x in p.stdout.splitlines()]
 
@@ -226,19 +226,19 @@ for what, f in [("other bind", lambda: socket.socket().bind(("127.0.0.1", 0)) if
     except PermissionError:
         print(what, "refused")
 """
-    p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=60)
     assert p.stdout.split("\n")[:5] == ["listening True", "other bind refused", "connect refused",
                                         "udp sendto refused", "lookup refused"], p.stdout + p.stderr
 
 
 def test_serve_refuses_a_remote_address_without_the_flag_and_warns_with_it():
     p = subprocess.run([sys.executable, "-m", "voice_triage", "serve", "--wyoming", "tcp://0.0.0.0:1"],
-                       capture_output=True, text=True, timeout=60)
+                       capture_output=True, text=True, check=False, timeout=60)
     assert p.returncode == 2 and "--allow-remote" in p.stderr and "Traceback" not in p.stderr
     # with the flag: the warning, then (192.0.2.1, a documentation address, is not on this machine: the bind
     # fails before anything is sent) one clear line, never a traceback
     p = subprocess.run([sys.executable, "-m", "voice_triage", "serve", "--wyoming", "tcp://192.0.2.1:10700",
-                        "--allow-remote"], capture_output=True, text=True, timeout=60)
+                        "--allow-remote"], capture_output=True, text=True, check=False, timeout=60)
     assert p.returncode == 1 and "not encrypted" in p.stderr and "cannot listen" in p.stderr, p.stderr
     assert "Traceback" not in p.stderr
 

@@ -118,7 +118,8 @@ async def read_event(reader: asyncio.StreamReader) -> Event | None:
         raise BadEvent("event header is not JSON") from e
     if not isinstance(header, dict) or not isinstance(header.get("type"), str):
         raise BadEvent("event header has no type")
-    data = header.get("data") if isinstance(header.get("data"), dict) else {}
+    inline = header.get("data")
+    data: dict[str, Any] = inline if isinstance(inline, dict) else {}
     data_length, payload_length = _length(header, "data_length"), _length(header, "payload_length")
     if data_length > MAX_DATA:
         await _drain(reader, data_length)
@@ -175,7 +176,7 @@ class Service:
     async def connection(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
             await asyncio.wait_for(self._slots.acquire(), IDLE_CONNECTION_SECONDS)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             writer.close()
             return
         self.connections += 1
@@ -194,7 +195,7 @@ class Service:
                 reply = self.reply(event)
                 if reply is not None:
                     await async_write_event(reply, writer)
-        except (asyncio.TimeoutError, asyncio.IncompleteReadError, ConnectionError, OSError):
+        except (TimeoutError, asyncio.IncompleteReadError, ConnectionError, OSError):
             pass  # the client went away or went quiet: its conversation is kept under its id
         finally:
             self.connections -= 1

@@ -53,7 +53,7 @@ class NetworkRefused(PermissionError):
 
 def _family_name(family: object) -> str:
     try:
-        return socket.AddressFamily(int(family)).name  # type: ignore[arg-type]
+        return socket.AddressFamily(int(family)).name  # type: ignore[call-overload]
     except (ValueError, TypeError):
         return str(family)
 
@@ -76,9 +76,10 @@ def _hook(event: str, args: tuple) -> None:
     elif event in _SOCKET_USE:
         sock = args[0] if args else None
         family = getattr(sock, "family", None)
-        if family is None or int(family) not in ALLOWED_FAMILIES:
-            if not (family is not None and int(family) in _INET and _listener_use(event, sock, args)):
-                _refuse(f"{event.split('.', 1)[1]} on an {_family_name(family)} socket")
+        allowed = family is not None and (int(family) in ALLOWED_FAMILIES
+                                          or (int(family) in _INET and _listener_use(event, sock, args)))
+        if not allowed:
+            _refuse(f"{event.split('.', 1)[1]} on an {_family_name(family)} socket")
     elif event in _LOOKUPS:
         _refuse(f"a network name look-up ({event.split('.', 1)[1]})")
     elif event in _CLIENTS:

@@ -119,8 +119,8 @@ class VoiceTriageSkill(ConversationalSkill):
             s = s or next(iter(self._sessions.values()), None)
             if s is not None:
                 self.speak(s.content.advice.safety_net)
-        except Exception:  # noqa: BLE001
-            pass
+        except Exception as again:  # noqa: BLE001
+            log.error("voice-triage: safety net not spoken (%s)", type(again).__name__)
 
     def handle_start(self, message: Message) -> None:
         sid = None
