@@ -69,7 +69,7 @@ def test_address_is_loopback_unless_asked():
 
 
 def test_info_lists_one_english_handle_program():
-    info = ws.info()
+    info = ws.info(host_words("en"))
     assert len(info.handle) == 1 and info.handle[0].installed
     assert info.handle[0].models[0].languages == ["en"]
     assert not info.asr and not info.tts

@@ -30,6 +30,7 @@ from wyoming.info import Attribution, Describe, HandleModel, HandleProgram, Info
 
 from voice_triage import __version__
 from voice_triage.hosts.sessions import Sessions
+from voice_triage.hosts.words import HostWords
 
 log = logging.getLogger(__name__)
 
@@ -69,14 +70,13 @@ def parse_address(uri: str, *, allow_remote: bool) -> tuple[str, int]:
     return str(ip), port
 
 
-def info() -> Info:
+def info(words: HostWords) -> Info:
+    """One handle program with one model, in the language of the words (name and description from them)."""
     who = Attribution(name="voice-triage", url="")
-    model = HandleModel(name="voice-triage-en", attribution=who, installed=True, version=__version__,
-                        description="Bleeding or spotting after sex: a few questions, then how soon to get care",
-                        languages=["en"])
+    model = HandleModel(name=f"voice-triage-{words.lang}", attribution=who, installed=True, version=__version__,
+                        description=words.description, languages=[words.lang])
     return Info(handle=[HandleProgram(name="voice-triage", attribution=who, installed=True, version=__version__,
-                                      description="Offline triage of bleeding after sex (not a diagnosis)",
-                                      models=[model], supports_handled_streaming=False)])
+                                      description=words.name, models=[model], supports_handled_streaming=False)])
 
 
 class BadEvent(Exception):
@@ -205,7 +205,7 @@ class Service:
     def reply(self, event: Event) -> Event | None:
         try:
             if Describe.is_type(event.type):
-                return info().event()
+                return info(self.sessions.words).event()
             if Transcript.is_type(event.type):
                 return answer_transcript(self.sessions, event.data)
         except Exception as e:  # noqa: BLE001 - one bad event never stops the service
