@@ -170,7 +170,9 @@ def test_e2e_start_phrase_questions_emergency(croft):
     first = p.say("I noticed bleeding after sex")
     assert any(m.msg_type == f"{SKILL_ID}:start.intent" for m in first)
     assert speaks(first)[-1] == (CONTENT.question("amount").text, True)
-    confirm = p.say("I'm soaking a pad every hour")
+    asked = [speaks(p.say(answer))[-1] for answer in ("just a few drops", "yes")]
+    assert "Is that right?" in asked[0][0] and asked[1] == (CONTENT.question("acute").text, True)
+    confirm = p.say("I feel like I'm going to faint")
     assert any(m.msg_type == f"{SKILL_ID}.converse.request" for m in confirm)
     assert speaks(confirm)[-1][1] is True and "Is that right?" in speaks(confirm)[-1][0]
     result = [t for t, _ in speaks(p.say("yes"))]
