@@ -216,7 +216,8 @@ install()
 from voice_triage.hosts.wyoming_service import listening_socket
 sock = listening_socket("127.0.0.1", 0)
 print("listening", sock.getsockname()[1] > 0)
-for what, f in [("other bind", lambda: socket.socket().bind(("127.0.0.1", 0)) if False else socket.socket().bind(("127.0.0.1", 1))),
+for what, f in [("other bind", lambda: socket.socket().bind(("127.0.0.1", 1))),
+                ("second bind", lambda: socket.socket().bind(("127.0.0.1", 0))),
                 ("connect", lambda: socket.create_connection(sock.getsockname())),
                 ("udp sendto", lambda: socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b"x", ("127.0.0.1", 9))),
                 ("lookup", lambda: socket.getaddrinfo("example.org", 80))]:
@@ -227,8 +228,8 @@ for what, f in [("other bind", lambda: socket.socket().bind(("127.0.0.1", 0)) if
         print(what, "refused")
 """
     p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=60)
-    assert p.stdout.split("\n")[:5] == ["listening True", "other bind refused", "connect refused",
-                                        "udp sendto refused", "lookup refused"], p.stdout + p.stderr
+    assert p.stdout.split("\n")[:6] == ["listening True", "other bind refused", "second bind refused",
+                                        "connect refused", "udp sendto refused", "lookup refused"], p.stdout + p.stderr
 
 
 def test_serve_refuses_a_remote_address_without_the_flag_and_warns_with_it():

@@ -17,7 +17,7 @@ at all (``unshare -n`` / systemd ``PrivateNetwork=yes``; see ``voice_triage/priv
 
 The one exception is a listening socket the user asked for (``voice-triage serve --wyoming tcp://...``):
 :func:`allow_listening` lets internet sockets be made, and bound to exactly that address; the connections
-it accepts may send back only to their own peer. ``connect``, name look-ups and every other bind stay
+it accepts may send back only to their own peer. Each allowance is good for one bind. ``connect``, name look-ups and every other bind stay
 refused.
 
 The refusal message names the operation and the address family only: never data, never an address
@@ -43,7 +43,7 @@ _CLIENTS = frozenset({"urllib.Request", "http.client.connect", "ftplib.connect",
 _installed = False
 _lock = threading.Lock()
 refusals = 0  # how many attempts were refused in this process (for tests and `doctor`)
-_binds: set[tuple[str, int]] = set()  # (host, port) the user asked to listen on
+_binds: set[tuple[str, int]] = set()  # (host, port) the user asked to listen on, until bound
 _listening: set[tuple[str, int]] = set()  # what those sockets were bound to (the port, when 0 was asked)
 
 
@@ -71,7 +71,7 @@ def _hook(event: str, args: tuple) -> None:
         family = args[1] if len(args) > 1 else None
         if family is None or family == -1:
             return  # socket(fileno=...) or default: checked when it is used
-        if int(family) not in ALLOWED_FAMILIES and not (_binds and int(family) in _INET):
+        if int(family) not in ALLOWED_FAMILIES and not ((_binds or _listening) and int(family) in _INET):
             _refuse(f"opening an {_family_name(family)} socket")
     elif event in _SOCKET_USE:
         sock = args[0] if args else None
@@ -90,7 +90,11 @@ def _listener_use(event: str, sock: object, args: tuple) -> bool:
     """The listening socket the user asked for: its bind, and replies on the connections it accepted."""
     if event == "socket.bind":
         address = args[1] if len(args) > 1 else None
-        return isinstance(address, tuple) and (str(address[0]), int(address[1])) in _binds
+        wanted = (str(address[0]), int(address[1])) if isinstance(address, tuple) else None
+        if wanted not in _binds:
+            return False
+        _binds.discard(wanted)  # one bind per allowance: no second socket on the same address (or port 0)
+        return True
     if event in ("socket.sendto", "socket.sendmsg"):
         destination = args[1] if len(args) > 1 else None
         try:
