@@ -19,6 +19,7 @@ def _content(lang: str):  # noqa: ANN202
     except ContentError as e:
         click.echo(f"voice-triage: cannot load the assistant's words: {e}", err=True)
         sys.exit(1)
+    sys.exit(rc if isinstance(rc, int) else 0)
 
 
 def _voice_options(f):  # noqa: ANN001, ANN202
@@ -168,7 +169,13 @@ def main() -> None:
     install_privacy_guards()  # no network, logs without answers, temp files in memory
     _utf8_streams()
     try:
-        cli(standalone_mode=True)
+        rc = cli.main(standalone_mode=False)  # click's own mode would turn Ctrl-C into "Aborted!", exit 1
+    except click.exceptions.Abort:  # Ctrl-C (click turns KeyboardInterrupt into Abort)
+        click.echo("\nStopped. If you soak a pad in an hour, feel dizzy or faint, or have severe pain, get emergency help immediately.")
+        sys.exit(130)
+    except click.ClickException as e:
+        e.show()
+        sys.exit(e.exit_code)
     except KeyboardInterrupt:
         click.echo("\nStopped. If you soak a pad in an hour, feel dizzy or faint, or have severe pain, get emergency help immediately.")
         sys.exit(130)
@@ -181,3 +188,4 @@ def main() -> None:
                    "If you soak a pad in an hour, feel dizzy or faint, or have severe pain, get emergency help immediately.",
                    err=True)
         sys.exit(1)
+    sys.exit(rc if isinstance(rc, int) else 0)

@@ -53,6 +53,14 @@ class TextChat:
                 self.out.write("\n" + self._style(f"  Result: {TIER_LABEL[e.tier]}  ({e.questions} questions)", "1;7") + "\n\n")
 
     def run(self) -> int:
+        try:
+            return self._run()
+        except KeyboardInterrupt:  # Ctrl-C while the assistant was talking: leave as "stop" would
+            self.out.write("\n")
+            self.render(self.conv.stop("user_stopped"))
+            return EXIT_INTERRUPTED
+
+    def _run(self) -> int:
         self.render(self.conv.start())
         interrupted = False
         while not self.conv.finished:
