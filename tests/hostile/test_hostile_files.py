@@ -204,3 +204,10 @@ def test_a_directory_that_understates_sizes_stops_the_unpacking(place):
         install_model_zip(str(z), dest_root=models)
     assert _tree(models) == before
     assert not any(p.name.startswith(".installing") for p in models.iterdir())
+
+
+def test_models_install_of_a_folder_is_one_line(place):
+    tmp_path, models = place
+    p = vt("models", "install", str(tmp_path), env={"VOICE_TRIAGE_MODELS_DIR": str(models)})
+    err = p.stderr.decode()
+    assert p.returncode == 2 and "is a folder" in err and len(err.strip().splitlines()) == 1 and "Usage" not in err

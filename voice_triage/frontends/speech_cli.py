@@ -184,6 +184,8 @@ def install_model_zip(zip_path: str, dest_root: Path | None = None, force: bool 
     from voice_triage.recognition import check_model_dir, models_dir
 
     dest_root = Path(dest_root or models_dir())
+    if os.path.isdir(zip_path):
+        raise InstallError(f"{zip_path[:200]} is a folder; give the downloaded .zip file.")
     if not os.path.isfile(zip_path):
         raise InstallError(f"No file at {zip_path[:200]}.")
     if not zipfile.is_zipfile(zip_path):
@@ -228,7 +230,7 @@ def zlib_error():
 
 
 @models.command("install")
-@click.argument("zip_path", metavar="ZIP", type=click.Path(dir_okay=False))
+@click.argument("zip_path", metavar="ZIP")
 @click.option("--force", is_flag=True, help="Replace a model of the same name.")
 def models_install(zip_path: str, force: bool) -> None:
     """Install a downloaded vosk model ZIP into models/ after checking its files."""
