@@ -52,7 +52,7 @@ def run(args: list[str], stdin: bytes | None = None, stdin_cmd: list[str] | None
                          stderr=subprocess.PIPE, env={**os.environ, **(env or {})}, cwd=cwd)
     got: dict[str, bytes] = {}
 
-    def read(name: str, f) -> None:  # noqa: ANN001
+    def read(name: str, f) -> None:
         got[name] = f.read()
 
     def write() -> None:
@@ -97,8 +97,8 @@ def main(argv: list[str] | None = None) -> int:
     with zipfile.ZipFile(flat, "w") as z:
         for rel in ("am/final.mdl", "conf/model.conf", "graph/HCLG.fst"):
             z.writestr(rel, os.urandom(2048))
-    jsonl = lambda *lines: "".join(l + "\n" for l in lines).encode()  # noqa: E731
-    audio = lambda p: json.dumps({"audio": p})  # noqa: E731
+    jsonl = lambda *lines: "".join(l + "\n" for l in lines).encode()
+    audio = lambda p: json.dumps({"audio": p})
     ascii_env = {"LC_ALL": "C", "LANG": "C", "PYTHONUTF8": "0", "PYTHONCOERCECLOCALE": "0"}
     cases = [
         ("assess /dev/zero", ["assess", "/dev/zero"], {}),

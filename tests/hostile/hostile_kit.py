@@ -17,18 +17,18 @@ def _cap_memory() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY_CAP, MEMORY_CAP))
 
 
-def vt(*args: str, input: bytes = b"", env: dict | None = None, cwd=None, timeout: float = 120,  # noqa: A002
+def vt(*args: str, input: bytes = b"", env: dict | None = None, cwd=None, timeout: float = 120,
        capped: bool = True) -> subprocess.CompletedProcess:
     e = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", **(env or {})}
     return subprocess.run([*VT, *args], input=input, capture_output=True, env=e, cwd=cwd, timeout=timeout,
                           preexec_fn=_cap_memory if capped else None)
 
 
-def answers(lines) -> bytes:  # noqa: ANN001
+def answers(lines) -> bytes:
     return b"".join((a if isinstance(a, bytes) else a.encode()) + b"\n" for a in lines)
 
 
-def make_char_device(path) -> bool:  # noqa: ANN001
+def make_char_device(path) -> bool:
     """A copy of /dev/null (char 1,3) at ``path``, when this user may make device nodes here."""
     try:
         os.mknod(path, 0o666 | 0o020000, os.makedev(1, 3))

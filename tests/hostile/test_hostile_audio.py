@@ -24,7 +24,7 @@ def wav_header(rate: int, channels: int = 1, bits: int = 16, data_len: int = 0) 
             + b"data" + struct.pack("<I", data_len & 0xFFFFFFFF))
 
 
-def fake_wav(path, rate: int, seconds: float, channels: int = 1, sparse: bool = False):  # noqa: ANN001, ANN201
+def fake_wav(path, rate: int, seconds: float, channels: int = 1, sparse: bool = False):
     n = int(rate * seconds) * channels * 2
     with open(path, "wb") as fh:
         fh.write(wav_header(rate, channels, 16, n))
@@ -35,7 +35,7 @@ def fake_wav(path, rate: int, seconds: float, channels: int = 1, sparse: bool = 
     return path
 
 
-def refused(path) -> str:  # noqa: ANN001
+def refused(path) -> str:
     with pytest.raises(AudioError) as e:
         read_audio(path)
     msg = str(e.value)

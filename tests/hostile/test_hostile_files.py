@@ -14,12 +14,16 @@ import pytest
 from hostile_kit import BENIGN, answers, make_char_device, vt
 
 from voice_triage.dialog.events import Result
-from voice_triage.frontends.speech_cli import InstallError, install_model_zip, safe_model_name
+from voice_triage.frontends.speech_cli import (
+    InstallError,
+    install_model_zip,
+    safe_model_name,
+)
 from voice_triage.privacy import summary
 
 
 # -- --save-summary ------------------------------------------------------------------------------------
-def _chat_saving(path: str, tmp_path, *extra: str):  # noqa: ANN001, ANN202
+def _chat_saving(path: str, tmp_path, *extra: str):
     return vt("chat", "--jsonl", "--save-summary", path, *extra, input=answers(BENIGN), cwd=tmp_path)
 
 
@@ -89,7 +93,7 @@ def _result() -> Result:
 
 
 def test_a_failed_write_says_not_saved_and_why_and_leaves_nothing(tmp_path, monkeypatch):
-    def full(fd):  # noqa: ANN001, ANN202
+    def full(fd):
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
     monkeypatch.setattr(summary.os, "fsync", full)

@@ -80,8 +80,7 @@ def _checked_int(text: str) -> int:
 def parse_facts(raw: bytes) -> dict[str, str | int]:
     if len(raw) > MAX_INPUT_BYTES:
         raise AssessInputError(f"input is too large (more than {MAX_INPUT_BYTES} bytes)")
-    if raw.startswith(BOM):
-        raw = raw[len(BOM):]
+    raw = raw.removeprefix(BOM)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as e:
