@@ -31,9 +31,17 @@ def test_typed_control_sequences_never_reach_the_terminal(content):
         assert seq not in text, repr(seq)
 
 
+def test_on_the_linux_console_the_wipe_sends_only_what_it_understands():
+    out = io.StringIO()
+    Screen(out, columns=80, rows=24, size="normal", term="linux").wipe()
+    w = out.getvalue()
+    assert "\x1b(B" in w and "\x0f" in w and "\x1b[3J" in w
+    assert "\x1b]" not in w and "\x1b[!p" not in w  # the console would print an OSC's text and DECSTR's 'p'
+
+
 def test_the_wipe_resets_charset_title_attributes_and_scrollback():
     out = io.StringIO()
-    s = Screen(out, columns=80, rows=24, size="normal")
+    s = Screen(out, columns=80, rows=24, size="normal", term="xterm-256color")
     s.show([Block("you", "You: x")])
     out.truncate(0)
     s.wipe()

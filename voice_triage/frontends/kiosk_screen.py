@@ -3,7 +3,9 @@
 Only the current exchange is on screen: what the assistant just said, the question (bright yellow), the
 person's last answer, and a one-line hint. Nothing scrolls up: each turn redraws the whole screen, on
 the terminal's alternate screen, so no scrollback builds up. :meth:`Screen.wipe` clears the screen
-*and* the scrollback (``ESC[3J``) on both the alternate and the normal screen.
+*and* the scrollback (``ESC[3J``) on both the alternate and the normal screen, and resets the terminal.
+Every text drawn goes through :func:`~voice_triage.frontends.safe_text.one_line` (no control sequences), and
+paging always moves forward, however small the terminal (at least one line a page).
 
 Large text:
   * ``size="big"`` draws every line in DEC double-height, double-width characters (``ESC#3``/``ESC#4``),
@@ -28,9 +30,11 @@ from voice_triage.frontends.safe_text import one_line
 
 ESC = "\033"
 CLEAR_ALL = f"{ESC}[0m{ESC}[40m{ESC}[H{ESC}[2J{ESC}[3J"  # reset colours, home, clear screen and scrollback
-# a full reset of what a person could have changed: soft reset (DECSTR: attributes, modes, margins, charsets),
-# G0/G1 back to ASCII and G0 selected (ESC ( B, ESC ) B, SI), colours, cursor shown, window title
-TERMINAL_RESET = f"{ESC}[!p{ESC}(B{ESC})B\x0f{ESC}[0m{ESC}[?25h{ESC}[?7h{ESC}[r"
+# a full reset of what a person could have changed, in sequences the Linux console understands too: G0/G1
+# back to ASCII with G0 selected (ESC ( B, ESC ) B, SI), attributes, insert and origin mode off, cursor shown,
+# autowrap on, no scroll margins. Terminal emulators also get a soft reset (DECSTR) and the window title.
+TERMINAL_RESET = f"{ESC}(B{ESC})B\x0f{ESC}[0m{ESC}[4l{ESC}[?6l{ESC}[?25h{ESC}[?7h{ESC}[r"
+EMULATOR_RESET = f"{ESC}[!p"  # not for the Linux console, which would print its last character
 ALT_ON = f"{ESC}[?1049h"
 ALT_OFF = f"{ESC}[?1049l"
 STYLES = {
@@ -68,8 +72,10 @@ class Screen:
     terminal (tests read them); ``plain=True`` writes the text only (for logs of a soak run)."""
 
     def __init__(self, out: TextIO, *, size: str = "auto", plain: bool = False, columns: int | None = None,
-                 rows: int | None = None, title: str = "Private health helper  ·  nothing is saved"):
+                 rows: int | None = None, title: str = "Private health helper  ·  nothing is saved",
+                 term: str | None = None):
         self.out = out
+        self.term = os.environ.get("TERM", "") if term is None else term
         self.big = pick_size(size) == "big"
         self.plain = plain
         self._columns = columns
@@ -107,8 +113,10 @@ class Screen:
             self._w(ALT_OFF + CLEAR_ALL)
         self.active = False
 
-    def _title_sequence(self) -> str:
-        return f"{ESC}]0;{one_line(self.title)}\x07"
+    def _reset_sequence(self) -> str:
+        if self.term == "linux":  # the console: no DECSTR, no title (it would print an OSC's text)
+            return TERMINAL_RESET
+        return EMULATOR_RESET + TERMINAL_RESET + f"{ESC}]0;{one_line(self.title)}\x07"
 
     def wipe(self) -> None:
         """Forget and clear everything shown: screen, scrollback, and the blocks kept here; and reset the
@@ -120,7 +128,7 @@ class Screen:
             self._w("\n=== wiped ===\n")
         else:
             # on the alternate screen, then once more on the normal one (its scrollback too)
-            reset = TERMINAL_RESET + self._title_sequence()
+            reset = self._reset_sequence()
             self._w(reset + CLEAR_ALL + ALT_OFF + reset + CLEAR_ALL + ALT_ON + reset + CLEAR_ALL)
 
     # -- drawing -----------------------------------------------------------------------------------
