@@ -171,13 +171,15 @@ def main() -> None:
     try:
         rc = cli.main(standalone_mode=False)  # click's own mode would turn Ctrl-C into "Aborted!", exit 1
     except click.exceptions.Abort:  # Ctrl-C (click turns KeyboardInterrupt into Abort)
-        click.echo("\nStopped. If you soak a pad in an hour, feel dizzy or faint, or have severe pain, get emergency help immediately.")
+        click.echo("\nStopped. If you soak a pad in an hour, feel dizzy or faint, or have severe pain, get emergency help immediately.",
+                   err=True)  # stderr: on a terminal it shows all the same, and stdout may be a JSON Lines protocol
         sys.exit(130)
     except click.ClickException as e:
         e.show()
         sys.exit(e.exit_code)
     except KeyboardInterrupt:
-        click.echo("\nStopped. If you soak a pad in an hour, feel dizzy or faint, or have severe pain, get emergency help immediately.")
+        click.echo("\nStopped. If you soak a pad in an hour, feel dizzy or faint, or have severe pain, get emergency help immediately.",
+                   err=True)
         sys.exit(130)
     except SystemExit:
         raise
