@@ -1,9 +1,9 @@
 """``--save-summary PATH``: the only way anything of a conversation reaches the disk.
 
 Nothing is written unless the person asked for it with the option; then, after the conversation gives
-its advice, the clinician summary is written to PATH (mode 0600: a new file, or an existing regular file
-only with ``--replace-summary`` (replaced atomically); never a link, folder, device or pipe) and the program
-says where it went. A conversation that ends before advice (stop, end of input) writes nothing and
+its advice, the clinician summary is written to PATH, mode 0600, and the program says where it went.
+PATH must be a new file, or an existing regular file with ``--replace-summary`` (replaced atomically);
+never a link, folder, device or pipe. ``chat`` checks this before the conversation starts. A conversation that ends before advice (stop, end of input) writes nothing and
 says so. The file holds: the advice level, the action, and the one-sentence summary for a clinician.
 """
 
