@@ -152,3 +152,14 @@ def test_clean_removes_sequences_and_controls_but_keeps_text():
     assert clean("\x1b]0;title\x07hello\x1b(0 world\x1b[31m!\x00") == "hello world!"
     assert clean("caf\u00e9 \U0001F600 \u05e9\u05dc\u05d5\u05dd") == "caf\u00e9 \U0001F600 \u05e9\u05dc\u05d5\u05dd"
     assert cut("x" * 1000).startswith("x" * 80) and len(cut("x" * 1000)) < 120
+
+
+def test_assess_still_reads_a_named_pipe(tmp_path):
+    fifo = tmp_path / "facts"
+    os.mkfifo(fifo)
+    proc = subprocess.Popen([*VT, "assess", str(fifo)], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    with open(fifo, "wb") as fh:  # blocks until the reader has opened it
+        fh.write(b'{"amount": "soaking"}')
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0, err
+    assert json.loads(out)["tier"] == "emergency"

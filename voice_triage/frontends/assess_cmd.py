@@ -52,7 +52,10 @@ def read_input(name: str) -> bytes:
             raise AssessInputError(f"cannot read {shown}: it is a folder, not a file")
         if not (stat.S_ISREG(st.st_mode) or stat.S_ISFIFO(st.st_mode) or stat.S_ISCHR(st.st_mode)):
             raise AssessInputError(f"cannot read {shown}: not a file")
-        os.set_blocking(fd, True)  # a pipe (e.g. <(...)) is read like stdin
+        if stat.S_ISFIFO(st.st_mode):  # a named pipe: wait for its writer, as a plain open would
+            with open(name, "rb") as fh:
+                return read_bounded(fh)
+        os.set_blocking(fd, True)
         with os.fdopen(fd, "rb", closefd=False) as fh:
             return read_bounded(fh)
     except OSError as e:
