@@ -41,7 +41,10 @@ def read_input(name: str) -> bytes:
         return read_bounded(sys.stdin.buffer)
     shown = cut(name)
     try:
-        fd = os.open(name, os.O_RDONLY | os.O_NONBLOCK)
+        if stat.S_ISFIFO(os.stat(name).st_mode):  # a named pipe: wait for its writer, as a plain open would
+            with open(name, "rb") as fh:
+                return read_bounded(fh)
+        fd = os.open(name, os.O_RDONLY | os.O_NONBLOCK)  # a device or FIFO swapped in meanwhile cannot block
     except (UnicodeEncodeError, ValueError):
         raise AssessInputError(f"cannot read {shown}: the name holds characters that cannot be used") from None
     except OSError as e:
@@ -52,9 +55,6 @@ def read_input(name: str) -> bytes:
             raise AssessInputError(f"cannot read {shown}: it is a folder, not a file")
         if not (stat.S_ISREG(st.st_mode) or stat.S_ISFIFO(st.st_mode) or stat.S_ISCHR(st.st_mode)):
             raise AssessInputError(f"cannot read {shown}: not a file")
-        if stat.S_ISFIFO(st.st_mode):  # a named pipe: wait for its writer, as a plain open would
-            with open(name, "rb") as fh:
-                return read_bounded(fh)
         os.set_blocking(fd, True)
         with os.fdopen(fd, "rb", closefd=False) as fh:
             return read_bounded(fh)
