@@ -3,8 +3,8 @@
     .venv/bin/python benchmarks/hostile.py              # all cases (about a minute)
     .venv/bin/python benchmarks/hostile.py --json out.json
 
-Everything runs in a temporary folder (a sandbox: the ZIPs, WAVs, FIFOs and the models/ folder are made
-there). Peak memory is the child's own maximum resident set (``wait4``), so each case is measured alone;
+Everything runs in a temporary folder (a sandbox: the ZIPs, WAVs, FIFOs, the copy of /dev/full and the
+models/ folder are made there; nothing outside it is named, so even an older version cannot harm the machine). Peak memory is the child's own maximum resident set (``wait4``), so each case is measured alone;
 Linux carries the parent's size at fork into it, so small figures are an upper bound (about 45 MB).
 The bar: every case under 500 MB and a few seconds, one line on stderr at most, no traceback.
 """
@@ -91,6 +91,12 @@ def main(argv: list[str] | None = None) -> int:
     bomb = os.path.join(tmp, "vosk-model-bomb.zip")
     with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr("vosk-model-bomb/am/final.mdl", bytes(400 * 2**20))
+    full_dev = os.path.join(tmp, "full")  # a copy of /dev/full here: the real one is never at risk
+    try:
+        os.mknod(full_dev, 0o666 | 0o020000, os.makedev(1, 7))
+    except OSError:
+        with open(full_dev, "w") as fh:  # not root: a regular file stands in (it must not be replaced either)
+            fh.write("keep")
     models = os.path.join(tmp, "models")
     os.mkdir(models)
     flat = os.path.join(tmp, "...zip")
@@ -119,7 +125,7 @@ def main(argv: list[str] | None = None) -> int:
          {"stdin": jsonl('{"text": "très peu é"}', "stop"), "env": ascii_env}),
         ("chat --text: control sequences", ["chat", "--text"],
          {"stdin": jsonl("\x1b]0;PWNED\x07\x1b(0 a few drops", "stop")}),
-        ("chat --save-summary /dev/full", ["chat", "--jsonl", "--save-summary", "/dev/full"],
+        ("chat --save-summary <a copy of /dev/full>", ["chat", "--jsonl", "--save-summary", full_dev],
          {"stdin": jsonl(*BENIGN)}),
         ("models install: 400 MB of zeros (ZIP bomb)", ["models", "install", bomb],
          {"env": {"VOICE_TRIAGE_MODELS_DIR": models}}),

@@ -28,10 +28,11 @@ def answers(lines) -> bytes:
     return b"".join((a if isinstance(a, bytes) else a.encode()) + b"\n" for a in lines)
 
 
-def make_char_device(path) -> bool:
-    """A copy of /dev/null (char 1,3) at ``path``, when this user may make device nodes here."""
+def make_char_device(path, minor: int = 3) -> bool:
+    """A copy of /dev/null (char 1,3; minor 7: /dev/full) at ``path``, when this user may make device nodes
+    here. Tests use these copies, never the machine's own /dev: a regression replaces only the copy."""
     try:
-        os.mknod(path, 0o666 | 0o020000, os.makedev(1, 3))
+        os.mknod(path, 0o666 | 0o020000, os.makedev(1, minor))
         return True
     except (PermissionError, OSError):
         return False
