@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import click
 
@@ -19,7 +18,6 @@ def _content(lang: str):  # noqa: ANN202
     except ContentError as e:
         click.echo(f"voice-triage: cannot load the assistant's words: {e}", err=True)
         sys.exit(1)
-    sys.exit(rc if isinstance(rc, int) else 0)
 
 
 def _voice_options(f):  # noqa: ANN001, ANN202
