@@ -16,8 +16,15 @@ Properties (hypothesis; any failure is shrunk to a minimal input and printed):
 * **audio reader** — any file (random bytes, WAV headers with random sizes/rates/channels, truncated
   and mutated real WAVs) is either read as 16 kHz mono int16 or refused with an ``AudioError``; the
   end-of-speech finder accepts any samples.
+* **hostile families (issue 14)** — ZIP archives for ``models install`` (dangerous names, flat and
+  nested, bombs by ratio and by count, directories that lie about sizes): installed strictly inside
+  ``models/`` or refused, nothing outside touched, nothing left behind; WAV headers claiming any rate,
+  channel count and length; ``assess`` documents with duplicate keys, lone surrogates, huge numbers,
+  BOMs and control characters (a result, or one line of at most 600 characters); and text with
+  terminal control sequences echoed on the kiosk screen (none reaches the terminal). Protocol lines
+  also carry surrogates, duplicate keys and control sequences, and the output must encode as UTF-8.
 
-Prints inputs per second for each part and the total. ``tests/kiosk/test_fuzz_small.py`` runs the same
+Prints inputs per second and the peak resident memory (VmHWM, reset before each part) for each part. ``tests/kiosk/test_fuzz_small.py`` runs the same
 properties with a few hundred inputs in CI.
 """
 
@@ -123,6 +130,12 @@ protocol_line = st.one_of(
     st.sampled_from(["/nonexistent.wav", "/dev/null", "/", "", "x" * 5000, "/etc/hostname"]).map(
         lambda p: json.dumps({"audio": p}).encode()),
     st.integers(8000, 20000).map(lambda n: b"a" * n),  # over-long lines
+    st.integers(0xD800, 0xDFFF).map(lambda c: f'{{"text": "spotting \\u{c:04x}"}}'.encode()),  # lone surrogates
+    st.sampled_from(["text", "audio"]).map(lambda k: f'{{"{k}": "a", "{k}": "b"}}'.encode()),  # duplicate keys
+    st.builds(lambda seq, t: json.dumps({"text": seq + t}).encode(), st.sampled_from(
+        ["\x1b]0;PWNED\x07", "\x1b(0", "\x1b[2J", "\x9b31m", "\u202e", "\x1bc"]), answers),
+    st.integers(4000, 6000).map(lambda n: b'{"text": ' + b"9" * n + b"}"),  # a number too long for int()
+    st.just(b"\xef\xbb\xbf" + b'{"text": "a few drops"}'),  # a byte-order mark
 )
 
 
@@ -142,6 +155,7 @@ def check_protocol(lines: list[bytes]) -> None:
     # the same dialog, with its phrase index built once per process instead of once per session
     jsonl.Conversation = lambda content, **kw: Conversation(content, understander=_UNDERSTANDER, **kw)
     JsonlSession(CONTENT, out, io.BytesIO(data), handler, problem).run()
+    out.getvalue().encode("utf-8")  # strict: stdout stays valid UTF-8 (no lone surrogate written)
     events = [json.loads(x) for x in out.getvalue().split("\n") if x]  # JSON Lines: split on \n only
     assert events and all(isinstance(e, dict) and "event" in e for e in events)
     assert events[-1]["event"] == "end"
@@ -170,7 +184,8 @@ REAL = _real_wav()
 audio_bytes = st.one_of(
     st.binary(max_size=2000),
     st.builds(lambda r, c, b, n, body, riff: _wav_header(r, c, b, n, riff) + body,
-              st.sampled_from([0, 1, 8000, 16000, 22050, 44100, 48000, 2**31 - 1]), st.integers(0, 9),
+              st.sampled_from([0, 1, 2, 7999, 8000, 16000, 22050, 44100, 48000, 192000, 192001, 2**31 - 1])
+              | st.integers(0, 2**32 - 1), st.integers(0, 9),
               st.sampled_from([0, 8, 16, 24, 32, 7]), st.integers(0, 2**32 - 1), st.binary(max_size=800),
               st.none() | st.integers(0, 2**32 - 1)),
     st.integers(0, len(REAL)).map(lambda n: REAL[:n]),
@@ -202,6 +217,156 @@ def check_samples(x: np.ndarray) -> None:
     find_speech(x)
 
 
+# -- hostile families (issue 14) ------------------------------------------------------------------------------
+MODEL_FILES = {"am/final.mdl": b"m" * 2048, "conf/model.conf": b"--x=1\n", "conf/mfcc.conf": b"--y=2\n",
+               "graph/HCLr.fst": b"h" * 128, "graph/Gr.fst": b"g" * 128, "graph/phones/word_boundary.int": b"1 x\n",
+               "ivector/final.ie": b"i" * 64}
+_ZEROS = bytes(3 * 2**20)
+member_name = st.one_of(st.sampled_from(["..", ".", "", "/abs", "a/../../b", "a\\..\\b", "C:/x", "a//b", "./a",
+                                         "x\x00y", "am/", "conf/../..", "\u202eevil"]),
+                        st.text(min_size=1, max_size=20))
+
+
+@st.composite
+def zip_case(draw):  # noqa: ANN001, ANN201
+    """(zip file name, archive bytes): a model-like tree, flat or in a folder, plus hostile members."""
+    zip_name = draw(st.sampled_from(["..zip", "...zip", ".zip", "m.zip", "vosk-model-x.zip", "a b.zip", "-rf.zip"])
+                    | st.text(alphabet="abc.-_/ ", min_size=1, max_size=12).map(lambda t: t.replace("/", "") + ".zip"))
+    prefix = draw(st.sampled_from(["", "vosk-model-small-en-us-0.15/", "../", "./", "..", "a/b/"]))
+    files = {prefix + k: v for k, v in MODEL_FILES.items()}
+    for _ in range(draw(st.sampled_from([0, 0, 0, 1, 2, 3]))):
+        files[draw(member_name)] = draw(st.binary(max_size=64))
+    if draw(st.integers(0, 3)) == 0:  # a bomb: zeros, just under the per-entry floor (many) or over it
+        size = draw(st.sampled_from([900_000, 1_100_000, 3 * 2**20]))
+        for i in range(draw(st.integers(1, 12))):
+            files[f"{prefix}graph/z{i}.bin"] = _ZEROS[:size]
+    buf = io.BytesIO()
+    import zipfile
+
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in files.items():
+            try:
+                z.writestr(name, data)
+            except (ValueError, UnicodeEncodeError, IndexError):  # names zipfile itself cannot write
+                pass
+    data = buf.getvalue()
+    if draw(st.integers(0, 3)) == 0:  # lie in the directory, or flip bytes anywhere
+        i = draw(st.integers(0, max(0, len(data) - 4)))
+        data = data[:i] + draw(st.binary(min_size=1, max_size=4)) + data[i + 4:]
+    return zip_name, data
+
+
+def _tree(root: str) -> list[tuple[str, int]]:
+    out = []
+    for d, dirs, files in os.walk(root):
+        for n in dirs + files:
+            p = os.path.join(d, n)
+            out.append((os.path.relpath(p, root), os.lstat(p).st_ino))
+    return sorted(out)
+
+
+def check_zip(case, sandbox: str) -> None:  # noqa: ANN001
+    """Install into sandbox/models: a folder strictly inside models/, or InstallError; nothing outside
+    models/ changes, and nothing but the one model is added inside it."""
+    import shutil
+
+    from voice_triage.frontends.speech_cli import InstallError, install_model_zip
+
+    zip_name, data = case
+    models = os.path.join(sandbox, "models")
+    shutil.rmtree(sandbox, ignore_errors=True)
+    os.makedirs(os.path.join(models, "vosk-model-small-en-us-0.15", "am"))
+    with open(os.path.join(sandbox, "keep.txt"), "w") as fh:
+        fh.write("keep")
+    zpath = os.path.join(sandbox, zip_name)
+    with open(zpath, "wb") as fh:
+        fh.write(data)
+    outside = [t for t in _tree(sandbox) if not t[0].startswith("models")]
+    before = set(os.listdir(models))
+    try:
+        final = install_model_zip(zpath, dest_root=__import__("pathlib").Path(models), force=True)
+    except InstallError as e:
+        assert str(e) and "\n" not in str(e)
+        assert set(os.listdir(models)) == before, os.listdir(models)
+    else:
+        assert os.path.dirname(os.path.realpath(final)) == os.path.realpath(models), final
+        assert set(os.listdir(models)) <= before | {final.name}
+    assert [t for t in _tree(sandbox) if not t[0].startswith("models")] == outside
+
+
+slot_names = st.sampled_from(["amount", "pain", "age", "dizzy_or_faint", "fever", "pregnant", "colour", "\ud800", ""])
+slot_values = st.one_of(st.sampled_from(["soaking", "spotting", "unknown", "none", "severe", "³⁶", "٣٦", "36", " 36 ",
+                                         "\x1b]0;x\x07", "\udc80"]),
+                        st.integers(-10**30, 10**30), st.text(max_size=40), st.text(min_size=2000, max_size=5000),
+                        st.none(), st.booleans(), st.floats())
+
+
+@st.composite
+def assess_doc(draw):  # noqa: ANN001, ANN201
+    pairs = draw(st.lists(st.tuples(slot_names, slot_values), max_size=6))
+    body = "{" + ", ".join(f"{json.dumps(k)}: {json.dumps(v)}" for k, v in pairs) + "}"
+    if draw(st.booleans()):
+        body = body.replace("0", "0" * draw(st.integers(1, 6000)), 1)  # very long numbers
+    raw = body.encode("utf-8", "surrogatepass")
+    if draw(st.booleans()):
+        raw = b"\xef\xbb\xbf" + raw
+    return raw
+
+
+def check_assess(raw: bytes) -> None:
+    from voice_triage.frontends.assess_cmd import AssessInputError, assess_json, parse_facts
+
+    try:
+        facts = parse_facts(raw)
+    except AssessInputError as e:
+        msg = str(e)
+        assert msg and "\n" not in msg and len(msg) <= 600, msg[:200]
+        msg.encode("utf-8")
+        return
+    from voice_triage.frontends.events_json import dumps_line
+
+    dumps_line(assess_json(facts, CONTENT)).encode("utf-8")
+
+
+control_text = st.lists(st.one_of(
+    st.sampled_from(["\x1b]0;PWNED\x07", "\x1b]2;x\x1b\\", "\x1b(0", "\x1b)0", "\x0e", "\x1b[?1049l", "\x1b[3J",
+                     "\x1bc", "\x9b2J", "\x9d0;x\x9c", "\x1bP+q\x1b\\", "\x1b[8m", "\u202e", "\x07", "\x1b", "\x9b"]),
+    st.text(max_size=20)), max_size=10).map("".join)
+_FORBIDDEN = ("\x1b]", "\x1b(", "\x1b)", "\x1bc", "\x1bP", "\x0e", "\x07", "\u202e", "\x9b", "\x9d", "\x90")
+
+
+def check_echo(text: str) -> None:
+    """On the kiosk screen and in chat --text, none of the person's control sequences reaches the terminal."""
+    from voice_triage.frontends.kiosk_screen import Block, Screen
+    from voice_triage.frontends.safe_text import clean
+
+    c = clean(text)
+    assert not any(ch in c for ch in "\x1b\x07\x0e\x0f\x9b\x9c\x9d\u202e"), repr(c)
+    out = io.StringIO()
+    screen = Screen(out, columns=30, rows=4, size="normal")
+    screen.show([Block("you", "You: " + text), Block("question", text)], text, keep="head")
+    while screen.has_more():
+        screen.page_down()
+    drawn = out.getvalue()
+    assert not any(seq in drawn for seq in _FORBIDDEN), repr(drawn[:200])
+
+
+def _vm_hwm_kb() -> int:
+    with open("/proc/self/status", encoding="ascii") as fh:
+        for line in fh:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    return -1
+
+
+def _reset_hwm() -> None:
+    try:
+        with open("/proc/self/clear_refs", "w") as fh:
+            fh.write("5")  # resets the peak resident set size (Linux >= 4.0)
+    except OSError:
+        pass
+
+
 # -- running -----------------------------------------------------------------------------------------------
 CHUNK = 1000
 
@@ -220,13 +385,15 @@ def run_property(name: str, strategy, check, n: int, budget_s: float | None = No
 
         prop()
 
+    _reset_hwm()
     t = time.perf_counter()
     while count[0] < n:
         one_run(min(CHUNK, n - count[0]))
         if budget_s is not None and time.perf_counter() - t > budget_s:
             break
     dt = time.perf_counter() - t
-    return {"part": name, "inputs": count[0], "seconds": round(dt, 2), "per_second": round(count[0] / dt, 1)}
+    return {"part": name, "inputs": count[0], "seconds": round(dt, 2), "per_second": round(count[0] / dt, 1),
+            "peak_rss_mb": round(_vm_hwm_kb() / 1024, 1)}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -234,31 +401,38 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--total", type=int, default=100_000, help="inputs in all (split over the parts)")
     ap.add_argument("--json", help="also write the figures here")
     ap.add_argument("--minutes", type=float, default=None, help="time budget in all (split like the inputs)")
-    ap.add_argument("--counts", default=None, metavar="slot=N,protocol=N,audio=N,samples=N",
+    ap.add_argument("--counts", default=None, metavar="slot=N,protocol=N,audio=N,samples=N,zip=N,assess=N,echo=N",
                     help="inputs per part instead of the default split of --total (parts left out are skipped)")
     args = ap.parse_args(argv)
     n = args.total
     tmp = tempfile.mkdtemp(prefix="vt-fuzz-", dir="/dev/shm" if os.path.isdir("/dev/shm") else None)
     path = os.path.join(tmp, "a.wav")
+    sandbox = os.path.join(tmp, "sandbox")
+    split = {"slot": 0.35, "protocol": 0.15, "audio": 0.20, "samples": 0.08, "zip": 0.02, "assess": 0.10, "echo": 0.10}
+    count = {k: int(n * f) for k, f in split.items()}
+    count["slot"] += n - sum(count.values())
     parts = [
-        ("slot filler (answers in a conversation)", dialog_case(), check_dialog, int(n * 0.45)),
-        ("protocol reader (chat --jsonl stdin)", st.lists(protocol_line, min_size=1, max_size=6), check_protocol,
-         int(n * 0.15)),
-        ("audio reader (files)", audio_bytes, lambda d: check_audio(d, path), int(n * 0.30)),
-        ("end-of-speech finder (samples)", samples, check_samples, n - int(n * 0.45) - int(n * 0.15) - int(n * 0.30)),
+        ("slot", "slot filler (answers in a conversation)", dialog_case(), check_dialog),
+        ("protocol", "protocol reader (chat --jsonl stdin)", st.lists(protocol_line, min_size=1, max_size=6), check_protocol),
+        ("audio", "audio reader (files, WAV headers)", audio_bytes, lambda d: check_audio(d, path)),
+        ("samples", "end-of-speech finder (samples)", samples, check_samples),
+        ("zip", "model ZIPs (models install, sandboxed)", zip_case(), lambda c: check_zip(c, sandbox)),
+        ("assess", "assess documents (keys, numbers, surrogates)", assess_doc(), check_assess),
+        ("echo", "control sequences (kiosk screen, 30x4)", control_text, check_echo),
     ]
     if args.counts:
-        want = dict(kv.split("=") for kv in args.counts.split(","))
-        keys = ["slot", "protocol", "audio", "samples"]
-        parts = [(name, strat, check, int(want[key])) for key, (name, strat, check, _) in zip(keys, parts) if key in want]
-        n = sum(k for *_, k in parts)
+        want = {k: int(v) for k, v in (kv.split("=") for kv in args.counts.split(","))}
+        count = {k: want.get(k, 0) for k in count}
+        n = sum(count.values())
+    parts = [(name, strat, check, count[key]) for key, name, strat, check in parts if count[key] > 0]
     results = []
     t0 = time.perf_counter()
     try:
         for name, strat, check, k in parts:
             r = run_property(name, strat, check, k, None if args.minutes is None else args.minutes * 60 * k / n)
             results.append(r)
-            print(f"{r['part']:45s} {r['inputs']:>7d} inputs  {r['seconds']:>8.1f} s  {r['per_second']:>8.1f}/s", flush=True)
+            print(f"{r['part']:45s} {r['inputs']:>7d} inputs  {r['seconds']:>8.1f} s  {r['per_second']:>8.1f}/s"
+                  f"  peak RSS {r['peak_rss_mb']:>6.1f} MB", flush=True)
     finally:
         import shutil
 

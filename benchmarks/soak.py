@@ -34,7 +34,11 @@ SCRIPTS = [
                      "yes a bit dry", "no"]),
     ("error", ["a few drops", RAISE]),
     ("bad_input", [Input("problem", "that answer is too long"), "\x00\xff garbage", "I'm soaking a pad every hour"]),
+    # issue 14: terminal control sequences in answers (retitle, line drawing, clear scrollback, 8-bit CSI)
+    ("hostile", ["\x1b]0;PWNED\x07\x1b(0 a few drops \x1b[3J", "\x0e no \x9b2J", "\u202e none of those", "no",
+                 "29\x1bc", "first time", "the pill", "no", "yes a bit dry", "no \x1b[?1049l"]),
 ]
+LEAKS = ("\x1b]0;PWNED", "\x1b(0", "\x0e", "\x9b", "\u202e", "\x1bc")
 
 
 class SoakSource:
@@ -71,17 +75,23 @@ class SoakSource:
 
 
 class Null:
+    """Throws the screen away, counting any of a person's control sequences that reached it."""
+
+    leaks = 0
+
     def write(self, s: str) -> int:
+        if "\x1b]0;PWNED" in s or any(seq in s for seq in LEAKS[1:] if seq != "\x1bc"):
+            self.leaks += 1
         return len(s)
 
     def flush(self) -> None:
         pass
 
 
-def rss_kb() -> int:
+def rss_kb(field: str = "VmRSS") -> int:
     with open("/proc/self/status", encoding="ascii") as fh:
         for line in fh:
-            if line.startswith("VmRSS:"):
+            if line.startswith(field + ":"):
                 return int(line.split()[1])
     return -1
 
@@ -90,7 +100,9 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description="1,000 kiosk conversations; memory at start and end")
     ap.add_argument("-n", type=int, default=1000)
     ap.add_argument("--json", help="also write the figures here")
+    ap.add_argument("--size", default="100x40", metavar="COLUMNSxROWS", help="the terminal's size (e.g. 30x4)")
     args = ap.parse_args(argv)
+    columns, rows = (int(v) for v in args.size.lower().split("x"))
     from voice_triage.privacy import install
 
     install()  # as the real program: no network, logs through the privacy filter
@@ -103,7 +115,8 @@ def main(argv: list[str] | None = None) -> int:
             gc.collect()
             marks["warm"] = {"conversations": k.conversations, "rss_kb": rss_kb(), "objects": len(gc.get_objects())}
 
-    k = Kiosk(content, source, Screen(Null(), columns=100, rows=40), inactivity_s=0, still_there_s=0, result_hold_s=0,
+    null = Null()
+    k = Kiosk(content, source, Screen(null, columns=columns, rows=rows, size="normal"), inactivity_s=0, still_there_s=0, result_hold_s=0,
               error_hold_s=0, on_wipe=on_wipe)
     gc.collect()
     start = {"rss_kb": rss_kb(), "objects": len(gc.get_objects())}
@@ -116,14 +129,17 @@ def main(argv: list[str] | None = None) -> int:
     out = {"conversations": k.conversations, "seconds": round(dt, 1), "per_conversation_ms": round(1000 * dt / max(1, k.conversations), 1),
            "outcomes": k.outcomes, "errors_survived": k.errors, "exit": rc, "memory_start": start, "memory_after_10": warm,
            "memory_end": end, "rss_growth_after_warmup_kb": end["rss_kb"] - warm["rss_kb"],
-           "objects_growth_after_warmup": end["objects"] - warm["objects"]}
+           "objects_growth_after_warmup": end["objects"] - warm["objects"], "peak_rss_kb": rss_kb("VmHWM"),
+           "terminal": f"{columns}x{rows}", "control_sequences_leaked": null.leaks}
     print(f"conversations: {k.conversations} in {dt:.1f} s ({out['per_conversation_ms']} ms each); outcomes {k.outcomes}")
     print(f"memory (VmRSS): start {start['rss_kb'] / 1024:.1f} MiB, after 10 {warm['rss_kb'] / 1024:.1f} MiB, "
-          f"end {end['rss_kb'] / 1024:.1f} MiB; live objects: start {start['objects']}, after 10 {warm['objects']}, end {end['objects']}")
+          f"end {end['rss_kb'] / 1024:.1f} MiB (peak {out['peak_rss_kb'] / 1024:.1f} MiB); live objects: start {start['objects']}, "
+          f"after 10 {warm['objects']}, end {end['objects']}; terminal {columns}x{rows}; "
+          f"control sequences leaked: {null.leaks}")
     if args.json:
         with open(args.json, "w", encoding="utf-8") as fh:
             json.dump(out, fh, indent=2)
-    return 0 if rc == 0 and k.conversations == args.n else 1
+    return 0 if rc == 0 and k.conversations == args.n and null.leaks == 0 else 1
 
 
 if __name__ == "__main__":

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import click
 
@@ -74,11 +73,13 @@ def cli(ctx: click.Context, lang: str, asr, model, no_voice, tts_out, relaxed) -
 @click.option("--privacy-check/--no-privacy-check", default=None,
               help="Ask first whether you are somewhere private (default: on for voice, off for --text/--jsonl).")
 @_voice_options
-@click.option("--save-summary", type=click.Path(dir_okay=False), default=None,
-              help="After the advice, save the summary for a clinician to this file (nothing is saved otherwise).")
+@click.option("--save-summary", default=None, metavar="FILE",
+              help="After the advice, save the summary for a clinician to this new file (nothing is saved otherwise).")
+@click.option("--replace-summary", is_flag=True,
+              help="Allow --save-summary to replace an existing regular file (never a link, device or folder).")
 @click.pass_context
 def chat(ctx: click.Context, mode: str | None, privacy_check: bool | None, asr, model, no_voice, tts_out, relaxed,  # noqa: ANN001
-         save_summary: str | None) -> None:
+         save_summary: str | None, replace_summary: bool) -> None:
     """Hold one triage conversation.
 
     \b
@@ -88,10 +89,16 @@ def chat(ctx: click.Context, mode: str | None, privacy_check: bool | None, asr, 
     --voice  spoken conversation (the default when speech is available)
     """
     content = _content(ctx.obj["lang"])
-    if save_summary:
-        from voice_triage.privacy.summary import chat_and_save
+    if save_summary is not None:
+        from voice_triage.privacy.summary import SummaryError, chat_and_save, check_target
 
-        sys.exit(chat_and_save(content, mode, save_summary, asr=asr, model=model, no_voice=no_voice,
+        try:  # before the conversation: a person should not answer everything to learn it cannot be saved
+            check_target(save_summary, replace=replace_summary)
+        except SummaryError as e:
+            click.echo(f"voice-triage chat: --save-summary: {e}. Nothing was saved or changed.", err=True)
+            sys.exit(EXIT_BAD_INPUT)
+
+        sys.exit(chat_and_save(content, mode, save_summary, replace=replace_summary, asr=asr, model=model, no_voice=no_voice,
                                tts_out=tts_out, relaxed=relaxed, privacy_check=privacy_check))
     if mode == "jsonl":
         from voice_triage.frontends.jsonl import run_jsonl
@@ -105,7 +112,7 @@ def chat(ctx: click.Context, mode: str | None, privacy_check: bool | None, asr, 
 
 
 @cli.command()
-@click.argument("file", default="-", type=click.Path(allow_dash=True, dir_okay=False))
+@click.argument("file", default="-")
 @click.pass_context
 def assess(ctx: click.Context, file: str) -> None:
     """Facts in, triage result out (JSON), for scripts.
@@ -114,15 +121,10 @@ def assess(ctx: click.Context, file: str) -> None:
     {"amount": "spotting", "pain": "none", "age": 30}. A missing slot counts as "unknown".
     Prints {"tier", "reasons", "advice", ...}. Bad input: a message on stderr and exit status 2.
     """
-    from voice_triage.frontends.assess_cmd import AssessInputError, assess_json, parse_facts
+    from voice_triage.frontends.assess_cmd import AssessInputError, assess_json, parse_facts, read_input
 
     try:
-        raw = sys.stdin.buffer.read() if file == "-" else Path(file).read_bytes()
-    except OSError as e:
-        click.echo(f"voice-triage assess: cannot read {file}: {e.strerror or e}", err=True)
-        sys.exit(EXIT_BAD_INPUT)
-    try:
-        facts = parse_facts(raw)
+        facts = parse_facts(read_input(file))
     except AssessInputError as e:
         click.echo(f"voice-triage assess: {e}", err=True)
         sys.exit(EXIT_BAD_INPUT)
@@ -149,20 +151,42 @@ def _register_optional_commands() -> None:
 _register_optional_commands()
 
 
+def _utf8_streams() -> None:
+    """stdout and stderr always carry UTF-8, whatever the locale (an ASCII-only locale included); a
+    character that cannot be written (a lone surrogate) becomes U+FFFD instead of ending the program."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.reconfigure(encoding="utf-8", errors="replace")  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):  # pragma: no cover - replaced or closed streams
+            pass
+
+
 def main() -> None:
     """Entry point: never shows a traceback to a user."""
     from voice_triage.privacy import install as install_privacy_guards
 
     install_privacy_guards()  # no network, logs without answers, temp files in memory
+    _utf8_streams()
     try:
-        cli(standalone_mode=True)
+        rc = cli.main(standalone_mode=False)  # click's own mode would turn Ctrl-C into "Aborted!", exit 1
+    except click.exceptions.Abort:  # Ctrl-C (click turns KeyboardInterrupt into Abort)
+        click.echo("\nStopped. If you soak a pad in an hour, feel dizzy or faint, or have severe pain, get emergency help immediately.",
+                   err=True)  # stderr: on a terminal it shows all the same, and stdout may be a JSON Lines protocol
+        sys.exit(130)
+    except click.ClickException as e:
+        e.show()
+        sys.exit(e.exit_code)
     except KeyboardInterrupt:
-        click.echo("\nStopped. If you soak a pad in an hour, feel dizzy or faint, or have severe pain, get emergency help immediately.")
+        click.echo("\nStopped. If you soak a pad in an hour, feel dizzy or faint, or have severe pain, get emergency help immediately.",
+                   err=True)
         sys.exit(130)
     except SystemExit:
         raise
     except Exception as e:  # noqa: BLE001 - last resort: a message, not a traceback
-        click.echo(f"voice-triage: something went wrong ({type(e).__name__}: {e}). "
+        from voice_triage.frontends.safe_text import cut
+
+        click.echo(f"voice-triage: something went wrong ({type(e).__name__}: {cut(str(e))}). "
                    "If you soak a pad in an hour, feel dizzy or faint, or have severe pain, get emergency help immediately.",
                    err=True)
         sys.exit(1)
+    sys.exit(rc if isinstance(rc, int) else 0)

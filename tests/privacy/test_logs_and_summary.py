@@ -106,5 +106,6 @@ def test_no_summary_when_the_conversation_ends_before_advice(tmp_path):
 def test_save_summary_to_a_missing_folder_is_a_clear_message(tmp_path):
     p = subprocess.run([*VT, "chat", "--jsonl", "--save-summary", str(tmp_path / "nope" / "s.txt")],
                        input="".join(a + "\n" for a in BENIGN).encode(), capture_output=True, timeout=120, cwd=tmp_path)
-    assert p.returncode == 0
-    assert "not saved" in p.stderr.decode() and "Traceback" not in p.stderr.decode()
+    assert p.returncode == 2  # refused before the conversation, so nobody answers everything for nothing
+    assert "does not exist" in p.stderr.decode() and "Nothing was saved" in p.stderr.decode()
+    assert "Traceback" not in p.stderr.decode() and p.stdout == b""

@@ -3,43 +3,122 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+import os
+import stat
+from typing import Any, BinaryIO
 
 from voice_triage.content.model import Content
+from voice_triage.frontends.safe_text import cut, quote
+from voice_triage.limits import MAX_ASSESS_BYTES, MAX_NUMBER_DIGITS
 from voice_triage.triage.advice import compose
 from voice_triage.triage.slots import SLOT_NAMES, validate_value
 
-MAX_INPUT_BYTES = 1_000_000
+MAX_INPUT_BYTES = MAX_ASSESS_BYTES
+BOM = b"\xef\xbb\xbf"
 
 
 class AssessInputError(ValueError):
     """The input facts are not usable (the message names the problem)."""
 
 
+def read_bounded(stream: BinaryIO, limit: int = MAX_ASSESS_BYTES) -> bytes:
+    """At most ``limit + 1`` bytes (one more than allowed, so that too much input is noticed, not read)."""
+    chunks, size = [], 0
+    while size <= limit:
+        chunk = stream.read(limit + 1 - size)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    return b"".join(chunks)
+
+
+def read_input(name: str) -> bytes:
+    """The bytes of FILE (or stdin for ``-``), bounded. Raises AssessInputError with one line."""
+    import sys
+
+    if name == "-":
+        return read_bounded(sys.stdin.buffer)
+    shown = cut(name)
+    try:
+        if stat.S_ISFIFO(os.stat(name).st_mode):  # a named pipe: wait for its writer, as a plain open would
+            with open(name, "rb") as fh:
+                return read_bounded(fh)
+        fd = os.open(name, os.O_RDONLY | os.O_NONBLOCK)  # a device or FIFO swapped in meanwhile cannot block
+    except (UnicodeEncodeError, ValueError):
+        raise AssessInputError(f"cannot read {shown}: the name holds characters that cannot be used") from None
+    except OSError as e:
+        raise AssessInputError(f"cannot read {shown}: {e.strerror or e}") from None
+    try:
+        st = os.fstat(fd)
+        if stat.S_ISDIR(st.st_mode):
+            raise AssessInputError(f"cannot read {shown}: it is a folder, not a file")
+        if not (stat.S_ISREG(st.st_mode) or stat.S_ISFIFO(st.st_mode) or stat.S_ISCHR(st.st_mode)):
+            raise AssessInputError(f"cannot read {shown}: not a file")
+        os.set_blocking(fd, True)
+        with os.fdopen(fd, "rb", closefd=False) as fh:
+            return read_bounded(fh)
+    except OSError as e:
+        raise AssessInputError(f"cannot read {shown}: {e.strerror or e}") from None
+    finally:
+        os.close(fd)
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    seen: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in seen:
+            raise AssessInputError(f"the slot {quote(key)} is given twice; give each slot once")
+        seen[key] = value
+    return seen
+
+
+def _checked_int(text: str) -> int:
+    digits = text.lstrip("-")
+    if len(digits) > MAX_NUMBER_DIGITS:
+        raise AssessInputError(f"a number in the input is too long ({len(digits)} digits)")
+    return int(text)
+
+
 def parse_facts(raw: bytes) -> dict[str, str | int]:
     if len(raw) > MAX_INPUT_BYTES:
-        raise AssessInputError(f"input is too large ({len(raw)} bytes; at most {MAX_INPUT_BYTES})")
+        raise AssessInputError(f"input is too large (more than {MAX_INPUT_BYTES} bytes)")
+    raw = raw.removeprefix(BOM)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as e:
         raise AssessInputError(f"input is not valid UTF-8 (byte {e.start})") from e
     try:
-        obj = json.loads(text)
+        obj = json.loads(text, object_pairs_hook=_no_duplicates, parse_int=_checked_int)
     except json.JSONDecodeError as e:
         raise AssessInputError(f"input is not valid JSON ({e.msg} at line {e.lineno} column {e.colno})") from e
     except RecursionError as e:
         raise AssessInputError("input JSON is nested too deeply") from e
+    except AssessInputError:
+        raise
+    except ValueError as e:  # e.g. Python's limit on the digits of an integer
+        raise AssessInputError(f"input is not usable ({cut(str(e))})") from e
     if not isinstance(obj, dict):
         raise AssessInputError(f"expected a JSON object mapping slot names to values, got {type(obj).__name__}")
     facts: dict[str, str | int] = {}
     for slot, value in obj.items():
         if slot not in SLOT_NAMES:
-            raise AssessInputError(f"unknown slot {slot!r} (known slots: {', '.join(SLOT_NAMES)})")
+            raise AssessInputError(f"unknown slot {quote(slot)} (known slots: {', '.join(SLOT_NAMES)})")
         try:
             facts[slot] = validate_value(slot, value)
         except ValueError as e:
-            raise AssessInputError(str(e)) from e
+            raise AssessInputError(_slot_message(slot, value, e)) from e
     return facts
+
+
+def _slot_message(slot: str, value: object, err: ValueError) -> str:
+    """The validator's message, naming the slot, with the bad value cut short."""
+    msg = str(err)
+    if isinstance(value, str) and len(repr(value)) > 80:
+        msg = msg.replace(repr(value), quote(value))
+    if not msg.startswith(f"{slot}:") or "int()" in msg or "digits" in msg:  # e.g. int() of "³⁶"
+        msg = f"{slot}: expected a whole number written with the digits 0-9, or \"unknown\"; got {quote(value)}"
+    return cut(msg, 400)
 
 
 def assess_json(facts: dict[str, str | int], content: Content) -> dict[str, Any]:

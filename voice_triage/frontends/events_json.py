@@ -3,21 +3,21 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from voice_triage.dialog.events import Ask, End, Event, Heard, PrivacyChoice, Reason, Result, Say, SettingChanged
 
 
-_LINE_BREAKERS = {"\u2028": "\\u2028", "\u2029": "\\u2029", "\u0085": "\\u0085"}
+# escaped even though JSON allows them raw: line breaks to some splitters (U+2028, U+2029, U+0085), the
+# other C1 controls (a terminal showing the output would obey them), and lone surrogates (not UTF-8)
+_ESCAPED = re.compile("[\u0080-\u009f\u2028\u2029\ud800-\udfff]")
 
 
 def dumps_line(obj: Any) -> str:
-    """One JSON object as one line of UTF-8 text. Characters that some line splitters treat as line breaks
-    (U+2028, U+2029, U+0085) are escaped, so an answer containing them cannot break the framing."""
-    text = json.dumps(obj, ensure_ascii=False)
-    for ch, esc in _LINE_BREAKERS.items():
-        text = text.replace(ch, esc)
-    return text
+    """One JSON object as one line of valid UTF-8 text: characters that could break the framing, drive a
+    terminal or not encode are written as ``\\uXXXX`` escapes (the same string to a JSON reader)."""
+    return _ESCAPED.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(obj, ensure_ascii=False))
 
 
 def reason_json(r: Reason) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from voice_triage.content.model import Content
 from voice_triage.dialog import Ask, Conversation, Event
 from voice_triage.frontends.events_json import dumps_line, event_json
 from voice_triage.frontends.line_input import read_line
+from voice_triage.frontends.safe_text import cut, quote
 
 
 @dataclass(frozen=True)
@@ -24,15 +25,32 @@ class Answer:
     value: str = ""
 
 
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    obj: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in obj:
+            raise ValueError(f"the key {quote(key, 40)} is given twice")
+        obj[key] = value
+    return obj
+
+
+def _surrogate(text: str) -> bool:
+    return any("\ud800" <= ch <= "\udfff" for ch in text)
+
+
 def parse_line(line: str) -> Answer:
-    stripped = line.strip()
+    stripped = line.strip().removeprefix("\ufeff")
     if not stripped:
         return Answer("silence")
     if stripped.startswith("{") or stripped.startswith("["):
         try:
-            obj = json.loads(stripped)
+            obj = json.loads(stripped, object_pairs_hook=_no_duplicates)
         except json.JSONDecodeError as e:
             return Answer("error", f"not valid JSON ({e.msg} at column {e.colno})")
+        except RecursionError:
+            return Answer("error", "the JSON is nested too deeply")
+        except ValueError as e:  # a key given twice, a number too long for Python
+            return Answer("error", f"not usable JSON ({cut(str(e))})")
         if not isinstance(obj, dict):
             return Answer("error", 'expected a JSON object like {"text": "..."}')
         keys = set(obj) & {"text", "audio"}
@@ -42,6 +60,8 @@ def parse_line(line: str) -> Answer:
         value = obj[key]
         if not isinstance(value, str):
             return Answer("error", f'"{key}" must be a string')
+        if _surrogate(value):  # a lone UTF-16 half (JSON "\\ud800"): not a character
+            return Answer("error", f'"{key}" holds an invalid character (a lone surrogate)')
         if key == "text":
             return Answer("text", value) if value.strip() else Answer("silence")
         return Answer("audio", value)

@@ -7,7 +7,9 @@
 
 The wipe (:meth:`Kiosk.wipe`) removes what the last person left:
   * the conversation object (facts, history, pending question) is dropped and garbage-collected;
-  * the screen and the terminal's scrollback are cleared (``ESC[2J ESC[3J``, alternate and normal screen);
+  * the screen and the terminal's scrollback are cleared (``ESC[2J ESC[3J``, alternate and normal screen),
+    and the terminal is reset (character set, attributes, modes, window title: ``kiosk_screen.TERMINAL_RESET``);
+    what a person types is shown without control characters in the first place (``safe_text``);
   * input typed ahead is discarded (``tcflush`` on a terminal, and the reader's own buffer), and so is
     any queued microphone audio;
   * voice settings (slower/louder) and the private-place choice go back to the defaults;

@@ -3,7 +3,9 @@
 Only the current exchange is on screen: what the assistant just said, the question (bright yellow), the
 person's last answer, and a one-line hint. Nothing scrolls up: each turn redraws the whole screen, on
 the terminal's alternate screen, so no scrollback builds up. :meth:`Screen.wipe` clears the screen
-*and* the scrollback (``ESC[3J``) on both the alternate and the normal screen.
+*and* the scrollback (``ESC[3J``) on both the alternate and the normal screen, and resets the terminal.
+Every text drawn goes through :func:`~voice_triage.frontends.safe_text.one_line` (no control sequences), and
+paging always moves forward, however small the terminal (at least one line a page).
 
 Large text:
   * ``size="big"`` draws every line in DEC double-height, double-width characters (``ESC#3``/``ESC#4``),
@@ -24,8 +26,15 @@ import textwrap
 from dataclasses import dataclass
 from typing import TextIO
 
+from voice_triage.frontends.safe_text import one_line
+
 ESC = "\033"
 CLEAR_ALL = f"{ESC}[0m{ESC}[40m{ESC}[H{ESC}[2J{ESC}[3J"  # reset colours, home, clear screen and scrollback
+# a full reset of what a person could have changed, in sequences the Linux console understands too: G0/G1
+# back to ASCII with G0 selected (ESC ( B, ESC ) B, SI), attributes, insert and origin mode off, cursor shown,
+# autowrap on, no scroll margins. Terminal emulators also get a soft reset (DECSTR) and the window title.
+TERMINAL_RESET = f"{ESC}(B{ESC})B\x0f{ESC}[0m{ESC}[4l{ESC}[?6l{ESC}[?25h{ESC}[?7h{ESC}[r"
+EMULATOR_RESET = f"{ESC}[!p"  # not for the Linux console, which would print its last character
 ALT_ON = f"{ESC}[?1049h"
 ALT_OFF = f"{ESC}[?1049l"
 STYLES = {
@@ -63,8 +72,10 @@ class Screen:
     terminal (tests read them); ``plain=True`` writes the text only (for logs of a soak run)."""
 
     def __init__(self, out: TextIO, *, size: str = "auto", plain: bool = False, columns: int | None = None,
-                 rows: int | None = None, title: str = "Private health helper  ·  nothing is saved"):
+                 rows: int | None = None, title: str = "Private health helper  ·  nothing is saved",
+                 term: str | None = None):
         self.out = out
+        self.term = os.environ.get("TERM", "") if term is None else term
         self.big = pick_size(size) == "big"
         self.plain = plain
         self._columns = columns
@@ -102,15 +113,23 @@ class Screen:
             self._w(ALT_OFF + CLEAR_ALL)
         self.active = False
 
+    def _reset_sequence(self) -> str:
+        if self.term == "linux":  # the console: no DECSTR, no title (it would print an OSC's text)
+            return TERMINAL_RESET
+        return EMULATOR_RESET + TERMINAL_RESET + f"{ESC}]0;{one_line(self.title)}\x07"
+
     def wipe(self) -> None:
-        """Forget and clear everything shown: screen, scrollback, and the blocks kept here."""
+        """Forget and clear everything shown: screen, scrollback, and the blocks kept here; and reset the
+        terminal (character set, attributes, modes, window title) whatever the last person's input did."""
         self.blocks = []
         self.hint = ""
+        self.offset = 0
         if self.plain:
             self._w("\n=== wiped ===\n")
         else:
             # on the alternate screen, then once more on the normal one (its scrollback too)
-            self._w(CLEAR_ALL + ALT_OFF + CLEAR_ALL + ALT_ON + CLEAR_ALL)
+            reset = self._reset_sequence()
+            self._w(reset + CLEAR_ALL + ALT_OFF + reset + CLEAR_ALL + ALT_ON + reset + CLEAR_ALL)
 
     # -- drawing -----------------------------------------------------------------------------------
     def show(self, blocks: list[Block], hint: str = "", keep: str = "tail", offset: int = 0,
@@ -129,10 +148,16 @@ class Screen:
         """True when a ``head`` screen was cut and another page follows."""
         return self._more
 
-    def page_down(self, hint: str = "") -> None:
+    def _page_rows(self) -> tuple[int, int, bool]:
+        """(scale, rows of text per page, whether a '… (more)' line fits) for the terminal's size now.
+        A page always holds at least one line, so paging always moves forward, however small the terminal."""
         columns, height = self.size()
-        scale = 2 if self.big else 1
-        self.offset += (height - 3) // scale - 1
+        scale = 2 if self.big and (height - 3) // 2 >= 3 else 1  # too small for double size: normal size
+        avail = max(1, (height - 3) // scale)
+        return scale, (avail - 1 if avail >= 2 else 1), avail >= 2
+
+    def page_down(self, hint: str = "") -> None:
+        self.offset += self._page_rows()[1]
         self.hint = hint or self.hint
         self._draw()
 
@@ -147,7 +172,7 @@ class Screen:
     def _lines(self, width: int) -> list[tuple[str, str]]:
         rows: list[tuple[str, str]] = []
         for b in self.blocks:
-            wrapped = textwrap.wrap(b.text, width=max(10, width)) or [""]
+            wrapped = textwrap.wrap(one_line(b.text), width=max(10, width)) or [""]
             rows += [(b.style, line) for line in wrapped]
             rows.append(("say", ""))
         return rows
@@ -155,30 +180,31 @@ class Screen:
     def _draw(self) -> None:
         columns, height = self.size()
         if self.plain:
-            self._w("\n".join(b.text for b in self.blocks) + ("\n" + self.hint if self.hint else "") + "\n")
+            self._w("\n".join(one_line(b.text) for b in self.blocks) + ("\n" + one_line(self.hint) if self.hint else "") + "\n")
             return
-        margin = 2
-        scale = 2 if self.big else 1
+        margin = 2 if columns >= 20 else 0
+        scale, per_page, mark = self._page_rows()
         width = (columns - 2 * margin) // scale
         rows = self._lines(width)
-        avail = (height - 3) // scale  # title, hint, and the answer line
+        avail = per_page + (1 if mark else 0)  # title, hint, and the answer line take the rest
         self._more = False
         if len(rows) > avail:  # mark the cut
             if self.keep == "tail":
-                rows = [("hint", "…")] + rows[-(avail - 1):]
+                rows = ([("hint", "…")] if mark else []) + rows[-per_page:]
             else:  # pages: the first one, then page_down() shows the next
-                start = min(self.offset, max(0, len(rows) - (avail - 1)))
-                self._more = start + avail - 1 < len(rows)
-                rows = rows[start:start + avail - 1] + ([("hint", "… (more)")] if self._more else [])
-        buf = [CLEAR_ALL, STYLES["title"], " " + self.title[: columns - 2].ljust(columns - 1), RESET, STYLES["say"], "\r\n"]
+                start = min(self.offset, max(0, len(rows) - per_page))
+                self._more = start + per_page < len(rows)
+                rows = rows[start:start + per_page] + ([("hint", "… (more)")] if self._more and mark else [])
+        buf = [CLEAR_ALL, STYLES["title"], " " + one_line(self.title)[: columns - 2].ljust(columns - 1), RESET,
+               STYLES["say"], "\r\n"]
         for style, line in rows:
             padded = " " * margin + line
-            if self.big:
+            if scale == 2:
                 for half in ("3", "4"):
                     buf += [f"{ESC}#{half}", STYLES.get(style, ""), padded.ljust(columns // 2), "\r\n"]
             else:
                 buf += [STYLES.get(style, ""), padded.ljust(columns), "\r\n"]
         hint = self.hint_more if (self._more and self.hint_more) else self.hint
-        buf += [STYLES["say"], f"{ESC}[{height - 1};1H", STYLES["hint"], (" " + hint)[:columns].ljust(columns),
+        buf += [STYLES["say"], f"{ESC}[{height - 1};1H", STYLES["hint"], (" " + one_line(hint))[:columns].ljust(columns),
                 f"{ESC}[{height};1H", STYLES["you"], "  > "]
         self._w("".join(buf))

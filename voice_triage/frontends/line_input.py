@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import BinaryIO
 
-MAX_LINE_BYTES = 8192  # an answer longer than this is refused (the rest of the line is skipped)
+from voice_triage.limits import MAX_LINE_BYTES  # an answer longer than this is refused (the rest is skipped)
+
 _CHUNK = 65536
 
 
@@ -36,4 +37,4 @@ def read_line(stream: BinaryIO) -> Line:
         text = bytes(data).decode("utf-8")
     except UnicodeDecodeError as e:
         return Line("", f"the line is not valid UTF-8 (byte {e.start})")
-    return Line(text.rstrip("\r\n"))
+    return Line(text.rstrip("\r\n").removeprefix("\ufeff"))  # a byte-order mark is not part of the answer

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import sys
 import tempfile
 import zipfile
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import click
+
+from voice_triage.limits import (MAX_ARCHIVE_RATIO, MAX_ENTRY_RATIO, MAX_MODEL_BYTES, MAX_MODEL_ENTRIES,
+                                 RATIO_FLOOR_BYTES)
 
 
 # -- doctor ------------------------------------------------------------------------------------
@@ -96,45 +100,127 @@ class InstallError(Exception):
     pass
 
 
+_MODEL_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._+-]{0,127}")
+
+
+def safe_model_name(name: str) -> str:
+    """``name`` if it can be a folder directly inside models/: no '.', '..', empty, hidden or separator."""
+    if not _MODEL_NAME.fullmatch(name or "") or name in (".", ".."):
+        shown = "".join(ch if ch.isprintable() else "?" for ch in name)[:80]
+        raise InstallError(f"The model's name ({shown!r}) cannot be a folder name; rename the ZIP to the "
+                           "model's name (e.g. vosk-model-small-en-us-0.15.zip).")
+    return name
+
+
+def _member_path(name: str) -> PurePosixPath:
+    p = PurePosixPath(name.replace("\\", "/"))
+    if name.startswith(("/", "\\")) or ".." in p.parts or (p.parts and ":" in p.parts[0]) or "\x00" in name:
+        raise InstallError(f"The archive holds an unsafe path ({name[:120]!r}); not installing it.")
+    return p
+
+
+def check_archive(z: zipfile.ZipFile, archive_bytes: int) -> list[zipfile.ZipInfo]:
+    """Sizes from the ZIP's directory, before anything is unpacked: entries, total, compression ratios."""
+    infos = z.infolist()
+    if len(infos) > MAX_MODEL_ENTRIES:
+        raise InstallError(f"The archive holds {len(infos)} files (a vosk model has far fewer); not installing it.")
+    total = 0
+    for info in infos:
+        _member_path(info.filename)
+        total += info.file_size
+        if info.file_size > RATIO_FLOOR_BYTES and info.file_size > MAX_ENTRY_RATIO * max(1, info.compress_size):
+            raise InstallError(f"The archive looks like a ZIP bomb ({info.filename[:80]!r} would unpack "
+                               f"{info.file_size // max(1, info.compress_size)} times larger); not installing it.")
+    if total > MAX_MODEL_BYTES:
+        raise InstallError(f"The archive would unpack to {total // 2**20} MB, more than any vosk model "
+                           f"(at most {MAX_MODEL_BYTES // 2**30} GB); not installing it.")
+    if total > RATIO_FLOOR_BYTES and total > MAX_ARCHIVE_RATIO * max(1, archive_bytes):
+        raise InstallError(f"The archive looks like a ZIP bomb (it would unpack {total // max(1, archive_bytes)} "
+                           "times larger than it is); not installing it.")
+    return infos
+
+
+def _extract(z: zipfile.ZipFile, infos: list[zipfile.ZipInfo], dest: Path) -> None:
+    """Unpack file by file, counting bytes: stop as soon as an entry gives more than its directory said,
+    or the total passes the cap (a ZIP whose directory lies)."""
+    budget = min(MAX_MODEL_BYTES, sum(i.file_size for i in infos))
+    for info in infos:
+        rel = _member_path(info.filename)
+        out = dest.joinpath(*rel.parts)
+        if info.is_dir():
+            out.mkdir(parents=True, exist_ok=True)
+            continue
+        out.parent.mkdir(parents=True, exist_ok=True)
+        written = 0
+        with z.open(info) as src, open(out, "xb") as dst:
+            while chunk := src.read(1 << 20):
+                written += len(chunk)
+                budget -= len(chunk)
+                if written > info.file_size or budget < 0:
+                    raise InstallError("The archive unpacks to more than its directory says (a ZIP bomb?); "
+                                       "not installing it.")
+                dst.write(chunk)
+
+
+def _replace_dir(new: Path, final: Path, dest_root: Path) -> None:
+    """Put ``new`` at ``final`` by renames; the old folder is moved aside first, removed only after."""
+    if final.parent.resolve() != dest_root.resolve() or final.name in ("", ".", ".."):
+        raise InstallError(f"Refusing to replace {final}: it is not a folder inside {dest_root}.")
+    if final.is_symlink() or not final.is_dir():
+        raise InstallError(f"{final} exists and is not a model folder; move it away first.")
+    old = Path(tempfile.mkdtemp(prefix=".replaced-", dir=dest_root))
+    aside = old / final.name
+    os.rename(final, aside)
+    try:
+        os.rename(new, final)
+    except OSError:
+        os.rename(aside, final)  # put the old model back
+        raise
+    shutil.rmtree(old)  # strictly inside dest_root: made by mkdtemp above
+
+
 def install_model_zip(zip_path: str, dest_root: Path | None = None, force: bool = False) -> Path:
     """Validate and unpack a vosk model ZIP into ``models/``; on any problem nothing is changed."""
     from voice_triage.recognition import check_model_dir, models_dir
 
     dest_root = Path(dest_root or models_dir())
+    if os.path.isdir(zip_path):
+        raise InstallError(f"{zip_path[:200]} is a folder; give the downloaded .zip file.")
     if not os.path.isfile(zip_path):
-        raise InstallError(f"No file at {zip_path}.")
+        raise InstallError(f"No file at {zip_path[:200]}.")
     if not zipfile.is_zipfile(zip_path):
-        raise InstallError(f"{zip_path} is not a ZIP archive.")
+        raise InstallError(f"{zip_path[:200]} is not a ZIP archive.")
     try:
         with zipfile.ZipFile(zip_path) as z:
-            bad = z.testzip()
-            if bad:
-                raise InstallError(f"The archive is corrupt (bad data in {bad}); download it again.")
-            names = [n for n in z.namelist() if n and not n.endswith("/")]
-            for n in z.namelist():
-                if n.startswith("/") or ".." in Path(n).parts:
-                    raise InstallError(f"The archive holds an unsafe path ({n}); not installing it.")
-            tops = {n.split("/")[0] for n in z.namelist()}
+            infos = check_archive(z, os.path.getsize(zip_path))
+            tops = {_member_path(i.filename).parts[0] for i in infos if _member_path(i.filename).parts}
+            flat = not (len(tops) == 1 and all(len(_member_path(i.filename).parts) > 1 or i.is_dir() for i in infos))
+            name = safe_model_name(Path(zip_path).name.removesuffix(".zip") if flat else next(iter(tops)))
+            final = dest_root / name
+            if os.path.lexists(final) and not force:
+                raise InstallError(f"{final} is already installed (use --force to replace it).")
             dest_root.mkdir(parents=True, exist_ok=True)
+            if shutil.disk_usage(dest_root).free < sum(i.file_size for i in infos):
+                raise InstallError(f"There is not enough free space in {dest_root} for this model.")
             tmp = Path(tempfile.mkdtemp(prefix=".installing-", dir=dest_root))
             try:
-                z.extractall(tmp)
-                root = tmp / next(iter(tops)) if len(tops) == 1 and (tmp / next(iter(tops))).is_dir() else tmp
+                bad = z.testzip()
+                if bad:
+                    raise InstallError(f"The archive is corrupt (bad data in {bad[:120]}); download it again.")
+                _extract(z, infos, tmp)
+                root = tmp if flat else tmp / name
                 problems = check_model_dir(str(root))
                 if problems:
                     raise InstallError("This is not a complete vosk model: " + "; ".join(problems) + ".")
-                name = root.name if root != tmp else Path(zip_path).stem
-                final = dest_root / name
-                if final.exists():
-                    if not force:
-                        raise InstallError(f"{final} is already installed (use --force to replace it).")
-                    shutil.rmtree(final)
-                os.replace(root, final)
+                if os.path.lexists(final):
+                    _replace_dir(root, final, dest_root)
+                else:
+                    os.rename(root, final)
                 return final
             finally:
                 shutil.rmtree(tmp, ignore_errors=True)
-    except (zipfile.BadZipFile, zlib_error(), EOFError, OSError) as e:
-        raise InstallError(f"The archive could not be read ({e}); download it again.") from None
+    except (zipfile.BadZipFile, zlib_error(), EOFError, OSError, NotImplementedError, RuntimeError) as e:
+        raise InstallError(f"The archive could not be read ({str(e)[:200]}); download it again.") from None
 
 
 def zlib_error():
@@ -144,7 +230,7 @@ def zlib_error():
 
 
 @models.command("install")
-@click.argument("zip_path", metavar="ZIP", type=click.Path(dir_okay=False))
+@click.argument("zip_path", metavar="ZIP")
 @click.option("--force", is_flag=True, help="Replace a model of the same name.")
 def models_install(zip_path: str, force: bool) -> None:
     """Install a downloaded vosk model ZIP into models/ after checking its files."""

@@ -11,6 +11,9 @@ from voice_triage.content.model import Content
 from voice_triage.dialog import Ask, Conversation, Event, Result, Say, SettingChanged
 from voice_triage.dialog.events import PrivacyChoice
 from voice_triage.frontends.line_input import Line, read_line
+from voice_triage.frontends.safe_text import clean, cut
+
+EXIT_INTERRUPTED = 130  # Ctrl-C: the safety net is shown, then the usual exit status of an interrupted program
 
 TIER_LABEL = {"emergency": "EMERGENCY NOW", "urgent": "URGENT: TODAY", "soon": "SEE A CLINICIAN SOON",
               "self_care": "SELF-CARE AND WATCH"}
@@ -32,7 +35,7 @@ class TextChat:
         return f"\033[{code}m{text}\033[0m" if self.color else text
 
     def _print(self, who: str, text: str, code: str = "") -> None:
-        wrapped = textwrap.fill(text, width=self.width, initial_indent=f"{who}", subsequent_indent=" " * len(who))
+        wrapped = textwrap.fill(clean(text), width=self.width, initial_indent=f"{who}", subsequent_indent=" " * len(who))
         self.out.write((self._style(wrapped, code) if code else wrapped) + "\n")
         self.out.flush()
 
@@ -50,19 +53,28 @@ class TextChat:
                 self.out.write("\n" + self._style(f"  Result: {TIER_LABEL[e.tier]}  ({e.questions} questions)", "1;7") + "\n\n")
 
     def run(self) -> int:
+        try:
+            return self._run()
+        except KeyboardInterrupt:  # Ctrl-C while the assistant was talking: leave as "stop" would
+            self.out.write("\n")
+            self.render(self.conv.stop("user_stopped"))
+            return EXIT_INTERRUPTED
+
+    def _run(self) -> int:
         self.render(self.conv.start())
+        interrupted = False
         while not self.conv.finished:
             self.out.write(self._style("You: ", "1;36"))
             self.out.flush()
             try:
                 line = read_line(self.inp)
             except KeyboardInterrupt:  # Ctrl-C: leave as "stop" would, safety net included
-                line = Line(None)
+                line, interrupted = Line(None), True
             if line.text is not None and not self._interactive:
-                self.out.write(line.text[:200] + "\n")  # piped input: show it, so the transcript reads well
+                self.out.write(cut(line.text, 200) + "\n")  # piped input: show it, so the transcript reads well
             if line.text is None:
                 self.out.write("\n")
-                self.render(self.conv.stop("end_of_input"))
+                self.render(self.conv.stop("user_stopped" if interrupted else "end_of_input"))
                 break
             if line.problem:
                 self._print("Assistant: ", f"Sorry, I couldn't use that: {line.problem}.")
@@ -71,7 +83,7 @@ class TextChat:
                     self.render([pending])
                 continue
             self.render(self.conv.hear(line.text) if line.text.strip() else self.conv.silence())
-        return 0
+        return EXIT_INTERRUPTED if interrupted else 0
 
 
 def run_text_chat(content: Content, out: TextIO | None = None, inp=None) -> int:  # noqa: ANN001

@@ -1,8 +1,9 @@
 """``--save-summary PATH``: the only way anything of a conversation reaches the disk.
 
 Nothing is written unless the person asked for it with the option; then, after the conversation gives
-its advice, the clinician summary is written to PATH (mode 0600, replaced atomically) and the program
-says where it went. A conversation that ends before advice (stop, end of input) writes nothing and
+its advice, the clinician summary is written to PATH, mode 0600, and the program says where it went.
+PATH must be a new file, or an existing regular file with ``--replace-summary`` (replaced atomically);
+never a link, folder, device or pipe. ``chat`` checks this before the conversation starts. A conversation that ends before advice (stop, end of input) writes nothing and
 says so. The file holds: the advice level, the action, and the one-sentence summary for a clinician.
 """
 
@@ -10,11 +11,13 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
 from pathlib import Path
 from typing import Callable
 
 from voice_triage.dialog.events import Result
+from voice_triage.frontends.safe_text import cut
 
 TIER_WORDS = {"emergency": "Emergency: get help now", "urgent": "Urgent: be seen today",
               "soon": "See a clinician in the next few days", "self_care": "Self-care, and watch for changes"}
@@ -30,48 +33,114 @@ def summary_text(result: Result) -> str:
     return "\n".join(lines)
 
 
-def write_summary(path: str | os.PathLike, result: Result) -> Path:
-    """Write the summary to ``path`` (0600, atomic). Returns the absolute path. Raises SummaryError."""
-    target = Path(path).expanduser()
-    target = target if target.is_absolute() else Path.cwd() / target
-    if target.is_dir():
-        raise SummaryError(f"{target} is a folder; give a file name")
+def _resolve(path: str | os.PathLike) -> Path:
+    if not os.fspath(path).strip():
+        raise SummaryError("no file name was given")
+    try:
+        target = Path(path).expanduser()
+        os.fsencode(target)
+    except (UnicodeEncodeError, ValueError, RuntimeError):
+        raise SummaryError("the file name holds characters that cannot be used") from None
+    return target if target.is_absolute() else Path.cwd() / target
+
+
+def check_target(path: str | os.PathLike, *, replace: bool = False) -> Path:
+    """Where the summary may go: a new file in an existing folder, or (``replace``) an existing regular
+    file. Never a folder, a link, a device, a FIFO or a socket. Returns the absolute path; raises
+    SummaryError with one line."""
+    target = _resolve(path)
+    shown = cut(str(target), 200)
+    try:
+        st = os.lstat(target)
+    except FileNotFoundError:
+        st = None
+    except OSError as e:
+        raise SummaryError(f"cannot use {shown}: {e.strerror or e}") from None
+    if st is not None:
+        if stat.S_ISDIR(st.st_mode):
+            raise SummaryError(f"{shown} is a folder; give a file name")
+        if stat.S_ISLNK(st.st_mode):
+            raise SummaryError(f"{shown} is a link; give the name of a new file")
+        if not stat.S_ISREG(st.st_mode):
+            raise SummaryError(f"{shown} is not a regular file (a device, pipe or socket); give the name of a new file")
+        if not replace:
+            raise SummaryError(f"{shown} already exists; give a new file name, or add --replace-summary to replace it")
     parent = target.parent
     if not parent.is_dir():
-        raise SummaryError(f"the folder {parent} does not exist")
-    data = summary_text(result).encode("utf-8")
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=parent)
-    try:
-        os.fchmod(fd, 0o600)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    except OSError as e:
-        with contextlib.suppress(OSError):
-            os.remove(tmp)
-        raise SummaryError(f"could not write {target}: {e.strerror or e}") from None
+        raise SummaryError(f"the folder {cut(str(parent), 200)} does not exist")
     return target
 
 
-def save_after(result: Result | None, path: str | None, tell: Callable[[str], None]) -> bool:
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        n = os.write(fd, view)
+        view = view[n:]
+    os.fsync(fd)
+
+
+def write_summary(path: str | os.PathLike, result: Result, *, replace: bool = False) -> Path:
+    """Write the summary to ``path`` (mode 0600). Returns the absolute path. Raises SummaryError.
+
+    A new file is created exclusively (``O_EXCL | O_NOFOLLOW``: a file, link or device that appeared
+    meanwhile is never written into). With ``replace``, an existing regular file is replaced atomically
+    by a fully written new one. A failed write (a full disk) removes only what was created here."""
+    target = check_target(path, replace=replace)
+    data = summary_text(result).encode("utf-8")
+    shown = cut(str(target), 200)
+    exists = os.path.lexists(target)
+    if not exists:
+        try:
+            fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+        except FileExistsError:
+            raise SummaryError(f"{shown} appeared while writing; nothing was replaced") from None
+        except OSError as e:
+            raise SummaryError(f"could not create {shown}: {e.strerror or e}") from None
+        try:
+            _write_all(fd, data)
+        except OSError as e:
+            os.close(fd)
+            with contextlib.suppress(OSError):
+                os.remove(target)  # the file this call created, and nothing else
+            raise SummaryError(f"could not write {shown}: {e.strerror or e}") from None
+        os.close(fd)
+        return target
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    try:
+        os.fchmod(fd, 0o600)
+        try:
+            _write_all(fd, data)
+        finally:
+            os.close(fd)
+        check_target(target, replace=True)  # still a regular file just before the swap
+        os.replace(tmp, target)
+    except (OSError, SummaryError) as e:
+        with contextlib.suppress(OSError):
+            os.remove(tmp)
+        if isinstance(e, SummaryError):
+            raise
+        raise SummaryError(f"could not write {shown}: {e.strerror or e}") from None
+    return target
+
+
+def save_after(result: Result | None, path: str | None, tell: Callable[[str], None], *, replace: bool = False) -> bool:
     """Save ``result``'s summary to ``path`` if one was asked for; ``tell`` says what happened."""
-    if not path:
+    if path is None:
         return False
     if result is None:
         tell("No summary was saved: the conversation ended before any advice was given.")
         return False
     try:
-        where = write_summary(path, result)
+        where = write_summary(path, result, replace=replace)
     except SummaryError as e:
         tell(f"The summary was not saved: {e}.")
         return False
-    tell(f"The summary for a clinician was saved to {where} (only you can read it). Delete it when you no longer need it.")
+    tell(f"The summary for a clinician was saved to {cut(str(where), 200)} (only you can read it). "
+         "Delete it when you no longer need it.")
     return True
 
 
-def chat_and_save(content, mode: str | None, path: str, *, asr=None, model=None, no_voice=False,  # noqa: ANN001
+def chat_and_save(content, mode: str | None, path: str, *, replace: bool = False, asr=None, model=None, no_voice=False,  # noqa: ANN001
                   tts_out=None, relaxed=False, privacy_check: bool | None = None) -> int:
     """Run ``chat`` in ``mode`` (text, jsonl, voice/None) and save the summary when it gives advice.
 
@@ -87,22 +156,22 @@ def chat_and_save(content, mode: str | None, path: str, *, asr=None, model=None,
         handler, problem = make_audio_handler(content, asr, model)
         session = JsonlSession(content, sys.stdout, sys.stdin.buffer, handler, problem, bool(privacy_check))
         rc = session.run()
-        save_after(session.conv.result, path, lambda m: click.echo(m, err=True))
+        save_after(session.conv.result, path, lambda m: click.echo(m, err=True), replace=replace)
         return rc
     if mode == "text":
         from voice_triage.frontends.text_chat import TextChat
 
         chat = TextChat(content, sys.stdout)
         rc = chat.run()
-        save_after(chat.conv.result, path, click.echo)
+        save_after(chat.conv.result, path, click.echo, replace=replace)
         return rc
     try:
         from voice_triage.frontends.voice import VoiceChat
     except ImportError as e:
         click.echo(f"(Speech is not available here: {e}. Continuing by text.)")
-        return chat_and_save(content, "text", path, privacy_check=privacy_check)
+        return chat_and_save(content, "text", path, replace=replace, privacy_check=privacy_check)
     vchat = VoiceChat(content, asr=asr, model=model, no_voice=no_voice, tts_out=tts_out, relaxed=relaxed)
     rc = vchat.run()
     conv = getattr(vchat, "conv", None)
-    save_after(getattr(conv, "result", None), path, click.echo)
+    save_after(getattr(conv, "result", None), path, click.echo, replace=replace)
     return rc
