@@ -69,9 +69,10 @@ def test_scripted_conversation(content, script):
     assert conv.finished, f"conversation did not end\n{transcript}"
     assert conv.end_reason == ends, transcript
     assert used == len(script["answers"]), f"ended after {used} of {len(script['answers'])} answers\n{transcript}"
-    # the safety net is always said before the end
+    # the safety net is always said before the end (an emergency result's action is itself the emergency help)
     last_end = max(i for i, e in enumerate(log) if isinstance(e, End))
-    assert any(isinstance(e, Say) and e.kind == "safety_net" for e in log[:last_end]), transcript
+    emergency = conv.result is not None and conv.result.tier == "emergency"
+    assert emergency or any(isinstance(e, Say) and e.kind == "safety_net" for e in log[:last_end]), transcript
     if ends != "result":
         assert conv.result is None
         return

@@ -67,6 +67,8 @@ class Step:
     text: str
     tiers: tuple[str, ...]
     source: Source
+    when: dict[str, tuple[str, ...]] = field(default_factory=dict)  # any one of these facts (empty: always)
+    unless: dict[str, tuple[str, ...]] = field(default_factory=dict)  # none of these facts
 
 
 @dataclass(frozen=True)
@@ -75,8 +77,8 @@ class Advice:
     tier_discreet: dict[str, str]  # discreet wording of an action, where the plain one is explicit
     tier_source: dict[str, Source]
     reasons_intro: str
-    reasons_unknown_intro: str
     reasons: dict[str, dict[str, tuple[str, Source]]]  # slot -> value -> (text, source)
+    reasons_me: dict[str, str]  # slot -> what was not known, in the first person (for the summary)
     causes_intro: str
     causes: tuple[Cause, ...]
     steps_intro: str
@@ -84,10 +86,13 @@ class Advice:
     safety_net: str
     safety_net_discreet: str
     safety_net_source: Source
-    summary_text: str
     summary_source: Source
-    summary_facts: dict[str, dict[str, str]]
-    summary_unknown: str
+    causes_none: tuple[str, Source]
+    words: dict  # the other wording of advice.yaml: reasons_more, offer, summary parts, said_back, numbers ...
+
+    @property
+    def summary_opener(self) -> str:
+        return str(self.words["summary"]["opener"])
 
     def sources(self) -> list[tuple[str, Source]]:
         """Every (item id, source) pair, for the traceability check."""
@@ -95,6 +100,7 @@ class Advice:
         for slot, by_value in self.reasons.items():
             out += [(f"reason:{slot}={v}", src) for v, (_, src) in by_value.items()]
         out += [(f"cause:{c.id}", c.source) for c in self.causes]
+        out += [("causes_none", self.causes_none[1])]
         out += [(f"step:{s.id}", s.source) for s in self.steps]
         out += [("safety_net", self.safety_net_source), ("summary", self.summary_source)]
         return out
