@@ -63,6 +63,28 @@ def _source(raw: Any, where: str) -> Source:
     return Source(str(raw["file"]), str(raw["quote"]))
 
 
+_DISCREET_KEYS = ("text", "short", "reprompt", "help", "clarify", "items")
+
+
+def _discreet_text(raw: dict[str, Any]) -> str | None:
+    d = raw.get("discreet")
+    return d.get("text") if isinstance(d, dict) else d
+
+
+def _discreet_words(raw: dict[str, Any], qid: str) -> dict[str, Any]:
+    """A question's wording for when others may overhear: `discreet:` is the first asking, or a mapping of
+    text/short/reprompt/help/clarify/items."""
+    d = raw.get("discreet")
+    if d is None:
+        return {}
+    if not isinstance(d, dict):
+        return {"text": str(d)}
+    bad = set(d) - set(_DISCREET_KEYS)
+    if bad:
+        raise ContentError(f"question {qid}: unknown discreet wording {sorted(bad)}")
+    return dict(d)
+
+
 def _questions(data: dict[str, Any]) -> tuple[Question, ...]:
     out = []
     seen: set[str] = set()
@@ -92,7 +114,8 @@ def _questions(data: dict[str, Any]) -> tuple[Question, ...]:
             id=qid, slots=slots, text=raw["text"], short=raw["short"], reprompt=raw["reprompt"],
             help=raw["help"], open=bool(raw.get("open", False)), yes=yes, no=no,
             items=dict(raw.get("items") or {}), item_yes={k: str(v) for k, v in (raw.get("item_yes") or {}).items()},
-            ask_if=raw.get("ask_if"), clarify=raw.get("clarify"), discreet=raw.get("discreet"),
+            ask_if=raw.get("ask_if"), clarify=raw.get("clarify"), discreet=_discreet_text(raw),
+            discreet_words=_discreet_words(raw, qid),
         ))
     missing = set(SLOTS) - seen
     if missing:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from voice_triage.triage.slots import SLOTS
 
@@ -30,6 +30,7 @@ class Question:
     ask_if: str | None = None  # only ask while the tier so far is at most this
     clarify: str | None = None  # after a bare "yes" that does not say which value
     discreet: str | None = None  # wording for when others may overhear
+    discreet_words: dict = field(default_factory=dict)  # text/short/reprompt/help/clarify/items, overheard
 
 
 @dataclass(frozen=True)
@@ -115,6 +116,15 @@ class Content:
     advice: Advice
     lines: dict[str, object]  # dialog.yaml
     sources: dict[str, str]  # seed file name -> text
+
+    def discreet_view(self) -> Content:
+        """The same content worded for when others may overhear: every question's discreet wording, and
+        advice.yaml's said_back_discreet for readings said back. Understanding is unchanged."""
+        questions = tuple(replace(q, **{k: (dict(v) if k == "items" else v) for k, v in q.discreet_words.items()})
+                          for q in self.questions)
+        words = dict(self.advice.words)
+        words["said_back"] = {**words["said_back"], **(words.get("said_back_discreet") or {})}
+        return replace(self, questions=questions, advice=replace(self.advice, words=words))
 
     def line(self, key: str, **fields: object) -> str:
         text = str(self.lines[key])

@@ -47,6 +47,8 @@ class Conversation:
         self.settings = settings or Settings()
         self.privacy_check = privacy_check
         self.privacy_mode = privacy_mode
+        if privacy_mode == "discreet":
+            self.content = content.discreet_view()
         self.state = State()
         self._history: list[State] = []
         self._turns_before_restart = 0  # a restart starts the facts afresh, not the bound on its length
@@ -344,6 +346,8 @@ class Conversation:
 
     def _set_privacy(self, mode: str, line: str) -> list[Event]:
         self.privacy_mode = mode
+        if mode == "discreet":  # every question, help and reading said back in discreet words from now on
+            self.content = self.content.discreet_view()
         events: list[Event] = [PrivacyChoice(mode)]
         if mode == "quieter":
             self.settings.volume = max(-SETTING_LIMIT, self.settings.volume - 2)

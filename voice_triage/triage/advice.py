@@ -155,7 +155,7 @@ def describe_fact(slot: str, value: str | int, content: Content) -> str:
     said = content.advice.words["said_back"]
     if value == UNKNOWN:
         what = content.advice.reasons[slot].get(UNKNOWN, (slot.replace("_", " "), None))[0]
-        return str(said["unknown"]).format(what=what)
+        return str(said["unknown"]).format(what=what) if "{what}" in str(said["unknown"]) else str(said["unknown"])
     table = said[slot]
     return table["number"].format(n=value) if SLOTS[slot].numeric else table[str(value)]
 
