@@ -100,3 +100,11 @@ def test_jsonl_result_carries_three_texts():
     said = " ".join(e["text"] for e in events if e["event"] == "say" and e["kind"] != "screen"
                     and e["text"] in result["advice"])
     assert said == result["advice"]
+
+
+def test_questions_can_be_held_by_ear(content):
+    for view in (content, content.discreet_view()):
+        for q in view.questions:
+            assert len(re.findall(r"[A-Za-z0-9']+", q.text)) <= 25, q.text
+            for text in (q.text, q.short, q.reprompt, q.help, q.clarify or ""):
+                assert not re.search(r"\b(\w+) \1\b", text.lower()), text

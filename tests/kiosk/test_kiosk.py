@@ -65,9 +65,9 @@ def test_two_conversations_back_to_back_nothing_carried_over(content):
     assert k.conv is None and facts[0] == {}
     # the second person's screen shows nothing of the first one's answers
     text = out.getvalue()
-    first_wipe = text.index("\033[?1049l", text.index("age 41"))  # Screen.wipe() leaves and re-enters the alternate screen
+    first_wipe = text.index("\033[?1049l", text.index("I'm 41"))  # Screen.wipe() leaves and re-enters the alternate screen
     after = text[first_wipe:]
-    traces = [f"You: {a}" for a in URGENT if len(a) > 3] + ["age 41"]
+    traces = [f"You: {a}" for a in URGENT if len(a) > 3] + ["I'm 41"]
     for trace in traces:
         assert trace in text[:first_wipe], trace
         assert trace not in after, trace

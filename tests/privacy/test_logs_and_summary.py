@@ -78,7 +78,7 @@ def test_save_summary_writes_only_there_and_says_where(tmp_path):
                        timeout=120, cwd=tmp_path)
     assert p.returncode == 0, p.stderr.decode()
     text = target.read_text()
-    assert "postcoital bleeding" in text and "age 29" in text
+    assert "postcoital bleeding" in text and "I'm 29" in text
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
     assert str(target) in p.stderr.decode()  # it says where it went (stderr: stdout is the protocol)
     assert json.loads(p.stdout.decode().splitlines()[-1])["event"] == "end"
