@@ -160,18 +160,20 @@ def describe_fact(slot: str, value: str | int, content: Content) -> str:
     return table["number"].format(n=value) if SLOTS[slot].numeric else table[str(value)]
 
 
-def summary(facts: Mapping[str, str | int], content: Content, refused: Collection[str] = ()) -> str:
+def summary(facts: Mapping[str, str | int], content: Content, refused: Collection[str] = (),
+            said_only: bool = False) -> str:
     """The sentence for a clinician: first person, key facts, what was not known last (kept to about
     SUMMARY_WORDS words: fewer facts about the person when it runs long)."""
     text = ""
     for about_cap in range(MAX_SUMMARY_ABOUT, 0, -1):
-        text = _summary(facts, content, refused, about_cap)
+        text = _summary(facts, content, refused, about_cap, said_only)
         if len(text.split()) <= SUMMARY_WORDS:
             break
     return text
 
 
-def _summary(facts: Mapping[str, str | int], content: Content, refused: Collection[str], about_cap: int) -> str:
+def _summary(facts: Mapping[str, str | int], content: Content, refused: Collection[str], about_cap: int,
+             said_only: bool) -> str:
     words = content.advice.words["summary"]
     head = [str(words[slot][str(facts[slot])]) for slot in ("amount", "frequency")
             if facts.get(slot, UNKNOWN) != UNKNOWN]
@@ -193,7 +195,8 @@ def _summary(facts: Mapping[str, str | int], content: Content, refused: Collecti
             about.append(str(by[str(value)]))
     if about:
         sentences.append(_capital(content.join(about[:about_cap])) + ".")
-    missing = [s for s in SLOTS if facts.get(s, UNKNOWN) == UNKNOWN and SLOTS[s].unknown_floor]
+    missing = [s for s in SLOTS if facts.get(s, UNKNOWN) == UNKNOWN and SLOTS[s].unknown_floor
+               and (s in facts or not said_only)]  # in a conversation: what the person said they didn't know
     for kind, slots in (("not_sure", [s for s in missing if s not in refused]),
                         ("refused", [s for s in missing if s in refused])):
         if not slots:
@@ -244,5 +247,5 @@ def compose(facts: Mapping[str, str | int], content: Content, *, said_only: bool
                                    safety if tier == "emergency" else "") if p)
     return ComposedAdvice(
         tier=tier, action=action, reasons=tuple(reasons), parts=tuple((t, k) for t, k in parts if t),
-        details=details, summary=summary(facts, content, refused), safety_net=safety,
+        details=details, summary=summary(facts, content, refused, said_only), safety_net=safety,
     )
