@@ -14,7 +14,7 @@ from voice_triage.content import load_content
 from voice_triage.dialog import Conversation, End, Result, Say
 from voice_triage.dialog.events import PrivacyChoice
 
-BENIGN_ANSWERS = ["just a few drops", "no", "no", "no", "28", "first time", "the pill", "none", "no", "no"]
+BENIGN_ANSWERS = ["just a few drops", "no", "no", "no", "28", "first time", "the pill", "none", "yes", "no", "no"]
 # words that tell a bystander what this is about
 EXPLICIT = {"sex", "sexual", "intercourse", "vagina", "vaginal", "genital", "genitals", "cervix", "cervical", "discharge",
             "pee", "peeing", "sti", "stis", "postcoital", "lube", "lubrication", "penetration", "herpes",
@@ -67,7 +67,7 @@ def test_more_at_a_question_asks_it_again(content):
 
 
 def test_refusal_is_recorded_cautious_and_said_back(content):
-    answers = ["just a few drops", "no", "no", "I'd rather not say", "28", "first time", "the pill", "none", "no", "no"]
+    answers = ["just a few drops", "no", "no", "I'd rather not say", "28", "first time", "the pill", "none", "yes", "no", "no"]
     conv, _ = _run(content, answers)
     r = conv.result
     assert r.tier == "urgent" and r.facts["pregnancy_possible"] == "unknown"
