@@ -21,7 +21,7 @@ MAX_CAUSES = 2
 MAX_STEPS = 2
 MAX_SUMMARY_UNKNOWNS = 2  # named in the summary; the rest are counted
 MAX_SUMMARY_WITH = 3  # what came with the bleeding, named in the summary
-SUMMARY_WORDS = 40
+SUMMARY_WORDS = 42
 MAX_SUMMARY_ABOUT = 3  # facts about the person, named in the summary (in advice.yaml's order)
 
 
@@ -179,11 +179,11 @@ def _summary(facts: Mapping[str, str | int], content: Content, refused: Collecti
             if facts.get(slot, UNKNOWN) != UNKNOWN]
     with_slots = words["with"]
     present = [str(by[str(facts[s])]) for s, by in with_slots.items() if str(facts.get(s)) in by]
-    if present:
-        head.append("with " + content.join(present[:MAX_SUMMARY_WITH]))
-    elif all(facts.get(s, UNKNOWN) != UNKNOWN for s in with_slots):
-        head.append("with " + str(words["with_none"]))
     sentences = [words["opener"] + (": " + ", ".join(head) if head else "") + "."]
+    if present:  # what came with it, in a sentence of its own (short sentences read and sound easier)
+        sentences.append("I have " + content.join(present[:MAX_SUMMARY_WITH]) + ".")
+    elif all(facts.get(s, UNKNOWN) != UNKNOWN for s in with_slots):
+        sentences.append("I have " + str(words["with_none"]) + ".")
     about = []
     for slot, by in words["about"].items():
         value = facts.get(slot, UNKNOWN)
@@ -201,10 +201,10 @@ def _summary(facts: Mapping[str, str | int], content: Content, refused: Collecti
                         ("refused", [s for s in missing if s in refused])):
         if not slots:
             continue
-        items = [content.advice.reasons_me[s] for s in slots[:MAX_SUMMARY_UNKNOWNS]]
+        what = content.join([content.advice.reasons_me[s] for s in slots[:MAX_SUMMARY_UNKNOWNS]], "last_or")
         if len(slots) > MAX_SUMMARY_UNKNOWNS:
-            items.append(str(words["more"]).format(n=_number(len(slots) - MAX_SUMMARY_UNKNOWNS, content)))
-        sentences.append(str(words[kind]).format(what=content.join(items, "last_or")) + ".")
+            what += ", " + str(words["more"]).format(n=_number(len(slots) - MAX_SUMMARY_UNKNOWNS, content))
+        sentences.append(str(words[kind]).format(what=what) + ".")
     return " ".join(sentences)
 
 
