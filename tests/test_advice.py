@@ -137,3 +137,17 @@ def test_discreet_result_speaks_no_details(content):
     adv = compose({**BENIGN, "pain_during_sex": "yes", "unusual_discharge": "yes"}, content, discreet=True)
     assert "sex" not in adv.spoken and "discharge" not in adv.spoken
     assert "discharge" in adv.details
+
+
+@pytest.mark.parametrize("change", [{}, {"amount": "heavy", "pain": "some", "pregnancy_possible": "yes",
+                                         "frequency": "repeated", "sti_risk": "yes", "contraception": "iud",
+                                         "blood_thinners": "yes", "age": 50},
+                                    {"postmenopausal": "yes", "age": 60, "dryness": "yes"},
+                                    {"contraception": "hormonal", "dryness": "yes"},
+                                    {"age": "unknown", "screening_up_to_date": "unknown", "pain": "unknown"}])
+def test_spoken_result_is_short_with_no_doubled_words(content, change):
+    adv = compose({**BENIGN, **change}, content)
+    for text in (adv.spoken, adv.details, adv.summary):
+        words = re.findall(r"[a-z0-9']+", text.lower())
+        assert not [a for a, b in zip(words, words[1:]) if a == b], text
+    assert len(re.findall(r"[A-Za-z0-9']+", adv.spoken)) <= 130

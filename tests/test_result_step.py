@@ -108,3 +108,13 @@ def test_questions_can_be_held_by_ear(content):
             assert len(re.findall(r"[A-Za-z0-9']+", q.text)) <= 25, q.text
             for text in (q.text, q.short, q.reprompt, q.help, q.clarify or ""):
                 assert not re.search(r"\b(\w+) \1\b", text.lower()), text
+
+
+def test_spoken_refusal_is_said_back_as_a_refusal(content):
+    conv = Conversation(content)
+    conv.start()
+    for a in ["just a few drops", "no", "no", "no"]:
+        conv.hear(a)
+    assert conv.pending.question_id == "age"
+    ask = conv.hear("I'd rather not say", 0.9, spoken=True)[-1]
+    assert "you'd rather not say how old you are" in ask.text and "not sure" not in ask.text

@@ -415,7 +415,8 @@ class Conversation:
         return certain, doubtful
 
     def _describe(self, fills: dict[str, SlotValue]) -> str:
-        return self.content.join([describe_fact(slot, value, self.content) for slot, value in fills.items()])
+        return self.content.join([describe_fact(slot, value, self.content, refused=slot in self._refused)
+                                  for slot, value in fills.items()])
 
     def _apply(self, text: str, fills: dict[str, SlotValue]) -> list[Event]:
         """Record fills (undoable with "go back"), then ask what is still open, or move on."""

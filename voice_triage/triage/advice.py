@@ -149,13 +149,14 @@ def _spoken_steps(tier: str, steps: list[str], content: Content) -> list[str]:
     return steps[:MAX_STEPS]
 
 
-def describe_fact(slot: str, value: str | int, content: Content) -> str:
+def describe_fact(slot: str, value: str | int, content: Content, refused: bool = False) -> str:
     """One fact in a few words, to check a reading: "some pain or cramping", "age 36",
-    "you're not sure whether you have pain"."""
+    "you're not sure whether you have pain" (``refused``: "you'd rather not say how old you are")."""
     said = content.advice.words["said_back"]
     if value == UNKNOWN:
         what = content.advice.reasons[slot].get(UNKNOWN, (slot.replace("_", " "), None))[0]
-        return str(said["unknown"]).format(what=what) if "{what}" in str(said["unknown"]) else str(said["unknown"])
+        line = str(said["refused" if refused and "refused" in said else "unknown"])
+        return line.format(what=what) if "{what}" in line else line
     table = said[slot]
     return table["number"].format(n=value) if SLOTS[slot].numeric else table[str(value)]
 
