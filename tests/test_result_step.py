@@ -77,8 +77,9 @@ def test_refusal_is_recorded_cautious_and_said_back(content):
 
 
 def test_discreet_mode_speaks_no_explicit_word(content):
-    answers = ["a little", "no", "maybe", "yes", "I have burning and discharge", "no", "30", "first time",
-               "the pill", "none", "yes", "no", "no"]
+    answers = ["help", "a little", "no", "help", "repeat", "yes", "I have burning and discharge", "yes", "help",
+               "maybe", "no", "30", "help", "first time", "help", "the pill", "help", "yes", "help", "I don't know",
+               "help", "yes", "no"]
     conv, log = _run(content, ["no", "discreet", *answers], privacy_check=True)
     assert conv.privacy_mode == "discreet"
     log = log[next(i for i, e in enumerate(log) if isinstance(e, PrivacyChoice)):]  # the welcome comes before
