@@ -119,3 +119,14 @@ def test_spoken_refusal_is_said_back_as_a_refusal(content):
     assert conv.pending.question_id == "age"
     ask = conv.hear("I'd rather not say", 0.9, spoken=True)[-1]
     assert "you'd rather not say how old you are" in ask.text and "not sure" not in ask.text
+
+
+def test_groups_hold_three_items_each_one_where_yes_is_the_concern(content):
+    for view in (content, content.discreet_view()):
+        for q in view.questions:
+            assert not q.item_yes, q.id  # no item where "yes" means the reassuring value
+            if "these" not in q.text:
+                continue
+            listed = re.split(r"[?:]", q.text, maxsplit=1)[1]
+            items = [x for x in re.split(r"[;.]", listed) if x.strip(" ?")]
+            assert len(items) <= 3, (q.id, items)
