@@ -108,10 +108,13 @@ def grade(text: str) -> float:
 
 
 def question_texts(content) -> list[str]:
+    """Every question's words (plain and discreet) and the dialog's own lines (dialog.yaml)."""
     out = []
-    for q in content.questions:
-        out += [q.text, q.short, q.reprompt, q.help] + ([q.clarify] if q.clarify else [])
-    return out
+    for view in (content, content.discreet_view()):
+        for q in view.questions:
+            out += [q.text, q.short, q.reprompt, q.help] + ([q.clarify] if q.clarify else [])
+    out += [v for v in content.lines.values() if isinstance(v, str) and len(v.split()) > 3]
+    return list(dict.fromkeys(out))
 
 
 def report(sets: list[tuple[str, dict]], content, label: str) -> None:
@@ -130,7 +133,7 @@ def report(sets: list[tuple[str, dict]], content, label: str) -> None:
     print(f"emergency spoken words: max {max(em) if em else '-'} over {len(em)}   (target <= 45)")
     print(f"summary words: median {statistics.median(summ):.0f}, max {max(summ)}   (target <= 45)")
     print(f"summary with you/your: {len(you)} {you[:3]}   doubled words: {len(dbl)} {dbl[:3]}")
-    for name, g in (("advice", g_adv), ("summary", g_sum), ("questions/help", g_q)):
+    for name, g in (("advice", g_adv), ("summary", g_sum), ("questions/help/dialog", g_q)):
         print(f"grade {name}: median {statistics.median(g):.1f}, max {max(g):.1f}   (target <= 7, <= 8.5)")
     allg = g_adv + g_sum + g_q
     print(f"grade all: median {statistics.median(allg):.1f}, max {max(allg):.1f}")
