@@ -213,9 +213,10 @@ class VoiceChat:
 
     def _after_result(self) -> None:
         """At the result, a spoken "more", "summary" or "repeat" is answered (the conversation bounds how
-        many); silence, anything else, or a lost microphone ends, as before."""
+        many); silence, anything else, or a lost microphone ends, as before. Not after an emergency: the
+        person should be getting help, not waiting on us (the details are on the screen)."""
         ask = Ask(str(self.content.advice.words["offer"]), (), "result")
-        while self.conv.result is not None and self.mic is not None:
+        while self.conv.result is not None and self.conv.result.tier != "emergency" and self.mic is not None:
             try:
                 events, _, _ = self.listen(ask)
             except DeviceLost:
