@@ -7,15 +7,7 @@ from collections.abc import Sequence
 from voice_triage.content.model import Content, Question
 from voice_triage.dialog import result_step
 from voice_triage.dialog.events import (
-    Ask,
-    End,
-    Event,
-    Heard,
-    PrivacyChoice,
-    Result,
-    Say,
-    SettingChanged,
-    SlotValue,
+    Ask, End, Event, Heard, PrivacyChoice, Result, Say, SettingChanged, SlotValue,
 )
 from voice_triage.dialog.planner import next_question, tier_so_far
 from voice_triage.dialog.state import SETTING_LIMIT, Pending, Settings, State
