@@ -24,14 +24,14 @@ from voice_triage.frontends.kiosk_screen import Screen
 
 T, RAISE = ScriptedSource.TIMEOUT, ScriptedSource.RAISE
 SCRIPTS = [
-    ("self_care", ["a few drops", "no", "none of those", "no", "29", "first time", "the pill", "no", "yes a bit dry", "no"]),
+    ("self_care", ["a few drops", "no", "none of those", "no", "29", "first time", "the pill", "no", "yes", "yes a bit dry", "no"]),
     ("urgent", ["more like a period, quite heavy", "no", "I have a fever and feel unwell", "no", "no", "forty one",
-                "it keeps happening", "a copper coil", "no", "no"]),
+                "it keeps happening", "a copper coil", "no", "yes", "no"]),
     ("emergency", ["I'm soaking a pad every hour"]),
     ("stopped", ["a few drops", "no", "stop"]),
     ("inactive", ["a few drops", T, T]),
     ("still_there", ["a few drops", T, "no", "none of those", "no", "29", "first time", "the pill", "no",
-                     "yes a bit dry", "no"]),
+                     "yes", "yes a bit dry", "no"]),
     ("error", ["a few drops", RAISE]),
     ("bad_input", [Input("problem", "that answer is too long"), "\x00\xff garbage", "I'm soaking a pad every hour"]),
     # issue 14: terminal control sequences in answers (retitle, line drawing, clear scrollback, 8-bit CSI)

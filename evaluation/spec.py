@@ -49,7 +49,7 @@ TRIGGERS: dict[tuple[str, str], str] = {
     ("unusual_discharge", "yes"): "urgent",
     ("pain_peeing", "yes"): "urgent",
     ("pain_during_sex", "yes"): "urgent",
-    ("frequency", "repeated"): "soon",
+    ("frequency", "repeated"): "urgent",  # spec revision 2
     ("screening_up_to_date", "no"): "soon",
     ("sti_risk", "yes"): "soon",
     ("contraception", "iud"): "soon",
@@ -62,8 +62,8 @@ AGE_LIMIT = 35  # age > 35 triggers soon
 # Unknown-answer rule: the cap for an unknown (or missing) slot.
 UNKNOWN_TIER: dict[str, str | None] = {
     **{s: "urgent" for s in ("amount", "dizzy_or_faint", "pain", "pregnancy_possible", "postmenopausal",
-                             "fever_or_unwell", "unusual_discharge", "pain_peeing", "pain_during_sex")},
-    **{s: "soon" for s in ("frequency", "age", "screening_up_to_date", "sti_risk", "contraception",
+                             "fever_or_unwell", "unusual_discharge", "pain_peeing", "pain_during_sex", "frequency")},
+    **{s: "soon" for s in ("age", "screening_up_to_date", "sti_risk", "contraception",
                            "blood_thinners", "sores", "worried")},
     "dryness": None,
 }

@@ -17,7 +17,7 @@ from typing import Callable
 
 from . import spec
 
-VERSION = 1  # bump when the set changes meaning (not for new tags)
+VERSION = 2  # bump when the set changes meaning (not for new tags)
 DEFAULT_SEED = 20261122
 DEFAULT_PER_TIER = 64
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -25,9 +25,9 @@ DEFAULT_PATH = DATA_DIR / "vignettes.jsonl"
 
 URGENT_YN = ("pregnancy_possible", "postmenopausal", "fever_or_unwell", "unusual_discharge",
              "pain_peeing", "pain_during_sex")
-SOON_FLAGS = ("frequency", "age", "screening_up_to_date", "sti_risk", "contraception", "blood_thinners",
+SOON_FLAGS = ("age", "screening_up_to_date", "sti_risk", "contraception", "blood_thinners",
               "sores", "worried")
-URGENT_SLOTS = ("amount", "pain") + URGENT_YN
+URGENT_SLOTS = ("amount", "pain", "frequency") + URGENT_YN  # frequency: spec revision 2
 EMERGENCY_FACTS = (("amount", "soaking"), ("dizzy_or_faint", "yes"), ("pain", "severe"))
 
 
@@ -56,9 +56,7 @@ def benign(rng: random.Random) -> dict:
 
 
 def set_soon(p: dict, slot: str, rng: random.Random) -> None:
-    if slot == "frequency":
-        p["frequency"] = "repeated"
-    elif slot == "age":
+    if slot == "age":
         p["age"] = rng.randint(36, 64)
     elif slot == "screening_up_to_date":
         p["screening_up_to_date"] = "no"
@@ -73,6 +71,8 @@ def set_urgent(p: dict, slot: str, rng: random.Random) -> None:
         p["amount"] = "heavy"
     elif slot == "pain":
         p["pain"] = "some"
+    elif slot == "frequency":
+        p["frequency"] = "repeated"
     else:
         p[slot] = "yes"
         if slot == "postmenopausal":
@@ -217,7 +217,7 @@ def urgent_several(rng):
 def urgent_unknown(rng):
     p = benign(rng)
     u = sprinkle_unknowns(p, rng, ("amount", "pain", "pregnancy_possible", "fever_or_unwell",
-                                   "unusual_discharge", "pain_peeing", "pain_during_sex"), 1)
+                                   "unusual_discharge", "pain_peeing", "pain_during_sex", "frequency"), 1)
     return p, [f"unknown:{u[0]}"]
 
 

@@ -23,7 +23,8 @@ def test_benign_facts_give_self_care():
     out = json.loads(p.stdout)
     assert out["tier"] == "self_care" and out["reasons"] == []
     assert "emergency help immediately" in out["advice"]
-    assert "postcoital bleeding" in out["advice"]
+    assert out["summary"].startswith("I have postcoital bleeding")
+    assert out["details"] and "Say 'more'" in out["advice"]
 
 
 def test_reasons_have_slot_value_tier_text():

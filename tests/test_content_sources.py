@@ -79,7 +79,7 @@ def test_safety_net_is_the_spec_sentence(content):
 
 
 def test_summary_says_postcoital_bleeding(content):
-    assert "postcoital bleeding" in content.advice.summary_text
+    assert "postcoital bleeding" in content.advice.summary_opener
 
 
 def test_bad_yaml_is_a_clear_error(tmp_path):

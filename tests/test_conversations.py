@@ -69,9 +69,10 @@ def test_scripted_conversation(content, script):
     assert conv.finished, f"conversation did not end\n{transcript}"
     assert conv.end_reason == ends, transcript
     assert used == len(script["answers"]), f"ended after {used} of {len(script['answers'])} answers\n{transcript}"
-    # the safety net is always said before the end
+    # the safety net is always said before the end (an emergency result's action is itself the emergency help)
     last_end = max(i for i, e in enumerate(log) if isinstance(e, End))
-    assert any(isinstance(e, Say) and e.kind == "safety_net" for e in log[:last_end]), transcript
+    emergency = conv.result is not None and conv.result.tier == "emergency"
+    assert emergency or any(isinstance(e, Say) and e.kind == "safety_net" for e in log[:last_end]), transcript
     if ends != "result":
         assert conv.result is None
         return
@@ -146,12 +147,12 @@ def _jsonl(lines: list[bytes], timeout: float = 60) -> list[dict]:
 def test_jsonl_benign_conversation_with_bad_lines():
     lines = [b'{"text": "just a little spotting"}', b"\xff\xfe not utf-8", b'{"text": 5}', b"[1, 2]",
              b'{"nope": "x"}', b"no, I feel fine", b"none of those", b'{"text": "no to both"}', b"I'm 30",
-             b"first time", b"none", b"none", b"no", b"no"]
+             b"first time", b"none", b"none", b"yes", b"no", b"no"]
     events = _jsonl(lines)
     kinds = [e["event"] for e in events]
     assert kinds.count("error") >= 4
     result = next(e for e in events if e["event"] == "result")
-    assert result["tier"] == "self_care" and result["questions"] == 10
+    assert result["tier"] == "self_care" and result["questions"] == 11
     assert kinds[-1] == "end"
 
 

@@ -21,12 +21,13 @@ SPEC_VALUES = {
 }
 EMERGENCY = {("amount", "soaking"), ("dizzy_or_faint", "yes"), ("pain", "severe")}
 URGENT = {("amount", "heavy"), ("pain", "some"), ("pregnancy_possible", "yes"), ("postmenopausal", "yes"),
-          ("fever_or_unwell", "yes"), ("unusual_discharge", "yes"), ("pain_peeing", "yes"), ("pain_during_sex", "yes")}
-SOON = {("frequency", "repeated"), ("screening_up_to_date", "no"), ("sti_risk", "yes"), ("contraception", "iud"),
+          ("fever_or_unwell", "yes"), ("unusual_discharge", "yes"), ("pain_peeing", "yes"), ("pain_during_sex", "yes"),
+          ("frequency", "repeated")}  # spec revision 2
+SOON = {("screening_up_to_date", "no"), ("sti_risk", "yes"), ("contraception", "iud"),
         ("blood_thinners", "yes"), ("sores", "yes"), ("worried", "yes")}
 UNKNOWN_URGENT = {"amount", "dizzy_or_faint", "pain", "pregnancy_possible", "postmenopausal", "fever_or_unwell",
-                  "unusual_discharge", "pain_peeing", "pain_during_sex"}
-UNKNOWN_SOON = {"frequency", "age", "screening_up_to_date", "sti_risk", "contraception", "blood_thinners", "sores",
+                  "unusual_discharge", "pain_peeing", "pain_during_sex", "frequency"}
+UNKNOWN_SOON = {"age", "screening_up_to_date", "sti_risk", "contraception", "blood_thinners", "sores",
                 "worried"}
 BENIGN = {"amount": "spotting", "dizzy_or_faint": "no", "pain": "none", "pregnancy_possible": "no",
           "postmenopausal": "no", "fever_or_unwell": "no", "unusual_discharge": "no", "pain_peeing": "no",

@@ -94,8 +94,8 @@ TABLE = [
     ("contraception", "the coil", "contraception=iud"), ("contraception", "an IUD", "contraception=iud"),
     ("contraception", "Mirena", "contraception=iud"), ("symptoms", "it burns when I wee", "pain_peeing=yes"),
     ("symptoms", "it stings when I pee", "pain_peeing=yes"),
-    ("risks", "I'm overdue for my smear", "screening_up_to_date=no"),
-    ("risks", "my Pap test is overdue", "screening_up_to_date=no"),
+    ("screening", "I'm overdue for my smear", "screening_up_to_date=no"),
+    ("screening", "my Pap test is overdue", "screening_up_to_date=no"),
     ("risks", "I take warfarin", "blood_thinners=yes"),
     # negation
     ("symptoms", "no fever", "fever_or_unwell=no"), ("acute", "it doesn't hurt", "pain=none"),
@@ -119,7 +119,7 @@ TABLE = [
     ("amount", "I don't know", "amount=unknown"), ("amount", "no idea", "amount=unknown"),
     ("amount", "dunno", "amount=unknown"), ("age", "I'd rather not say", "age=unknown"),
     ("symptoms", "not sure", "fever_or_unwell=unknown,unusual_discharge=unknown,pain_peeing=unknown,pain_during_sex=unknown"),
-    ("risks", "I'm not sure about my screening", "screening_up_to_date=unknown"),
+    ("screening", "I'm not sure about my screening", "screening_up_to_date=unknown"),
     # "no" inside "no idea", "i am" inside "i am 40", "sore" for pain vs sores, "a lot" for amount vs frequency
     ("dryness", "no idea", "dryness=unknown"), ("age", "i am 40", "age=40"),
     ("acute", "a bit sore", "pain=some"), ("risks", "a sore down there", "sores=yes"),

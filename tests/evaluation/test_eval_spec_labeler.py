@@ -22,7 +22,8 @@ BENIGN = {"amount": "spotting", "dizzy_or_faint": "no", "pain": "none", "pregnan
     ({"pain": "some"}, "urgent"),
     ({"postmenopausal": "yes"}, "urgent"),
     ({"pain_during_sex": "yes"}, "urgent"),
-    ({"frequency": "repeated"}, "soon"),
+    ({"frequency": "repeated"}, "urgent"),  # spec revision 2
+    ({"frequency": "unknown"}, "urgent"),
     ({"frequency": "occasional"}, "self_care"),
     ({"age": 35}, "self_care"),
     ({"age": 36}, "soon"),

@@ -43,7 +43,7 @@ def test_an_existing_regular_file_is_replaced_with_the_flag(tmp_path):
     target.write_text("old summary\n")
     p = _chat_saving(str(target), tmp_path, "--replace-summary")
     assert p.returncode == 0, p.stderr.decode()
-    assert "age 29" in target.read_text() and stat.S_IMODE(target.stat().st_mode) == 0o600
+    assert "I'm 29" in target.read_text() and stat.S_IMODE(target.stat().st_mode) == 0o600
     assert sorted(x.name for x in tmp_path.iterdir()) == ["notes.txt"]  # no temporary file left
 
 

@@ -20,10 +20,10 @@ from voice_triage.frontends.kiosk_screen import CLEAR_ALL, Screen
 from voice_triage.privacy import logpolicy
 
 T = ScriptedSource.TIMEOUT
-BENIGN = ["a few drops", "no", "none of those", "no", "29", "first time", "the pill", "no", "yes a bit dry", "no"]
+BENIGN = ["a few drops", "no", "none of those", "no", "29", "first time", "the pill", "no", "yes", "yes a bit dry", "no"]
 # answers only this person gave (distinct words, so we can look for them after the wipe)
 URGENT = ["more like a period, quite heavy", "no", "I have a fever and feel unwell", "no", "no", "forty one",
-          "it keeps happening", "a copper coil", "no", "no"]
+          "it keeps happening", "a copper coil", "no", "yes", "no"]
 
 
 @pytest.fixture(scope="module")
@@ -65,9 +65,9 @@ def test_two_conversations_back_to_back_nothing_carried_over(content):
     assert k.conv is None and facts[0] == {}
     # the second person's screen shows nothing of the first one's answers
     text = out.getvalue()
-    first_wipe = text.index("\033[?1049l", text.index("age 41"))  # Screen.wipe() leaves and re-enters the alternate screen
+    first_wipe = text.index("\033[?1049l", text.index("I'm 41"))  # Screen.wipe() leaves and re-enters the alternate screen
     after = text[first_wipe:]
-    traces = [f"You: {a}" for a in URGENT if len(a) > 3] + ["age 41"]
+    traces = [f"You: {a}" for a in URGENT if len(a) > 3] + ["I'm 41"]
     for trace in traces:
         assert trace in text[:first_wipe], trace
         assert trace not in after, trace

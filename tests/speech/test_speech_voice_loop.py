@@ -16,7 +16,7 @@ from voice_triage.frontends.voice import VoiceChat
 
 pytestmark = pytest.mark.audio
 
-SELF_CARE = ["spotting", "no", "no", "no", "30", "first time", "the pill", "no", "no", "no"]
+SELF_CARE = ["spotting", "no", "no", "no", "30", "first time", "the pill", "no", "yes", "no", "no"]
 
 
 @pytest.fixture(scope="module")
@@ -109,8 +109,8 @@ def test_discreet_screen_lines_are_shown_not_spoken(content, tmp_path):
     assert chat.conv.privacy_mode == "discreet" and chat.conv.result is not None
     assert not [t for k, t in spoken if k == "screen"]
     summary = chat.conv.result.summary
-    assert summary in printed  # on the screen
-    assert summary not in [t for _, t in spoken]  # never aloud
+    assert any(summary in p for p in printed)  # on the screen
+    assert not any(summary in t for _, t in spoken)  # never aloud
 
 
 def test_quieter_lowers_the_volume(content, tmp_path):

@@ -63,6 +63,28 @@ def _source(raw: Any, where: str) -> Source:
     return Source(str(raw["file"]), str(raw["quote"]))
 
 
+_DISCREET_KEYS = ("text", "short", "reprompt", "help", "clarify", "items")
+
+
+def _discreet_text(raw: dict[str, Any]) -> str | None:
+    d = raw.get("discreet")
+    return d.get("text") if isinstance(d, dict) else d
+
+
+def _discreet_words(raw: dict[str, Any], qid: str) -> dict[str, Any]:
+    """A question's wording for when others may overhear: `discreet:` is the first asking, or a mapping of
+    text/short/reprompt/help/clarify/items."""
+    d = raw.get("discreet")
+    if d is None:
+        return {}
+    if not isinstance(d, dict):
+        return {"text": str(d)}
+    bad = set(d) - set(_DISCREET_KEYS)
+    if bad:
+        raise ContentError(f"question {qid}: unknown discreet wording {sorted(bad)}")
+    return dict(d)
+
+
 def _questions(data: dict[str, Any]) -> tuple[Question, ...]:
     out = []
     seen: set[str] = set()
@@ -92,7 +114,8 @@ def _questions(data: dict[str, Any]) -> tuple[Question, ...]:
             id=qid, slots=slots, text=raw["text"], short=raw["short"], reprompt=raw["reprompt"],
             help=raw["help"], open=bool(raw.get("open", False)), yes=yes, no=no,
             items=dict(raw.get("items") or {}), item_yes={k: str(v) for k, v in (raw.get("item_yes") or {}).items()},
-            ask_if=raw.get("ask_if"), clarify=raw.get("clarify"), discreet=raw.get("discreet"),
+            ask_if=raw.get("ask_if"), clarify=raw.get("clarify"), discreet=_discreet_text(raw),
+            discreet_words=_discreet_words(raw, qid),
         ))
     missing = set(SLOTS) - seen
     if missing:
@@ -149,25 +172,32 @@ def _advice(data: dict[str, Any]) -> Advice:
         reasons[slot] = {
             str(v): (r["text"], _source(r.get("source"), f"reason {slot}={v}")) for v, r in by_value.items()
         }
+    def facts(raw: Any) -> dict[str, tuple[str, ...]]:
+        return {k: tuple(str(x) for x in v) for k, v in (raw or {}).items()}
+
     causes = tuple(
-        Cause(c["id"], c["text"], {k: tuple(v) for k, v in (c.get("when") or {}).items()}, tuple(c["tiers"]),
-              _source(c.get("source"), f"cause {c['id']}"))
+        Cause(c["id"], c["text"], facts(c.get("when")), tuple(c["tiers"]), _source(c.get("source"), f"cause {c['id']}"))
         for c in data["causes"]
     )
-    steps = tuple(Step(s["id"], s["text"], tuple(s["tiers"]), _source(s.get("source"), f"step {s['id']}"))
+    steps = tuple(Step(s["id"], s["text"], tuple(s["tiers"]), _source(s.get("source"), f"step {s['id']}"),
+                       facts(s.get("when")), facts(s.get("unless")))
                   for s in data["steps"])
+    reasons_me = {slot: str(by_value[UNKNOWN].get("me") or by_value[UNKNOWN]["text"])
+                  for slot, by_value in data["reasons"].items() if UNKNOWN in by_value}
     summary = data["summary"]
-    facts = {k: {str(kk): str(vv) for kk, vv in v.items()} for k, v in summary["facts"].items() if k != "unknown"}
+    words = {k: v for k, v in data.items() if k not in ("tiers", "reasons", "causes", "steps", "safety_net")}
     return Advice(
         tier_action=tier_action, tier_source=tier_source,
         tier_discreet={t: data["tiers"][t].get("discreet", tier_action[t]) for t in TIERS},
-        reasons_intro=data["reasons_intro"], reasons_unknown_intro=data["reasons_unknown_intro"],
-        reasons=reasons, causes_intro=data["causes_intro"], causes=causes,
+        reasons_intro=data["reasons_intro"], reasons=reasons, reasons_me=reasons_me,
+        causes_intro=data["causes_intro"], causes=causes,
         steps_intro=data["steps_intro"], steps=steps,
         safety_net=data["safety_net"]["text"],
-        safety_net_discreet=data["safety_net"].get("discreet", data["safety_net"]["text"]), safety_net_source=_source(data["safety_net"].get("source"), "safety_net"),
-        summary_text=summary["text"], summary_source=_source(summary.get("source"), "summary"),
-        summary_facts=facts, summary_unknown=summary["facts"]["unknown"],
+        safety_net_discreet=data["safety_net"].get("discreet", data["safety_net"]["text"]),
+        safety_net_source=_source(data["safety_net"].get("source"), "safety_net"),
+        summary_source=_source(summary.get("source"), "summary"),
+        causes_none=(data["causes_none"]["text"], _source(data["causes_none"].get("source"), "causes_none")),
+        words=words,
     )
 
 

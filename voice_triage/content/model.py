@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from voice_triage.triage.slots import SLOTS
 
@@ -30,6 +30,7 @@ class Question:
     ask_if: str | None = None  # only ask while the tier so far is at most this
     clarify: str | None = None  # after a bare "yes" that does not say which value
     discreet: str | None = None  # wording for when others may overhear
+    discreet_words: dict = field(default_factory=dict)  # text/short/reprompt/help/clarify/items, overheard
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,8 @@ class Step:
     text: str
     tiers: tuple[str, ...]
     source: Source
+    when: dict[str, tuple[str, ...]] = field(default_factory=dict)  # any one of these facts (empty: always)
+    unless: dict[str, tuple[str, ...]] = field(default_factory=dict)  # none of these facts
 
 
 @dataclass(frozen=True)
@@ -75,8 +78,8 @@ class Advice:
     tier_discreet: dict[str, str]  # discreet wording of an action, where the plain one is explicit
     tier_source: dict[str, Source]
     reasons_intro: str
-    reasons_unknown_intro: str
     reasons: dict[str, dict[str, tuple[str, Source]]]  # slot -> value -> (text, source)
+    reasons_me: dict[str, str]  # slot -> what was not known, in the first person (for the summary)
     causes_intro: str
     causes: tuple[Cause, ...]
     steps_intro: str
@@ -84,10 +87,13 @@ class Advice:
     safety_net: str
     safety_net_discreet: str
     safety_net_source: Source
-    summary_text: str
     summary_source: Source
-    summary_facts: dict[str, dict[str, str]]
-    summary_unknown: str
+    causes_none: tuple[str, Source]
+    words: dict  # the other wording of advice.yaml: reasons_more, offer, summary parts, said_back, numbers ...
+
+    @property
+    def summary_opener(self) -> str:
+        return str(self.words["summary"]["opener"])
 
     def sources(self) -> list[tuple[str, Source]]:
         """Every (item id, source) pair, for the traceability check."""
@@ -95,6 +101,7 @@ class Advice:
         for slot, by_value in self.reasons.items():
             out += [(f"reason:{slot}={v}", src) for v, (_, src) in by_value.items()]
         out += [(f"cause:{c.id}", c.source) for c in self.causes]
+        out += [("causes_none", self.causes_none[1])]
         out += [(f"step:{s.id}", s.source) for s in self.steps]
         out += [("safety_net", self.safety_net_source), ("summary", self.summary_source)]
         return out
@@ -109,6 +116,15 @@ class Content:
     advice: Advice
     lines: dict[str, object]  # dialog.yaml
     sources: dict[str, str]  # seed file name -> text
+
+    def discreet_view(self) -> Content:
+        """The same content worded for when others may overhear: every question's discreet wording, and
+        advice.yaml's said_back_discreet for readings said back. Understanding is unchanged."""
+        questions = tuple(replace(q, **{k: (dict(v) if k == "items" else v) for k, v in q.discreet_words.items()})
+                          for q in self.questions)
+        words = dict(self.advice.words)
+        words["said_back"] = {**words["said_back"], **(words.get("said_back_discreet") or {})}
+        return replace(self, questions=questions, advice=replace(self.advice, words=words))
 
     def line(self, key: str, **fields: object) -> str:
         text = str(self.lines[key])

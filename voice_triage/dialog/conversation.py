@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from voice_triage.content.model import Content, Question
+from voice_triage.dialog import result_step
 from voice_triage.dialog.events import (
-    Ask, End, Event, Heard, PrivacyChoice, Reason, Result, Say, SettingChanged, SlotValue,
+    Ask, End, Event, Heard, PrivacyChoice, Result, Say, SettingChanged, SlotValue,
 )
 from voice_triage.dialog.planner import next_question, tier_so_far
 from voice_triage.dialog.state import SETTING_LIMIT, Pending, Settings, State
-from voice_triage.triage.advice import compose, describe_fact
+from voice_triage.triage.advice import describe_fact
 from voice_triage.triage.slots import SLOTS, UNKNOWN
 from voice_triage.triage.tiers import RANK
 from voice_triage.understanding import Reading, Understander
@@ -46,11 +47,15 @@ class Conversation:
         self.settings = settings or Settings()
         self.privacy_check = privacy_check
         self.privacy_mode = privacy_mode
+        if privacy_mode == "discreet":
+            self.content = content.discreet_view()
         self.state = State()
         self._history: list[State] = []
         self._turns_before_restart = 0  # a restart starts the facts afresh, not the bound on its length
         self.result: Result | None = None
         self.end_reason: str | None = None
+        self._refused: set[str] = set()  # slots asked when the person said they'd rather not say
+        self._follow_ups = 0  # "more", "summary", "repeat" answered after the result
 
     # -- public -----------------------------------------------------------------------------------
     @property
@@ -79,10 +84,14 @@ class Conversation:
         ``alternatives``: other readings of the same audio, best first, as (text, confidence); the first
         that means something is taken when ``text`` means nothing.
         """
+        if self.finished and self.result is not None and isinstance(text, str):
+            return self.after_result(text)
         if self.finished or self.state.pending is None:
             return []
         if not isinstance(text, str) or not text.strip():
             return self.silence()
+        if self.state.pending.slots and result_step.is_refusal(self.content, text):
+            self._refused.update(self.state.pending.slots)
         if self._too_many_turns():
             if self._plain_yes_to_confirmation(text):
                 # the question's last turn settled it: a clear yes to "Is that right?" is not a loop
@@ -149,6 +158,16 @@ class Conversation:
             if alt is not None and alt.understood and not _only_unknown(alt):
                 return str(alt_text), alt, min(float(alt_conf), FALLBACK_CONFIDENCE), False
         return text, reading, confidence, True
+
+    def after_result(self, text: str) -> list[Event]:
+        """An answer after the result: "more", "summary" or "repeat" are said (see result_step); [] else."""
+        if self.result is None:
+            return []
+        command = self.understander.read(text).command if text.strip() else None
+        events = result_step.follow_up(self.content, self.result, text, command, self._follow_ups,
+                                       discreet=self.discreet)
+        self._follow_ups += bool(events)
+        return events
 
     def silence(self) -> list[Event]:
         """No answer came (timeout, or an empty line)."""
@@ -327,6 +346,8 @@ class Conversation:
 
     def _set_privacy(self, mode: str, line: str) -> list[Event]:
         self.privacy_mode = mode
+        if mode == "discreet":  # every question, help and reading said back in discreet words from now on
+            self.content = self.content.discreet_view()
         events: list[Event] = [PrivacyChoice(mode)]
         if mode == "quieter":
             self.settings.volume = max(-SETTING_LIMIT, self.settings.volume - 2)
@@ -394,7 +415,8 @@ class Conversation:
         return certain, doubtful
 
     def _describe(self, fills: dict[str, SlotValue]) -> str:
-        return self.content.join([describe_fact(slot, value, self.content) for slot, value in fills.items()])
+        return self.content.join([describe_fact(slot, value, self.content, refused=slot in self._refused)
+                                  for slot, value in fills.items()])
 
     def _apply(self, text: str, fills: dict[str, SlotValue]) -> list[Event]:
         """Record fills (undoable with "go back"), then ask what is still open, or move on."""
@@ -541,6 +563,7 @@ class Conversation:
             self._history.clear()
             self.result = None
             self.end_reason = None
+            self._refused.clear()
             if self.privacy_check and self.privacy_mode is None:
                 return [Say(self.content.line("restarting")), *self._ask_privacy("privacy", "privacy_check")]
             return [Say(self.content.line("restarting")), *self._advance()]
@@ -557,30 +580,13 @@ class Conversation:
 
     # -- the end ----------------------------------------------------------------------------------
     def _finish(self) -> list[Event]:
-        facts = dict(self.state.facts)
-        advice = compose(facts, self.content, said_only=True)
-        reasons = tuple(Reason(r.slot, r.value, r.tier, r.text) for r in advice.reasons)
-        result = Result(advice.tier, reasons, facts, self.state.questions, advice.text, advice.summary)
+        result, events = result_step.result_events(self.content, dict(self.state.facts), self.state.questions,
+                                                   refused=self._refused, discreet=self.discreet)
         self.result = result
         self.state.finished = True
         self.state.pending = None
         self.end_reason = "result"
-        events: list[Event] = []
-        if advice.tier == "emergency":
-            events.append(Say(self.content.line("emergency_now"), "advice"))
-        if self.discreet:
-            # others may hear: the action and the safety net aloud in plain words, the details on the screen only
-            events += [Say(self.content.advice.tier_discreet[advice.tier], "advice"),
-                       Say(self.content.line("discreet_details"), "info")]
-            details_kind = "screen"
-        else:
-            events += [Say(advice.action, "advice")]
-            details_kind = "advice"
-        for part in (advice.reasons_sentence, advice.causes_sentence, *advice.steps):
-            if part:
-                events.append(Say(part, details_kind))
-        safety = self.content.advice.safety_net_discreet if self.discreet else advice.safety_net
-        events += [Say(safety, "safety_net"), Say(advice.summary, details_kind), result, End("result")]
+        self._follow_ups = 0
         return events
 
 

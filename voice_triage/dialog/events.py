@@ -77,12 +77,19 @@ class Reason:
 
 @dataclass(frozen=True)
 class Result:
+    """The end of a conversation. ``advice``: exactly what was spoken at the end; ``details``: the fuller
+    explanation ("more"); ``summary``: the first-person sentence for a clinician ("summary"); ``text``:
+    all three, for the screen. ``refused``: slots the person preferred not to say (their facts are unknown)."""
+
     tier: str
     reasons: tuple[Reason, ...]
     facts: dict[str, SlotValue]
     questions: int
     text: str
     summary: str
+    advice: str = ""
+    details: str = ""
+    refused: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -126,7 +126,8 @@ def assess_json(facts: dict[str, str | int], content: Content) -> dict[str, Any]
     return {
         "tier": advice.tier,
         "reasons": [{"slot": r.slot, "value": r.value, "tier": r.tier, "text": r.text} for r in advice.reasons],
-        "advice": advice.text,
-        "facts": facts,
+        "advice": advice.spoken,
+        "details": advice.details,
         "summary": advice.summary,
+        "facts": facts,
     }

@@ -47,7 +47,8 @@ def event_json(e: Event) -> dict[str, Any]:
         return {"event": "privacy", "mode": e.mode}
     if isinstance(e, Result):
         return {"event": "result", "tier": e.tier, "reasons": [reason_json(r) for r in e.reasons],
-                "facts": dict(e.facts), "questions": e.questions, "text": e.text, "summary": e.summary}
+                "facts": dict(e.facts), "questions": e.questions, "advice": e.advice, "details": e.details,
+                "summary": e.summary, "text": e.text, "refused": list(e.refused)}
     if isinstance(e, End):
         return {"event": "end", "reason": e.reason}
     raise TypeError(f"not an event: {e!r}")

@@ -83,7 +83,29 @@ class TextChat:
                     self.render([pending])
                 continue
             self.render(self.conv.hear(line.text) if line.text.strip() else self.conv.silence())
-        return EXIT_INTERRUPTED if interrupted else 0
+        if interrupted:
+            return EXIT_INTERRUPTED
+        self._after_result()
+        return 0
+
+    def _after_result(self) -> None:
+        """At the result, "more", "summary" and "repeat" are answered; anything else (or Enter) ends."""
+        while self.conv.result is not None:
+            self.out.write(self._style("You: ", "1;36"))
+            self.out.flush()
+            try:
+                line = read_line(self.inp)
+            except KeyboardInterrupt:
+                line = Line(None)
+            if line.text is None or line.problem or not line.text.strip():
+                self.out.write("\n" if line.text is None else "")
+                return
+            if not self._interactive:
+                self.out.write(cut(line.text, 200) + "\n")
+            events = self.conv.after_result(line.text)
+            if not events:
+                return
+            self.render(events)
 
 
 def run_text_chat(content: Content, out: TextIO | None = None, inp=None) -> int:  # noqa: ANN001

@@ -202,6 +202,7 @@ class VoiceChat:
                         self.render(self.conv.stop("end_of_input"))
                         break
                     ask = self.render(events)
+            self._after_result()
             return EXIT_OK
         except KeyboardInterrupt:  # Ctrl-C: the safety net is still shown (printed, not spoken)
             self.speaker.mode = "print"
@@ -209,6 +210,20 @@ class VoiceChat:
             return EXIT_INTERRUPTED
         finally:
             self.close()
+
+    def _after_result(self) -> None:
+        """At the result, a spoken "more", "summary" or "repeat" is answered (the conversation bounds how
+        many); silence, anything else, or a lost microphone ends, as before. Not after an emergency: the
+        person should be getting help, not waiting on us (the details are on the screen)."""
+        ask = Ask(str(self.content.advice.words["offer"]), (), "result")
+        while self.conv.result is not None and self.conv.result.tier != "emergency" and self.mic is not None:
+            try:
+                events, _, _ = self.listen(ask)
+            except DeviceLost:
+                return
+            if not events:
+                return
+            self.render(events)
 
     def _lost(self, err: BaseException) -> None:
         self.out(str(err))

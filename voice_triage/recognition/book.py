@@ -65,6 +65,8 @@ class GrammarBook:
         qid = ask.question_id
         if qid.startswith("privacy"):
             return self._privacy()
+        if qid == "result":  # after the result: "more", "summary", "repeat" (spoken.yaml extra.result)
+            return self._result()
         confirm = qid == "confirm"
         q = None
         if not confirm:
@@ -140,6 +142,13 @@ class GrammarBook:
             return self.build(phrases, free=self.spoken.free_phrases(()) + phrases)
 
         return self._get(("privacy",), make)
+
+    def _result(self) -> Grammar:
+        def make() -> Grammar:
+            phrases = list(self.spoken.spec.extra.get("result", ()))
+            return self.build(phrases, free=phrases)
+
+        return self._get(("result",), make)
 
     def grammars(self) -> dict[tuple, Grammar]:
         return dict(self._cache)

@@ -44,7 +44,7 @@ SLOTS: dict[str, SlotSpec] = {
         _yn("unusual_discharge", "urgent", "urgent"),
         _yn("pain_peeing", "urgent", "urgent"),
         _yn("pain_during_sex", "urgent", "urgent"),
-        SlotSpec("frequency", ("first", "occasional", "repeated"), {"repeated": "soon"}, "soon"),
+        SlotSpec("frequency", ("first", "occasional", "repeated"), {"repeated": "urgent"}, "urgent"),
         SlotSpec("age", (), {}, "soon", numeric=True),
         _yn("screening_up_to_date", "soon", "soon", trigger_on="no"),
         _yn("sti_risk", "soon", "soon"),
