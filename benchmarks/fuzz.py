@@ -270,7 +270,7 @@ def check_zip(case, sandbox: str) -> None:  # noqa: ANN001
     models/ changes, and nothing but the one model is added inside it."""
     import shutil
 
-    from voice_triage.frontends.speech_cli import InstallError, install_model_zip
+    from voice_triage.commands.speech import InstallError, install_model_zip
 
     zip_name, data = case
     models = os.path.join(sandbox, "models")
@@ -314,7 +314,7 @@ def assess_doc(draw):  # noqa: ANN001, ANN201
 
 
 def check_assess(raw: bytes) -> None:
-    from voice_triage.frontends.assess_cmd import AssessInputError, assess_json, parse_facts
+    from voice_triage.commands.assess import AssessInputError, assess_json, parse_facts
 
     try:
         facts = parse_facts(raw)
@@ -338,7 +338,7 @@ _FORBIDDEN = ("\x1b]", "\x1b(", "\x1b)", "\x1bc", "\x1bP", "\x0e", "\x07", "\u20
 def check_echo(text: str) -> None:
     """On the kiosk screen and in chat --text, none of the person's control sequences reaches the terminal."""
     from voice_triage.frontends.kiosk_screen import Block, Screen
-    from voice_triage.frontends.safe_text import clean
+    from voice_triage.safe_text import clean
 
     c = clean(text)
     assert not any(ch in c for ch in "\x1b\x07\x0e\x0f\x9b\x9c\x9d\u202e"), repr(c)

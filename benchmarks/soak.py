@@ -19,7 +19,9 @@ import sys
 import time
 
 from voice_triage.content import load_content
-from voice_triage.frontends.kiosk import Input, Kiosk, ScriptedSource
+from voice_triage.frontends.kiosk import Input, Kiosk
+
+from voice_triage.frontends.kiosk_scripted import ScriptedSource
 from voice_triage.frontends.kiosk_screen import Screen
 
 T, RAISE = ScriptedSource.TIMEOUT, ScriptedSource.RAISE

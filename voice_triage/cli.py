@@ -7,17 +7,8 @@ import sys
 import click
 
 from voice_triage import __version__
-from voice_triage.content import ContentError, load_content
+from voice_triage.commands.common import EXIT_BAD_INPUT, content_or_exit
 
-EXIT_BAD_INPUT = 2
-
-
-def _content(lang: str):  # noqa: ANN202
-    try:
-        return load_content(lang)
-    except ContentError as e:
-        click.echo(f"voice-triage: cannot load the assistant's words: {e}", err=True)
-        sys.exit(1)
 
 
 def _voice_options(f):  # noqa: ANN001, ANN202
@@ -62,7 +53,7 @@ def cli(ctx: click.Context, lang: str, asr, model, no_voice, tts_out, relaxed) -
     ctx.ensure_object(dict)
     ctx.obj["lang"] = lang
     if ctx.invoked_subcommand is None:
-        content = _content(lang)
+        content = content_or_exit(lang)
         sys.exit(_run_voice_or_text(content, asr=asr, model=model, no_voice=no_voice, tts_out=tts_out, relaxed=relaxed))
 
 
@@ -88,9 +79,10 @@ def chat(ctx: click.Context, mode: str | None, privacy_check: bool | None, asr, 
              answers in: {"text": "..."}, a bare line, or {"audio": "path.wav"}
     --voice  spoken conversation (the default when speech is available)
     """
-    content = _content(ctx.obj["lang"])
+    content = content_or_exit(ctx.obj["lang"])
     if save_summary is not None:
-        from voice_triage.privacy.summary import SummaryError, chat_and_save, check_target
+        from voice_triage.commands.chat_save import chat_and_save
+        from voice_triage.privacy.summary import SummaryError, check_target
 
         try:  # before the conversation: a person should not answer everything to learn it cannot be saved
             check_target(save_summary, replace=replace_summary)
@@ -121,7 +113,7 @@ def assess(ctx: click.Context, file: str) -> None:
     {"amount": "spotting", "pain": "none", "age": 30}. A missing slot counts as "unknown".
     Prints {"tier", "reasons", "advice", ...}. Bad input: a message on stderr and exit status 2.
     """
-    from voice_triage.frontends.assess_cmd import AssessInputError, assess_json, parse_facts, read_input
+    from voice_triage.commands.assess import AssessInputError, assess_json, parse_facts, read_input
 
     try:
         facts = parse_facts(read_input(file))
@@ -130,14 +122,14 @@ def assess(ctx: click.Context, file: str) -> None:
         sys.exit(EXIT_BAD_INPUT)
     from voice_triage.frontends.events_json import dumps_line
 
-    click.echo(dumps_line(assess_json(facts, _content(ctx.obj["lang"]))))
+    click.echo(dumps_line(assess_json(facts, content_or_exit(ctx.obj["lang"]))))
 
 
 def _register_optional_commands() -> None:
     """Commands from other front-ends (speech tools, kiosk), when their modules are present."""
-    for module, names in (("voice_triage.frontends.speech_cli", ("doctor", "models", "bench")),
-                          ("voice_triage.frontends.kiosk_cli", ("kiosk",)),
-                          ("voice_triage.hosts.serve_cmd", ("serve",))):
+    for module, names in (("voice_triage.commands.speech", ("doctor", "models", "bench")),
+                          ("voice_triage.commands.kiosk", ("kiosk",)),
+                          ("voice_triage.commands.serve", ("serve",))):
         try:
             mod = __import__(module, fromlist=list(names))
         except ImportError:
@@ -183,7 +175,7 @@ def main() -> None:
     except SystemExit:
         raise
     except Exception as e:  # noqa: BLE001 - last resort: a message, not a traceback
-        from voice_triage.frontends.safe_text import cut
+        from voice_triage.safe_text import cut
 
         click.echo(f"voice-triage: something went wrong ({type(e).__name__}: {cut(str(e))}). "
                    "If you soak a pad in an hour, feel dizzy or faint, or have severe pain, get emergency help immediately.",

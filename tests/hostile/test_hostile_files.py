@@ -14,7 +14,7 @@ import pytest
 from hostile_kit import BENIGN, answers, make_char_device, vt
 
 from voice_triage.dialog.events import Result
-from voice_triage.frontends.speech_cli import (
+from voice_triage.commands.speech import (
     InstallError,
     install_model_zip,
     safe_model_name,

@@ -14,7 +14,7 @@ import pytest
 from hostile_kit import VT, answers, vt
 
 from voice_triage.frontends.jsonl import parse_line
-from voice_triage.frontends.safe_text import clean, cut
+from voice_triage.safe_text import clean, cut
 
 
 def _one_line(p: subprocess.CompletedProcess) -> str:

@@ -9,7 +9,8 @@ import re
 import pytest
 
 from voice_triage.content import load_content
-from voice_triage.frontends.kiosk import Kiosk, ScriptedSource
+from voice_triage.frontends.kiosk_scripted import ScriptedSource
+from voice_triage.frontends.kiosk import Kiosk
 from voice_triage.frontends.kiosk_screen import Block, Screen
 
 HOSTILE = "\x1b]0;PWNED\x07\x1b(0\x1b)0\x0e\x1b[?25l\x1b[8m\x9b2J a few drops"

@@ -15,7 +15,8 @@ import pytest
 
 from voice_triage.content import load_content
 from voice_triage.dialog import Conversation
-from voice_triage.frontends.kiosk import STILL_THERE, Input, KeyboardSource, Kiosk, ScriptedSource
+from voice_triage.frontends.kiosk_scripted import ScriptedSource
+from voice_triage.frontends.kiosk import STILL_THERE, Input, KeyboardSource, Kiosk
 from voice_triage.frontends.kiosk_screen import CLEAR_ALL, Screen
 from voice_triage.privacy import logpolicy
 

@@ -16,7 +16,7 @@ from voice_triage.content.model import Content
 from voice_triage.dialog import Ask, Conversation, Event
 from voice_triage.frontends.events_json import dumps_line, event_json
 from voice_triage.frontends.line_input import read_line
-from voice_triage.frontends.safe_text import cut, quote
+from voice_triage.safe_text import cut, quote
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ Only the current exchange is on screen: what the assistant just said, the questi
 person's last answer, and a one-line hint. Nothing scrolls up: each turn redraws the whole screen, on
 the terminal's alternate screen, so no scrollback builds up. :meth:`Screen.wipe` clears the screen
 *and* the scrollback (``ESC[3J``) on both the alternate and the normal screen, and resets the terminal.
-Every text drawn goes through :func:`~voice_triage.frontends.safe_text.one_line` (no control sequences), and
+Every text drawn goes through :func:`~voice_triage.safe_text.one_line` (no control sequences), and
 paging always moves forward, however small the terminal (at least one line a page).
 
 Large text:
@@ -26,7 +26,7 @@ import textwrap
 from dataclasses import dataclass
 from typing import TextIO
 
-from voice_triage.frontends.safe_text import one_line
+from voice_triage.safe_text import one_line
 
 ESC = "\033"
 CLEAR_ALL = f"{ESC}[0m{ESC}[40m{ESC}[H{ESC}[2J{ESC}[3J"  # reset colours, home, clear screen and scrollback

@@ -11,7 +11,7 @@ from voice_triage.content.model import Content
 from voice_triage.dialog import Ask, Conversation, Event, Result, Say, SettingChanged
 from voice_triage.dialog.events import PrivacyChoice
 from voice_triage.frontends.line_input import Line, read_line
-from voice_triage.frontends.safe_text import clean, cut
+from voice_triage.safe_text import clean, cut
 
 EXIT_INTERRUPTED = 130  # Ctrl-C: the safety net is shown, then the usual exit status of an interrupted program
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Callable
 
 from voice_triage.dialog.events import Result
-from voice_triage.frontends.safe_text import cut
+from voice_triage.safe_text import cut
 
 TIER_WORDS = {"emergency": "Emergency: get help now", "urgent": "Urgent: be seen today",
               "soon": "See a clinician in the next few days", "self_care": "Self-care, and watch for changes"}
@@ -138,40 +138,3 @@ def save_after(result: Result | None, path: str | None, tell: Callable[[str], No
     tell(f"The summary for a clinician was saved to {cut(str(where), 200)} (only you can read it). "
          "Delete it when you no longer need it.")
     return True
-
-
-def chat_and_save(content, mode: str | None, path: str, *, replace: bool = False, asr=None, model=None, no_voice=False,  # noqa: ANN001
-                  tts_out=None, relaxed=False, privacy_check: bool | None = None) -> int:
-    """Run ``chat`` in ``mode`` (text, jsonl, voice/None) and save the summary when it gives advice.
-
-    For ``--jsonl`` the note goes to stderr (stdout is the protocol); otherwise it is printed.
-    """
-    import sys
-
-    import click
-
-    if mode == "jsonl":
-        from voice_triage.frontends.jsonl import JsonlSession, make_audio_handler
-
-        handler, problem = make_audio_handler(content, asr, model)
-        session = JsonlSession(content, sys.stdout, sys.stdin.buffer, handler, problem, bool(privacy_check))
-        rc = session.run()
-        save_after(session.conv.result, path, lambda m: click.echo(m, err=True), replace=replace)
-        return rc
-    if mode == "text":
-        from voice_triage.frontends.text_chat import TextChat
-
-        chat = TextChat(content, sys.stdout)
-        rc = chat.run()
-        save_after(chat.conv.result, path, click.echo, replace=replace)
-        return rc
-    try:
-        from voice_triage.frontends.voice import VoiceChat
-    except ImportError as e:
-        click.echo(f"(Speech is not available here: {e}. Continuing by text.)")
-        return chat_and_save(content, "text", path, replace=replace, privacy_check=privacy_check)
-    vchat = VoiceChat(content, asr=asr, model=model, no_voice=no_voice, tts_out=tts_out, relaxed=relaxed)
-    rc = vchat.run()
-    conv = getattr(vchat, "conv", None)
-    save_after(getattr(conv, "result", None), path, click.echo, replace=replace)
-    return rc

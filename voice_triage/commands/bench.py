@@ -147,7 +147,7 @@ def child_vosk_rtf(model: str | None) -> dict:
 
 def _run_child(name: str, *args: str) -> tuple[dict, float]:
     t = time.perf_counter()
-    p = subprocess.run([sys.executable, "-m", "voice_triage.frontends.speech_bench", name, *args],
+    p = subprocess.run([sys.executable, "-m", "voice_triage.commands.bench", name, *args],
                        capture_output=True, text=True, timeout=600)
     wall = time.perf_counter() - t
     if p.returncode != 0:

@@ -8,7 +8,7 @@ import stat
 from typing import Any, BinaryIO
 
 from voice_triage.content.model import Content
-from voice_triage.frontends.safe_text import cut, quote
+from voice_triage.safe_text import cut, quote
 from voice_triage.limits import MAX_ASSESS_BYTES, MAX_NUMBER_DIGITS
 from voice_triage.triage.advice import compose
 from voice_triage.triage.slots import SLOT_NAMES, validate_value

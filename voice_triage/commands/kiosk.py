@@ -82,11 +82,11 @@ def kiosk(ctx: click.Context, voice: str, listen: str, asr, model, text_size: st
     conversation, the screen and its scrollback, and input typed ahead. Nothing is written to disk.
     Stop the kiosk with SIGTERM (or at the end of its input).
     """
-    from voice_triage.cli import _content
+    from voice_triage.commands.common import content_or_exit
     from voice_triage.frontends.kiosk import Kiosk, KeyboardSource
     from voice_triage.frontends.kiosk_screen import Block, Screen
 
-    content = _content((ctx.obj or {}).get("lang", "en"))
+    content = content_or_exit((ctx.obj or {}).get("lang", "en"))
     speaker = _make_speaker(voice, lambda m: click.echo(m, err=True))
     if voice == "on" and speaker is None:
         click.echo("voice-triage kiosk: speech output is not available here; showing text only.", err=True)

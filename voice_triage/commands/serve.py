@@ -29,7 +29,7 @@ def serve(ctx: click.Context, uri: str, allow_remote: bool) -> None:
     except ImportError:
         click.echo(f"voice-triage serve: {WYOMING_MISSING}", err=True)
         sys.exit(1)
-    from voice_triage.cli import EXIT_BAD_INPUT, _content
+    from voice_triage.commands.common import EXIT_BAD_INPUT, content_or_exit
     from voice_triage.content import ContentError
     from voice_triage.hosts.sessions import Sessions
     from voice_triage.hosts.words import host_words
@@ -40,7 +40,7 @@ def serve(ctx: click.Context, uri: str, allow_remote: bool) -> None:
         click.echo(f"voice-triage serve: {uri}: {e}", err=True)
         sys.exit(EXIT_BAD_INPUT)
     lang = ctx.obj["lang"] if ctx.obj else "en"
-    content = _content(lang)
+    content = content_or_exit(lang)
     try:
         words = host_words(lang)
     except ContentError as e:
