@@ -60,7 +60,7 @@ def count(sentences: Iterable[Sequence[str]]) -> Counts:
 
     def flush() -> None:  # in chunks: fast (C counting), and the text is never held whole
         c.uni.update(toks)
-        c.bi.update(zip(toks, toks[1:]))
+        c.bi.update(zip(toks, toks[1:], strict=False))
         toks.clear()
 
     for s in sentences:
