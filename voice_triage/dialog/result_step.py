@@ -23,8 +23,9 @@ RESULT_COMMANDS = ("more", "summary", "repeat")
 def is_refusal(content: Content, text: str) -> bool:
     """Does the answer decline to say ("I'd rather not say")? Whole words, after normalising."""
     said = f" {normalize(text, drop_fillers=False)} "
-    phrases = content.lines.get("refusals") or ()
-    return any(f" {normalize(str(p), drop_fillers=False)} " in said for p in phrases)  # type: ignore[union-attr]
+    raw = content.lines.get("refusals") or ()
+    phrases = [raw] if isinstance(raw, str) else list(raw) if isinstance(raw, (list, tuple)) else []
+    return any(f" {normalize(str(p), drop_fillers=False)} " in said for p in phrases)
 
 
 def result_events(content: Content, facts: Mapping[str, SlotValue], questions: int, *,

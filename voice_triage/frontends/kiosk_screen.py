@@ -24,6 +24,7 @@ import os
 import shutil
 import textwrap
 from dataclasses import dataclass
+from collections.abc import Mapping
 from typing import TextIO
 
 from voice_triage.safe_text import one_line
@@ -55,7 +56,7 @@ class Block:
     text: str
 
 
-def pick_size(size: str, env: dict | None = None) -> str:
+def pick_size(size: str, env: Mapping[str, str] | None = None) -> str:
     """``big`` or ``normal``; ``auto`` is big only on a real xterm (not inside tmux or screen)."""
     if size in ("big", "normal"):
         return size

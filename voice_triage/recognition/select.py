@@ -83,13 +83,13 @@ def create_recognizer(asr: str | None = None, model: str | None = None) -> Choic
                             "See models/README.md to install one.")
         else:
             try:
-                rec = VoskRecognizer(path)
+                rec: Recognizer = VoskRecognizer(path)
                 lang = model_language(path)
                 note = "" if lang in (None, "en") else f" (note: this model looks like language '{lang}', not English)"
                 msgs.append(f"Speech recognition: vosk, model {path} ({how}){note}.")
                 return Choice(rec, msgs)
             except ModelError as err:
                 msgs.append(f"{err} Using the embedded recognizer instead.")
-    rec = PocketsphinxRecognizer()
+    rec = PocketsphinxRecognizer()  # type: ignore[no-redef]
     msgs.append("Speech recognition: pocketsphinx (embedded English model).")
     return Choice(rec, msgs)

@@ -101,7 +101,7 @@ class SpokenPhrases:
         return 0 < len(words) <= self.spec.max_words and all(self.knows(w) for w in words)
 
     def _pick(self, phrases: Iterable[str], cap: int, seen: set[str]) -> list[str]:
-        out = []
+        out: list[str] = []
         for p in phrases:
             if len(out) >= cap:
                 break

@@ -64,7 +64,7 @@ class Speaker:
                 self.last_first_audio = time.perf_counter()
                 self._count += 1
                 slug = re.sub(r"[^a-z0-9]+", "-", text.lower())[:40].strip("-")
-                write_wav(os.path.join(self.tts_out, f"{self._count:03d}-{kind}-{slug}.wav"), samples, rate)
+                write_wav(os.path.join(self.tts_out or ".", f"{self._count:03d}-{kind}-{slug}.wav"), samples, rate)
                 return
             for sentence in split_sentences(text):
                 samples, rate = self.synth.synthesize(sentence)
