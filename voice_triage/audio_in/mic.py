@@ -17,6 +17,7 @@ import time
 import numpy as np
 
 from .endpoint import FRAME, EndpointConfig, Endpointer, Utterance
+from . import libnoise
 from .errors import DeviceLost, NoMicrophone
 from .wav import SAMPLE_RATE
 
@@ -26,7 +27,7 @@ STALL_S = 2.5
 
 def _sd():
     try:
-        import sounddevice as sd
+        sd = libnoise.sounddevice()
     except OSError as err:  # PortAudio library missing
         raise NoMicrophone(f"Sound support is not installed ({err}); continuing by typing.") from None
     return sd
@@ -92,6 +93,8 @@ class Microphone:
         self.overflows = 0
         self.source: str | None = None  # the PulseAudio source captured from, when known
         self.dropped = 0
+        self.muted_drops = 0  # frames dropped in the callback while muted (the assistant was speaking)
+        self.flushed = 0  # frames thrown away by flush()
 
     # -- lifecycle ---------------------------------------------------------------------------
     def open(self) -> "Microphone":
@@ -154,6 +157,7 @@ class Microphone:
         if status and status.input_overflow:
             self.overflows += 1
         if self._muted.is_set():
+            self.muted_drops += 1
             return
         try:
             self._q.put_nowait(indata[:, 0].copy())
@@ -174,6 +178,7 @@ class Microphone:
         while True:
             try:
                 self._q.get_nowait()
+                self.flushed += 1
             except queue.Empty:
                 break
         self._carry = np.zeros(0, np.int16)
@@ -219,10 +224,12 @@ class Microphone:
             utt = ep.push(frame)
             if ep.started and not started:
                 started = True
+                self.started_at = time.perf_counter()
                 if on_start:
                     on_start()
             if utt is not None:
                 utt.detected_at = time.perf_counter()  # type: ignore[attr-defined]
+                utt.started_at = self.started_at if started else utt.detected_at  # type: ignore[attr-defined]
                 if utt.reason == "timeout" and self.source and pulse_has_source(self.source) is False:
                     raise DeviceLost("The microphone was disconnected; continuing by typing.")
                 return utt

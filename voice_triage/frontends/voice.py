@@ -17,6 +17,7 @@ Failures never end the conversation and never touch its answers:
 
 from __future__ import annotations
 
+import logging
 import sys
 import time
 from typing import Callable
@@ -26,8 +27,11 @@ from voice_triage.audio_in import (
 )
 from voice_triage.dialog.events import Ask, End, Heard, PrivacyChoice, Result, Say, SettingChanged
 from voice_triage.frontends.text_chat import TIER_LABEL
+from voice_triage.privacy import Safe
 from voice_triage.recognition import GrammarBook, create_recognizer
 from voice_triage.speech_out import Speaker, VoiceSettings
+
+log = logging.getLogger("voice_triage.voice")
 
 EXIT_OK = 0
 EXIT_NO_MICROPHONE = 3  # only with text_fallback=False: no microphone, nothing was asked yet
@@ -90,6 +94,7 @@ class VoiceChat:
     # -- rendering ---------------------------------------------------------------------------
     def say(self, text: str, kind: str = "info") -> None:
         self.out(text)
+        log.debug("say %s", Safe(kind))
         if kind != "screen":  # "screen" lines are shown, never said (discreet mode keeps details off the air)
             self.speaker.say(text, kind)
 
@@ -132,8 +137,13 @@ class VoiceChat:
     def listen(self, ask: Ask):
         """Events after hearing one spoken answer (or a silence). Raises DeviceLost."""
         assert self.mic is not None
+        t_tone = time.perf_counter()
         self.speaker.play_samples(earcon("listen"), 22050)
+        t_tone_done = time.perf_counter()
         self.mic.flush()
+        t_open = time.perf_counter()
+        log.debug("turn %d: tone %.3f s, mic open %.3f s after the tone began; frames dropped while muted %d, flushed %d",
+                  len(self.turns), t_tone_done - t_tone, t_open - t_tone, self.mic.muted_drops, self.mic.flushed)
         grammar = self.grammars.for_ask(ask)
         live: list = []
 
@@ -144,12 +154,17 @@ class VoiceChat:
 
         utt = self.mic.listen(self.endpoint, endpointer=Endpointer(self.endpoint, sink=decode_while_speaking))
         t_end = time.perf_counter()
+        log.debug("turn %d: %s, speech %.2f s, start after %.2f s of listening, end decided at %.2f s",
+                  len(self.turns), Safe(utt.reason), utt.speech_s, (getattr(utt, "started_at", t_end) - t_open),
+                  t_end - t_open)
         if utt.reason == "timeout":
             if live:  # speech started but never ended within the limit: drop the partial decode
                 live[0].finish()
             self.out("(no answer heard)")
             return self.conv.silence(), t_end, None
         tr = live[0].finish() if live else self.recognizer.transcribe(utt.samples, grammar)
+        log.debug("turn %d: recognizer %s gave %d words, confidence %.2f", len(self.turns),
+                  Safe(self.recognizer.name), len(tr.text.split()), tr.confidence)
         self.out(f"(heard: {tr.text or '...'})")
         return self.conv.hear(tr.text, tr.confidence, spoken=True, alternatives=tr.alternatives), t_end, tr
 

@@ -20,7 +20,9 @@ def play(samples: np.ndarray, rate: int, device=None) -> None:
     if samples.size == 0:
         return
     try:
-        import sounddevice as sd
+        from voice_triage.audio_in.libnoise import sounddevice
+
+        sd = sounddevice()
 
         try:
             sd.play(np.ascontiguousarray(samples, dtype=np.float32), rate, device=device, blocking=True)

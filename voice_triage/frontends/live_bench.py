@@ -1,0 +1,154 @@
+"""``voice-triage bench --live``: the main job timed as a person meets it.
+
+For each tier, a whole spoken conversation runs through a private PulseAudio server (see
+:mod:`voice_triage.frontends.live_person`): the assistant is the real ``voice-triage chat --voice``
+process; a scripted person listens to it and answers aloud after the listening tone. Printed per run:
+seconds from launch to the first word of the advice and to the end of the conversation, answers given,
+re-asks, answers lost ("no answer heard"), short replies heard, the tier, and library lines that
+reached the terminal; beside them the same answers typed (turns and tier).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import threading
+import time
+
+#: the person's answers per tier, by question id (anything not listed is answered "no")
+SCRIPTS: dict[str, dict[str, str]] = {
+    "emergency": {"privacy": "yes", "amount": "soaking a pad"},
+    "urgent": {"privacy": "yes", "amount": "more like a period", "age": "thirty", "frequency": "first time",
+               "contraception": "the pill"},
+    "soon": {"privacy": "yes", "amount": "just spotting", "age": "thirty", "frequency": "first time",
+             "contraception": "the pill", "worried": "yes"},
+    "self_care": {"privacy": "yes", "amount": "just spotting", "age": "thirty", "frequency": "first time",
+                  "contraception": "the pill"},
+}
+#: espeak-ng voices the assistant and the evaluation never use: the first for the tests, the rest fresh
+PERSON_VOICES = ["en-us-nyc", "en-029", "en-gb-x-gbclan+f2", "en-gb-x-gbcwmd+m3", "en-us-nyc+f4"]
+#: lines from the sound libraries (ALSA, JACK, PulseAudio, PortAudio) that must never reach the terminal
+LIBRARY_LINE = re.compile(r"^(ALSA lib|Expression '|Cannot connect to server|JackShm|jack_|Jack:|[EWI]: \[|"
+                          r"pa_|PortAudio|bt_audio|Cannot lock down)", re.I)
+
+
+def typed_turns(content, answers: dict[str, str]) -> tuple[int, str | None]:
+    """The same answers typed: (answers needed, tier)."""
+    from voice_triage.dialog import Conversation
+
+    conv = Conversation(content, privacy_check=True)
+    conv.start()
+    n = 0
+    while not conv.finished and conv.pending is not None and n < 40:
+        n += 1
+        conv.hear(answers.get(conv.pending.question_id, "no"), 1.0)
+    return n, conv.result.tier if conv.result else None
+
+
+def run_conversation(rig, content, tier: str, *, voice: str = PERSON_VOICES[0], seed: int = 0,
+                     timeout_s: float = 600.0, extra_env: dict | None = None) -> dict:
+    """One live conversation; returns its figures (and the printed lines, under "stdout"/"stderr")."""
+    from .live_person import Person
+
+    env = {**rig.env, "VOICE_TRIAGE_LOG": "DEBUG", "PYTHONUNBUFFERED": "1", **(extra_env or {})}
+    person = Person(rig, content, SCRIPTS[tier], voice=voice, seed=seed)
+    err_lines: list[tuple[float, str]] = []
+    t0 = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-m", "voice_triage", "chat", "--voice", "--asr", "pocketsphinx"],
+                            env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, bufsize=1)
+
+    def read_err() -> None:
+        for ln in proc.stderr:
+            err_lines.append((time.perf_counter(), ln.rstrip("\n")))
+
+    threads = [threading.Thread(target=read_err, daemon=True), *person.follow(proc)]
+    threads[0].start()
+    try:
+        proc.wait(timeout=timeout_s)
+        timed_out = False
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+        timed_out = True
+    t_end = time.perf_counter()
+    person.stop()
+    for t in threads[:2]:
+        t.join(timeout=5)
+    return figures(person, err_lines, t0, t_end, tier, content, timed_out, proc.returncode)
+
+
+def figures(person, err_lines, t0: float, t_end: float, tier: str, content, timed_out: bool, rc) -> dict:
+    out = [ln for _, ln in person.lines]
+    err = [ln for _, ln in err_lines]
+    advice_at = next((t for t, ln in err_lines if "say advice" in ln), None)
+    first_word = next((t for t in person.heard.onsets if advice_at is not None and t >= advice_at), None)
+    result = next((ln for ln in out if ln.startswith("Result:")), "")
+    turns = person.turns
+    reasks = sum(1 for a, b in zip(turns, turns[1:]) if a.asked == b.asked)
+    short = [t for t in turns if t.short]
+    typed_n, typed_tier = typed_turns(content, SCRIPTS[tier])
+    return {
+        "tier_expected": tier, "tier": result.split()[1].lower().replace("-", "_") if result else None,
+        "launch_to_advice_s": round(first_word - t0, 1) if first_word else None,
+        "launch_to_end_s": round(t_end - t0, 1), "timed_out": timed_out, "exit_code": rc,
+        "answers": len(turns), "reasks": reasks, "lost": sum(t.heard is False for t in turns),
+        "short_replies": len(short), "short_heard": sum(bool(t.heard) for t in short),
+        "typed_answers": typed_n, "typed_tier": typed_tier,
+        "library_lines": [ln for ln in out + err if LIBRARY_LINE.search(ln)],
+        "stdout": out, "stderr": err,
+    }
+
+
+def run_live(tiers=tuple(SCRIPTS), voices=PERSON_VOICES[:1], seed: int = 0, echo=print,
+             runtime_dir: str | None = None) -> dict:
+    """Every tier with every voice; prints a line per conversation and the totals."""
+    from voice_triage.content import load_content
+
+    from .live_person import PulseRig
+
+    content = load_content("en")
+    rig = PulseRig(runtime_dir)
+    why = rig.start()
+    if why:
+        rig.stop()
+        echo(f"Live benchmark not run: {why}.")
+        return {"error": why}
+    runs = []
+    try:
+        for v_i, voice in enumerate(voices):
+            for tier in tiers:
+                r = run_conversation(rig, content, tier, voice=voice, seed=seed + 97 * v_i)
+                r["voice"] = voice
+                runs.append(r)
+                echo(line(r))
+    finally:
+        rig.stop()
+    short = sum(r["short_replies"] for r in runs)
+    heard = sum(r["short_heard"] for r in runs)
+    total = {"conversations": len(runs), "short_replies": short, "short_heard": heard,
+             "short_heard_pct": round(100 * heard / short, 1) if short else None,
+             "lost": sum(r["lost"] for r in runs), "answers": sum(r["answers"] for r in runs),
+             "library_lines": sum(len(r["library_lines"]) for r in runs),
+             "tiers_right": sum(r["tier"] == r["tier_expected"] for r in runs)}
+    echo(f"short replies heard {heard}/{short} ({total['short_heard_pct']}%, target >= 95); answers lost "
+         f"{total['lost']}/{total['answers']}; tiers right {total['tiers_right']}/{len(runs)}; "
+         f"library lines in the terminal {total['library_lines']}")
+    for r in runs:
+        r.pop("stdout", None)
+        r.pop("stderr", None)
+    return {"runs": runs, "total": total}
+
+
+def line(r: dict) -> str:
+    adv = f"{r['launch_to_advice_s']:.0f} s" if r["launch_to_advice_s"] is not None else "never"
+    return (f"{r['tier_expected']:<9} ({r.get('voice', '')}): advice begins {adv}, end {r['launch_to_end_s']:.0f} s; "
+            f"{r['answers']} answers ({r['typed_answers']} typed), {r['reasks']} re-asks, {r['lost']} lost, "
+            f"short replies heard {r['short_heard']}/{r['short_replies']}; tier {r['tier']} (typed {r['typed_tier']})"
+            + (" TIMED OUT" if r["timed_out"] else ""))
+
+
+if __name__ == "__main__":  # python -m voice_triage.frontends.live_bench [tier ...]
+    run_live(tiers=tuple(sys.argv[1:]) or tuple(SCRIPTS), runtime_dir=os.environ.get("VT_LIVE_RUNTIME"))
