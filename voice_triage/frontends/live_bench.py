@@ -10,6 +10,7 @@ reached the terminal; beside them the same answers typed (turns and tier).
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -150,5 +151,82 @@ def line(r: dict) -> str:
             + (" TIMED OUT" if r["timed_out"] else ""))
 
 
-if __name__ == "__main__":  # python -m voice_triage.frontends.live_bench [tier ...]
-    run_live(tiers=tuple(sys.argv[1:]) or tuple(SCRIPTS), runtime_dir=os.environ.get("VT_LIVE_RUNTIME"))
+SHORT_WORDS = ("yes", "no", "yep", "nope")
+
+
+def child_short_replies(n: int, voice: str, seed: int, rate: int = 165) -> dict:
+    """Run inside the rig's environment: ``n`` times the assistant asks "Is that right?", plays the tone
+    and listens (the voice front-end's own capture); the person answers a bare yes/no/yep/nope after a
+    reaction time drawn from 0.2-1.5 s. Counts the replies that started an utterance and were recognized."""
+    import itertools
+
+    from voice_triage.content import load_content
+    from voice_triage.dialog import Conversation
+
+    from .live_person import Person
+    from .voice import VoiceChat
+
+    content = load_content("en")
+    chat = VoiceChat(content, asr="pocketsphinx", out=lambda m: None, err=lambda m: None)
+    if not chat.open_microphone():
+        return {"error": "no microphone"}
+    ask = next(e for e in Conversation(content, privacy_check=True).start() if hasattr(e, "question_id"))
+    person = Person(_RigEnv(), content, {}, voice=voice, seed=seed, rate=rate)
+    words = itertools.cycle(SHORT_WORDS)
+    person.reply = lambda: ("confirm", next(words))
+    threads = [threading.Thread(target=person._listen, daemon=True),
+               threading.Thread(target=person._answer, args=(_Alive(),), daemon=True)]
+    for t in threads:
+        t.start()
+    rows = []
+    time.sleep(1.0)  # the person's listener is connected before the first tone
+    try:
+        for _ in range(n):
+            chat.speaker.say("Is that right?")
+            k = len(person.turns)
+            utt, tr, _t = chat.capture(ask)
+            deadline = time.perf_counter() + 3
+            while len(person.turns) == k and time.perf_counter() < deadline:
+                time.sleep(0.05)
+            said = person.turns[-1] if len(person.turns) > k else None
+            rows.append({"word": said.answer if said else None, "reaction_s": round(said.reaction_s, 2) if said else None,
+                         "started": utt.reason != "timeout", "speech_s": round(utt.speech_s, 2),
+                         "heard": (tr.text if tr else None)})
+            time.sleep(0.3)
+    finally:
+        person.stop()
+        chat.close()
+    ok = sum(1 for r in rows if r["word"] and r["heard"] and r["heard"].split()[0] in _SAME[r["word"]])
+    return {"trials": len(rows), "started": sum(r["started"] for r in rows), "recognized": ok, "rows": rows}
+
+
+_SAME = {"yes": ("yes", "yeah", "yep", "yup"), "yep": ("yes", "yeah", "yep", "yup"), "no": ("no", "nope"),
+         "nope": ("no", "nope")}
+
+
+class _RigEnv:
+    """The rig as seen from a child process that runs inside its environment."""
+
+    env = dict(os.environ)
+
+
+class _Alive:
+    @staticmethod
+    def poll():
+        return None
+
+
+def short_replies(rig, n: int = 20, voice: str = PERSON_VOICES[0], seed: int = 0, rate: int = 165) -> dict:
+    p = subprocess.run([sys.executable, "-m", "voice_triage.frontends.live_bench", "short", str(n), voice, str(seed),
+                        str(rate)],
+                       env={**rig.env, "PYTHONUNBUFFERED": "1"}, capture_output=True, text=True, timeout=60 + 15 * n)
+    if p.returncode != 0:
+        return {"error": (p.stderr.strip().splitlines() or ["failed"])[-1]}
+    return json.loads(p.stdout.strip().splitlines()[-1])
+
+
+if __name__ == "__main__":  # python -m voice_triage.frontends.live_bench [tier ...] | short N VOICE SEED
+    if sys.argv[1:2] == ["short"]:
+        print(json.dumps(child_short_replies(int(sys.argv[2]), sys.argv[3], int(sys.argv[4]), int(sys.argv[5]))))
+    else:
+        run_live(tiers=tuple(sys.argv[1:]) or tuple(SCRIPTS), runtime_dir=os.environ.get("VT_LIVE_RUNTIME"))

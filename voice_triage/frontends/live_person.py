@@ -186,7 +186,7 @@ class Person:
                 ready, _, _ = select.select([fd], [], [], 0.06)
                 now = time.perf_counter()
                 if not ready:
-                    if run[1] >= 4:  # the high note was the last sound: the tone is over
+                    if run[1] >= 3:  # the high note was the last sound: the tone is over
                         self._tone_over(now)
                         run = [0, 0, 0]
                     continue
@@ -202,15 +202,15 @@ class Person:
                         self.heard.onsets.append(now)
                     if loud:
                         last_loud = now
-                    lo, hi = (_power(x, f) > 0.6 if loud else False for f in TONES)
-                    if hi and run[0] >= 3:
+                    lo, hi = (_power(x, f) > 0.5 if loud else False for f in TONES)
+                    if hi and run[0] >= 2:
                         run[1] += 1
-                    elif run[1] >= 4:  # the high note just ended: the tone is over
+                    elif run[1] >= 3:  # the high note just ended: the tone is over
                         self._tone_over(now)
                         run = [0, 0, 0]
                     elif lo:
                         run = [run[0] + 1, 0, 0]
-                    elif run[0] >= 3 and run[1] == 0 and run[2] < 5:  # between the notes (fades, gap)
+                    elif run[0] >= 2 and run[1] == 0 and run[2] < 6:  # between the notes (fades, gap)
                         run[2] += 1
                     else:
                         run = [0, 0, 0]

@@ -70,20 +70,23 @@ class Speaker:
                 samples, rate = self.synth.synthesize(sentence)
                 if self.last_first_audio is None:
                     self.last_first_audio = time.perf_counter()
-                with HalfDuplex(self.mic):
-                    play(samples, rate, self.device)
+                with HalfDuplex(self.mic) as hd:
+                    hd.played_until = play(samples, rate, self.device)
         except (TTSError, PlaybackError) as err:
             self._fail(str(err))
 
-    def play_samples(self, samples: np.ndarray, rate: int) -> None:
-        """Earcons and the like: played only in "play" mode, failures ignored (the prompt is printed)."""
+    def play_samples(self, samples: np.ndarray, rate: int, guard_s: float = 0.05) -> float | None:
+        """Earcons and the like: played only in "play" mode, failures ignored (the prompt is printed).
+        The microphone keeps what it captures from ``guard_s`` after the last sample was heard; returns
+        that time (None when nothing was played)."""
         if self.mode != "play":
-            return
+            return None
         try:
-            with HalfDuplex(self.mic, guard_s=0.05):
-                play(samples, rate, self.device)
+            with HalfDuplex(self.mic, guard_s=guard_s) as hd:
+                hd.played_until = play(samples, rate, self.device)
+            return hd.played_until + guard_s
         except PlaybackError:
-            pass
+            return None
 
     def close(self) -> None:
         if self.synth is not None:
