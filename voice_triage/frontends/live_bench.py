@@ -21,11 +21,11 @@ import time
 #: the person's answers per tier, by question id (anything not listed is answered "no")
 SCRIPTS: dict[str, dict[str, str]] = {
     "emergency": {"privacy": "yes", "amount": "soaking a pad"},
-    "urgent": {"privacy": "yes", "amount": "more like a period", "age": "thirty", "frequency": "first time",
+    "urgent": {"privacy": "yes", "amount": "more like a period", "age": "thirty", "frequency": "this is the first time",
                "contraception": "the pill"},
-    "soon": {"privacy": "yes", "amount": "just spotting", "age": "thirty", "frequency": "first time",
+    "soon": {"privacy": "yes", "amount": "just spotting", "age": "thirty", "frequency": "this is the first time",
              "contraception": "the pill", "worried": "yes"},
-    "self_care": {"privacy": "yes", "amount": "just spotting", "age": "thirty", "frequency": "first time",
+    "self_care": {"privacy": "yes", "amount": "just spotting", "age": "thirty", "frequency": "this is the first time",
                   "contraception": "the pill"},
 }
 #: espeak-ng voices the assistant and the evaluation never use: the first for the tests, the rest fresh
@@ -49,7 +49,7 @@ def typed_turns(content, answers: dict[str, str]) -> tuple[int, str | None]:
 
 
 def run_conversation(rig, content, tier: str, *, voice: str = PERSON_VOICES[0], seed: int = 0,
-                     timeout_s: float = 600.0, extra_env: dict | None = None) -> dict:
+                     timeout_s: float = 600.0, extra_env: dict | None = None, cwd: str | None = None) -> dict:
     """One live conversation; returns its figures (and the printed lines, under "stdout"/"stderr")."""
     from .live_person import Person
 
@@ -58,7 +58,7 @@ def run_conversation(rig, content, tier: str, *, voice: str = PERSON_VOICES[0], 
     err_lines: list[tuple[float, str]] = []
     t0 = time.perf_counter()
     proc = subprocess.Popen([sys.executable, "-m", "voice_triage", "chat", "--voice", "--asr", "pocketsphinx"],
-                            env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            env=env, cwd=cwd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True, bufsize=1)
 
     def read_err() -> None:
@@ -86,13 +86,16 @@ def figures(person, err_lines, t0: float, t_end: float, tier: str, content, time
     err = [ln for _, ln in err_lines]
     advice_at = next((t for t, ln in err_lines if "say advice" in ln), None)
     first_word = next((t for t in person.heard.onsets if advice_at is not None and t >= advice_at), None)
-    result = next((ln for ln in out if ln.startswith("Result:")), "")
+    from .text_chat import TIER_LABEL
+
+    result = next((ln[len("Result:"):].strip() for ln in out if ln.startswith("Result:")), "")
+    got = next((t for t, label in TIER_LABEL.items() if result.startswith(label)), None)
     turns = person.turns
     reasks = sum(1 for a, b in zip(turns, turns[1:]) if a.asked == b.asked)
     short = [t for t in turns if t.short]
     typed_n, typed_tier = typed_turns(content, SCRIPTS[tier])
     return {
-        "tier_expected": tier, "tier": result.split()[1].lower().replace("-", "_") if result else None,
+        "tier_expected": tier, "tier": got,
         "launch_to_advice_s": round(first_word - t0, 1) if first_word else None,
         "launch_to_end_s": round(t_end - t0, 1), "timed_out": timed_out, "exit_code": rc,
         "answers": len(turns), "reasks": reasks, "lost": sum(t.heard is False for t in turns),
@@ -125,6 +128,14 @@ def run_live(tiers=tuple(SCRIPTS), voices=PERSON_VOICES[:1], seed: int = 0, echo
                 r["voice"] = voice
                 runs.append(r)
                 echo(line(r))
+        trials = []
+        for v_i, voice in enumerate(voices):
+            t = short_replies(rig, SHORT_TRIALS, voice, seed + v_i, rate=SHORT_RATE)
+            t["voice"] = voice
+            trials.append(t)
+            echo(f"bare yes/no/yep/nope after the tone ({voice}, {SHORT_RATE} words a minute, "
+                 f"0.15-0.25 s of speech): {t.get('started')}/{t.get('trials')} started an answer, "
+                 f"{t.get('recognized')} recognized as said" + (f" ({t['error']})" if "error" in t else ""))
     finally:
         rig.stop()
     short = sum(r["short_replies"] for r in runs)
@@ -140,7 +151,7 @@ def run_live(tiers=tuple(SCRIPTS), voices=PERSON_VOICES[:1], seed: int = 0, echo
     for r in runs:
         r.pop("stdout", None)
         r.pop("stderr", None)
-    return {"runs": runs, "total": total}
+    return {"runs": runs, "total": total, "short_reply_trials": trials}
 
 
 def line(r: dict) -> str:
@@ -152,6 +163,8 @@ def line(r: dict) -> str:
 
 
 SHORT_WORDS = ("yes", "no", "yep", "nope")
+SHORT_TRIALS = 20
+SHORT_RATE = 260  # espeak-ng words a minute: a bare yes/no of 0.15-0.25 s, as people say it
 
 
 def child_short_replies(n: int, voice: str, seed: int, rate: int = 165) -> dict:

@@ -277,7 +277,7 @@ class Person:
             parts = re.split(r",| and ", reading)
             return all(re.search(r"\b(no|not|none|recent|up to date|never had)\b", p) for p in parts if p.strip())
         key = {"thirty": "30", "the pill": "hormonal", "just spotting": "spotting", "soaking a pad": "soak",
-               "more like a period": "period", "first time": "first", "yes": ""}.get(meant, meant.split()[-1])
+               "more like a period": "period", "this is the first time": "first", "yes": ""}.get(meant, meant.split()[-1])
         return key in reading and not reading.startswith("not ")
 
     def say(self, answer: str, asked: str, reaction_s: float) -> None:

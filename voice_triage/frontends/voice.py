@@ -157,11 +157,12 @@ class VoiceChat:
         keep_from = self.speaker.play_samples(earcon("listen"), 22050, guard_s=TONE_GUARD_S)
         if keep_from is None:  # no tone played (printing only): listen from now
             keep_from = time.perf_counter()
-            self.mic.unmute(keep_from=keep_from)
+            self.mic.flush()
         t_open = time.perf_counter()
         log.debug("turn %d: tone %.3f s, audio kept from %.3f s after the tone began (call returned at %.3f s); "
                   "blocks dropped while muted %d, before the cut-off %d", len(self.turns), keep_from - t_tone,
-                  keep_from - t_tone, t_open - t_tone, self.mic.muted_drops, self.mic.flushed)
+                  keep_from - t_tone, t_open - t_tone, getattr(self.mic, "muted_drops", 0),
+                  getattr(self.mic, "flushed", 0))
         cfg = self.start_rule(ask)
         grammar = self.grammars.for_ask(ask)
         live: list = []
