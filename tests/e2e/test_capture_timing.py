@@ -131,3 +131,15 @@ def test_alsa_messages_go_to_the_debug_log_not_the_terminal(tmp_path):
     debug = subprocess.run([sys.executable, "-c", code, "quiet"], capture_output=True, text=True, timeout=60,
                            env={**os.environ, "VOICE_TRIAGE_LOG": "DEBUG"})
     assert "ALSA library message at" in debug.stderr and "ALSA lib " not in debug.stderr
+
+
+def test_a_sentence_keeps_a_short_tail_of_silence():
+    """espeak-ng ends every sentence with ~0.39 s of silence; 0.15 s is kept (turn-taking is quicker)."""
+    from voice_triage.speech_out.speaker import TAIL_S, trim_tail
+
+    rate = 22050
+    speech = np.full(rate // 2, 0.3, np.float32)
+    out = trim_tail(np.concatenate([speech, np.zeros(int(0.39 * rate), np.float32)]), rate)
+    assert len(out) == len(speech) + int(TAIL_S * rate)
+    assert np.array_equal(out[: len(speech)], speech)  # the speech itself is untouched
+    assert len(trim_tail(np.zeros(100, np.float32), rate)) == 100  # all quiet: left alone

@@ -85,6 +85,10 @@ def figures(person, err_lines, t0: float, t_end: float, tier: str, content, time
     out = [ln for _, ln in person.lines]
     err = [ln for _, ln in err_lines]
     advice_at = next((t for t, ln in err_lines if "say advice" in ln), None)
+    if advice_at is None:  # a version without that debug line: the first line printed after the last answer heard
+        last_heard = max((i for i, (_, ln) in enumerate(person.lines) if ln.startswith("(heard:")), default=None)
+        if last_heard is not None and last_heard + 1 < len(person.lines):
+            advice_at = person.lines[last_heard + 1][0]
     first_word = next((t for t in person.heard.onsets if advice_at is not None and t >= advice_at), None)
     from .text_chat import TIER_LABEL
 

@@ -15,6 +15,19 @@ from .player import HalfDuplex, PlaybackError, play
 from .tts import Synthesizer, TTSError, VoiceSettings, split_sentences
 
 
+#: silence kept after a sentence (espeak-ng ends each with ~0.39 s; the pause between sentences and before
+#: the listening tone needs less)
+TAIL_S = 0.15
+
+
+def trim_tail(samples: np.ndarray, rate: int, keep_s: float = TAIL_S, threshold: float = 0.01) -> np.ndarray:
+    """Cut the trailing silence of a synthesized sentence down to ``keep_s``."""
+    loud = np.flatnonzero(np.abs(samples) > threshold)
+    if loud.size == 0:
+        return samples
+    return samples[: min(len(samples), int(loud[-1]) + 1 + int(keep_s * rate))]
+
+
 class Speaker:
     """``say(text)``: synthesize sentence by sentence, play each with the microphone muted.
 
@@ -68,6 +81,7 @@ class Speaker:
                 return
             for sentence in split_sentences(text):
                 samples, rate = self.synth.synthesize(sentence)
+                samples = trim_tail(samples, rate)
                 if self.last_first_audio is None:
                     self.last_first_audio = time.perf_counter()
                 with HalfDuplex(self.mic) as hd:
