@@ -20,7 +20,7 @@ pytestmark = [pytest.mark.audio, pytest.mark.skipif(
     reason="pulseaudio / espeak-ng are not installed (scripts/setup installs them)")]
 
 
-SPEECH_RATE = 230
+SPEECH_RATE = 290
 ORDER = ["self_care", "soon", "urgent", "emergency"]
 
 
