@@ -214,7 +214,8 @@ def child_short_replies(n: int, voice: str, seed: int, rate: int = 165) -> dict:
         person.stop()
         chat.close()
     ok = sum(1 for r in rows if r["word"] and r["heard"] and r["heard"].split()[0] in _SAME[r["word"]])
-    return {"trials": len(rows), "started": sum(r["started"] for r in rows), "recognized": ok, "rows": rows}
+    given = [r for r in rows if r["word"]]  # a trial where the person missed the tone has no reply to lose
+    return {"trials": len(given), "started": sum(r["started"] for r in given), "recognized": ok, "rows": rows}
 
 
 _SAME = {"yes": ("yes", "yeah", "yep", "yup"), "yep": ("yes", "yeah", "yep", "yup"), "no": ("no", "nope"),
