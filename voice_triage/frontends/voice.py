@@ -17,17 +17,27 @@ Failures never end the conversation and never touch its answers:
 
 from __future__ import annotations
 
+import logging
 import sys
 import time
 from typing import Callable
 
+from voice_triage.safe_text import clean
 from voice_triage.audio_in import (
     AudioError, DeviceLost, EndpointConfig, Endpointer, Microphone, default_input_device, earcon,
 )
 from voice_triage.dialog.events import Ask, End, Heard, PrivacyChoice, Result, Say, SettingChanged
 from voice_triage.frontends.text_chat import TIER_LABEL
+from voice_triage.privacy import Safe
 from voice_triage.recognition import GrammarBook, create_recognizer
 from voice_triage.speech_out import Speaker, VoiceSettings
+
+log = logging.getLogger("voice_triage.voice")
+
+#: the listening tone: audio captured from this long after its last sample is kept (room echo of a short tone)
+TONE_GUARD_S = 0.03
+#: speech that starts an answer at a question taking a bare yes/no (4 frames of 30 ms)
+SHORT_START_S = 0.12
 
 EXIT_OK = 0
 EXIT_NO_MICROPHONE = 3  # only with text_fallback=False: no microphone, nothing was asked yet
@@ -54,7 +64,7 @@ class VoiceChat:
                  out: Callable[[str], None] = print, read_line: Callable[[str], str] = input,
                  err: Callable[[str], None] | None = None, endpoint: EndpointConfig | None = None):
         self.content = content
-        self.out = out
+        self.out = lambda line: out(clean(line))  # no terminal control from typed or heard text reaches the screen
         self.err = err or (lambda m: print(m, file=sys.stderr))
         self.read_line = read_line
         self.text_fallback = text_fallback
@@ -90,6 +100,7 @@ class VoiceChat:
     # -- rendering ---------------------------------------------------------------------------
     def say(self, text: str, kind: str = "info") -> None:
         self.out(text)
+        log.debug("say %s", Safe(kind))
         if kind != "screen":  # "screen" lines are shown, never said (discreet mode keeps details off the air)
             self.speaker.say(text, kind)
 
@@ -131,9 +142,29 @@ class VoiceChat:
     # -- one answer --------------------------------------------------------------------------
     def listen(self, ask: Ask):
         """Events after hearing one spoken answer (or a silence). Raises DeviceLost."""
+        utt, tr, t_end = self.capture(ask)
+        if tr is None:
+            self.out("(no answer heard)")
+            return self.conv.silence(), t_end, None
+        self.out(f"(heard: {tr.text or '...'})")
+        return self.conv.hear(tr.text, tr.confidence, spoken=True, alternatives=tr.alternatives), t_end, tr
+
+    def capture(self, ask: Ask):
+        """The listening tone, then one answer: (utterance, transcript or None after a silence, end time)."""
         assert self.mic is not None
-        self.speaker.play_samples(earcon("listen"), 22050)
-        self.mic.flush()
+        t_tone = time.perf_counter()
+        # the microphone reopens with the tone: audio captured from the tone's end (as heard) is kept, so an
+        # answer that follows the tone at once is whole; nothing is flushed after it
+        keep_from = self.speaker.play_samples(earcon("listen"), 22050, guard_s=TONE_GUARD_S)
+        if keep_from is None:  # no tone played (printing only): listen from now
+            keep_from = time.perf_counter()
+            self.mic.flush()
+        t_open = time.perf_counter()
+        log.debug("turn %d: tone %.3f s, audio kept from %.3f s after the tone began (call returned at %.3f s); "
+                  "blocks dropped while muted %d, before the cut-off %d", len(self.turns), keep_from - t_tone,
+                  keep_from - t_tone, t_open - t_tone, getattr(self.mic, "muted_drops", 0),
+                  getattr(self.mic, "flushed", 0))
+        cfg = self.start_rule(ask)
         grammar = self.grammars.for_ask(ask)
         live: list = []
 
@@ -142,16 +173,33 @@ class VoiceChat:
                 live.append(self.recognizer.stream(grammar))
             live[0].accept(samples)
 
-        utt = self.mic.listen(self.endpoint, endpointer=Endpointer(self.endpoint, sink=decode_while_speaking))
+        utt = self.mic.listen(cfg, endpointer=Endpointer(cfg, sink=decode_while_speaking))
         t_end = time.perf_counter()
+        log.debug("turn %d: %s, speech %.2f s (start rule %.2f s), start decided %.2f s after the cut-off, end %.2f s",
+                  len(self.turns), Safe(utt.reason), utt.speech_s, cfg.start_speech_s,
+                  getattr(utt, "started_at", t_end) - keep_from, t_end - keep_from)
         if utt.reason == "timeout":
             if live:  # speech started but never ended within the limit: drop the partial decode
                 live[0].finish()
-            self.out("(no answer heard)")
-            return self.conv.silence(), t_end, None
+            return utt, None, t_end
         tr = live[0].finish() if live else self.recognizer.transcribe(utt.samples, grammar)
-        self.out(f"(heard: {tr.text or '...'})")
-        return self.conv.hear(tr.text, tr.confidence, spoken=True, alternatives=tr.alternatives), t_end, tr
+        log.debug("turn %d: recognizer %s gave %d words, confidence %.2f", len(self.turns),
+                  Safe(self.recognizer.name), len(tr.text.split()), tr.confidence)
+        return utt, tr, t_end
+
+    def start_rule(self, ask: Ask) -> EndpointConfig:
+        """At a question that takes a bare yes or no (a confirmation, the private-place check, a question
+        whose content says what a bare yes/no fills) a short burst of speech starts an answer: a spoken
+        "yes" or "nope" can hold under 0.3 s of speech, the general start rule."""
+        q = None
+        if not getattr(ask, "confirm", None) and ask.question_id != "privacy":
+            try:
+                q = self.content.question(ask.question_id)
+            except (KeyError, AttributeError):
+                return self.endpoint
+            if not (getattr(q, "yes", None) or getattr(q, "no", None)):
+                return self.endpoint
+        return self.endpoint.with_(start_speech_s=min(self.endpoint.start_speech_s, SHORT_START_S))
 
     def typed(self, ask: Ask):
         line = self.read_line("> ")

@@ -15,6 +15,19 @@ from .player import HalfDuplex, PlaybackError, play
 from .tts import Synthesizer, TTSError, VoiceSettings, split_sentences
 
 
+#: silence kept after a sentence (espeak-ng ends each with ~0.39 s; the pause between sentences and before
+#: the listening tone needs less)
+TAIL_S = 0.15
+
+
+def trim_tail(samples: np.ndarray, rate: int, keep_s: float = TAIL_S, threshold: float = 0.01) -> np.ndarray:
+    """Cut the trailing silence of a synthesized sentence down to ``keep_s``."""
+    loud = np.flatnonzero(np.abs(samples) > threshold)
+    if loud.size == 0:
+        return samples
+    return samples[: min(len(samples), int(loud[-1]) + 1 + int(keep_s * rate))]
+
+
 class Speaker:
     """``say(text)``: synthesize sentence by sentence, play each with the microphone muted.
 
@@ -68,22 +81,26 @@ class Speaker:
                 return
             for sentence in split_sentences(text):
                 samples, rate = self.synth.synthesize(sentence)
+                samples = trim_tail(samples, rate)
                 if self.last_first_audio is None:
                     self.last_first_audio = time.perf_counter()
-                with HalfDuplex(self.mic):
-                    play(samples, rate, self.device)
+                with HalfDuplex(self.mic) as hd:
+                    hd.played_until = play(samples, rate, self.device)
         except (TTSError, PlaybackError) as err:
             self._fail(str(err))
 
-    def play_samples(self, samples: np.ndarray, rate: int) -> None:
-        """Earcons and the like: played only in "play" mode, failures ignored (the prompt is printed)."""
+    def play_samples(self, samples: np.ndarray, rate: int, guard_s: float = 0.05) -> float | None:
+        """Earcons and the like: played only in "play" mode, failures ignored (the prompt is printed).
+        The microphone keeps what it captures from ``guard_s`` after the last sample was heard; returns
+        that time (None when nothing was played)."""
         if self.mode != "play":
-            return
+            return None
         try:
-            with HalfDuplex(self.mic, guard_s=0.05):
-                play(samples, rate, self.device)
+            with HalfDuplex(self.mic, guard_s=guard_s) as hd:
+                hd.played_until = play(samples, rate, self.device)
+            return hd.played_until + guard_s
         except PlaybackError:
-            pass
+            return None
 
     def close(self) -> None:
         if self.synth is not None:

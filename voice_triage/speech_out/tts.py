@@ -16,7 +16,7 @@ import re
 import shutil
 import tempfile
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import soundfile as sf
@@ -29,6 +29,14 @@ VOLUME_STEP = 0.15
 WATCHDOG_S = 20.0
 
 
+def env_rate() -> int:
+    """The speaking rate in words a minute: ``VOICE_TRIAGE_SPEECH_RATE`` (80-300) if set, else the default."""
+    try:
+        return max(80, min(300, int(os.environ.get("VOICE_TRIAGE_SPEECH_RATE", DEFAULT_RATE_WPM))))
+    except ValueError:
+        return DEFAULT_RATE_WPM
+
+
 class TTSError(Exception):
     """Speech output is not available (one-line message); the front-end prints instead."""
 
@@ -38,7 +46,7 @@ class VoiceSettings:
     rate_step: int = 0
     volume_step: int = 0
     voice: str | None = None  # a pyttsx3 voice id or name fragment, e.g. "en-us"
-    base_rate: int = DEFAULT_RATE_WPM
+    base_rate: int = field(default_factory=lambda: env_rate())
     base_volume: float = DEFAULT_VOLUME
 
     @property

@@ -1,0 +1,302 @@
+"""A scripted person for the live loop: a private PulseAudio server, two null sinks, and someone who
+listens to the assistant and answers aloud.
+
+* ``vt_speaker``: the assistant's default sink (its speaker). The person listens on its monitor
+  (``parec``), waits for the end of the assistant's speech and the listening tone, and answers after a
+  reaction time;
+* ``vt_mic``: the person speaks into it (``paplay``); its monitor is the default source, the
+  assistant's microphone.
+
+The person knows what was asked the way a listener would, from the words (the printed line before the
+tone); the timing comes from the sound alone. Answers are espeak-ng speech in a voice the assistant
+never uses. Confirmations ("I understood: ... Is that right?") are checked against what the person
+meant, and answered with a bare "yes" / "no" / "yep" / "nope" as often as with a longer reply.
+Used by the end-to-end tests (tests/e2e) and by ``voice-triage bench --live``.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+SPEAKER, MIC = "vt_speaker", "vt_mic"
+RATE = 16000
+HOP = 160  # 10 ms analysis frames of the speaker's monitor
+TONES = (660.0, 880.0)  # the listening earcon: 660 Hz then 880 Hz (voice_triage.audio_in.earcon)
+
+SHORT_YES, SHORT_NO = ("yes", "yep"), ("no", "nope")
+LONG_YES = ("yes, that's right", "yes that's correct", "that's right")
+LONG_NO = ("no, that's wrong", "no that's not right")
+
+
+class PulseRig:
+    """A PulseAudio server of our own (``PULSE_RUNTIME_PATH`` = ``runtime_dir``) with the two sinks."""
+
+    def __init__(self, runtime_dir: str | None = None):
+        self.made_dir = runtime_dir is None
+        self.dir = runtime_dir or tempfile.mkdtemp(prefix="vt-pulse-")
+        env = {k: v for k, v in os.environ.items() if k not in ("PULSE_SERVER", "PULSE_SINK", "PULSE_SOURCE")}
+        self.env = {**env, "PULSE_RUNTIME_PATH": self.dir}
+        self.started = False
+
+    def _pactl(self, *args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(["pactl", *args], env=self.env, capture_output=True, text=True, timeout=10)
+
+    def start(self) -> str | None:
+        """None when ready, else why not."""
+        for tool in ("pulseaudio", "pactl", "parec", "paplay", "espeak-ng"):
+            if not shutil.which(tool):
+                return f"{tool} is not installed (scripts/setup installs it)"
+        os.makedirs(self.dir, mode=0o700, exist_ok=True)
+        r = subprocess.run(["pulseaudio", "-n", "--daemonize=yes", "--exit-idle-time=-1", "--use-pid-file=yes",
+                            "--disallow-exit", "-L", "module-native-protocol-unix",
+                            "-L", f"module-null-sink sink_name={SPEAKER} sink_properties=device.description={SPEAKER}",
+                            "-L", f"module-null-sink sink_name={MIC} sink_properties=device.description={MIC}"],
+                           env=self.env, capture_output=True, text=True, timeout=20)
+        for _ in range(50):
+            if self._pactl("info").returncode == 0:
+                break
+            time.sleep(0.1)
+        else:
+            return f"pulseaudio would not start: {(r.stderr or r.stdout).strip()[-300:]}"
+        self.started = True
+        if self._pactl("set-default-sink", SPEAKER).returncode or self._pactl("set-default-source", f"{MIC}.monitor").returncode:
+            return "the null sinks could not be made the defaults"
+        return None
+
+    def stop(self) -> None:
+        if self.started:
+            subprocess.run(["pulseaudio", "--kill"], env=self.env, capture_output=True, timeout=10)
+            self.started = False
+        if self.made_dir:
+            shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def speech(text: str, voice: str, rate: int = 165) -> bytes:
+    """espeak-ng speech of ``text`` as a WAV file's bytes (in memory)."""
+    return subprocess.run(["espeak-ng", "-v", voice, "-s", str(rate), "--stdout", text],
+                          capture_output=True, check=True, timeout=30).stdout
+
+
+_N = np.arange(HOP)
+_WAVES = {f: np.exp(-2j * np.pi * f * _N / RATE) for f in TONES}
+
+
+def _power(x: np.ndarray, freq: float) -> float:
+    """Share of the frame's energy at ``freq`` (1.0 for a pure tone)."""
+    e = float(np.dot(x, x))
+    return float(abs(np.dot(x, _WAVES[freq])) ** 2 / (len(x) * max(e, 1e-12) / 2))
+
+
+@dataclass
+class Turn:
+    """One answer the person gave."""
+
+    at: float  # when the person started speaking (perf_counter)
+    asked: str  # question id, "confirm", "privacy" or "other"
+    answer: str
+    short: bool  # a bare yes/no
+    reaction_s: float
+    heard: bool | None = None  # None until the assistant's next "(heard: ...)" / "(no answer heard)"
+
+
+@dataclass
+class Listening:
+    """What the person heard: speech onsets and tone ends on the speaker's monitor (perf_counter)."""
+
+    onsets: list[float] = field(default_factory=list)
+    tones: list[float] = field(default_factory=list)
+
+
+class Person:
+    """Answers the assistant running in ``proc`` (stdout: its printed lines), by voice into the rig's mic."""
+
+    def __init__(self, rig: PulseRig, content, answers: dict[str, str], *, voice: str, seed: int = 0,
+                 reaction=(0.2, 1.5), rate: int = 165):
+        self.rig = rig
+        self.content = content
+        self.answers = answers
+        self.voice, self.rate = voice, rate
+        self.rng = np.random.default_rng(seed)
+        self.reaction = reaction
+        self.lines: list[tuple[float, str]] = []
+        self.turns: list[Turn] = []
+        self.heard = Listening()
+        self._tone = threading.Event()
+        self._stop = threading.Event()
+        self._wavs: dict[str, bytes] = {}
+        self._last_confirm: str | None = None
+        self._tmp = tempfile.mkdtemp(prefix="vt-person-")
+        q = {}
+        for qu in content.questions:
+            for key in ("text", "short", "reprompt", "help", "clarify", "discreet"):
+                t = getattr(qu, key, None)
+                if t:
+                    q[_norm(t)] = qu.id
+        self._question_texts = q
+        self._confirm_prefix = _norm(content.line("confirm").split("{")[0])
+        self._privacy = {_norm(content.line(k)) for k in ("privacy_check", "privacy_check_reprompt")}
+
+    # -- threads -----------------------------------------------------------------------------
+    def follow(self, proc: subprocess.Popen) -> list[threading.Thread]:
+        ts = [threading.Thread(target=f, args=a, daemon=True)
+              for f, a in ((self._read_lines, (proc.stdout,)), (self._listen, ()), (self._answer, (proc,)))]
+        for t in ts:
+            t.start()
+        return ts
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._tone.set()
+        shutil.rmtree(self._tmp, ignore_errors=True)
+
+    def _read_lines(self, stream) -> None:
+        for raw in stream:
+            line = raw.rstrip("\n")
+            now = time.perf_counter()
+            self.lines.append((now, line))
+            if line.startswith("(heard:") or line.startswith("(no answer heard"):
+                pending = [t for t in self.turns if t.heard is None]
+                if pending:
+                    pending[-1].heard = line.startswith("(heard:")
+
+    def _listen(self) -> None:
+        """Follow the speaker's monitor. A null sink's monitor sends nothing while nothing plays, so a
+        pause is noticed by the clock (no frame for 60 ms), not by silent frames."""
+        import select
+
+        p = subprocess.Popen(["parec", f"--device={SPEAKER}.monitor", "--rate", str(RATE), "--channels=1",
+                              "--format=s16le", "--raw", "--latency-msec=20"],
+                             env=self.rig.env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        last_loud = -1.0
+        run = [0, 0, 0]  # frames of 660 Hz, of 880 Hz, of the short gap between the two notes
+        fd = p.stdout.fileno()
+        buf = b""
+        try:
+            while not self._stop.is_set():
+                ready, _, _ = select.select([fd], [], [], 0.06)
+                now = time.perf_counter()
+                if not ready:
+                    if run[1] >= 3:  # the high note was the last sound: the tone is over
+                        self._tone_over(now)
+                        run = [0, 0, 0]
+                    continue
+                chunk = os.read(fd, 4096)
+                if not chunk:
+                    break
+                buf += chunk
+                while len(buf) >= HOP * 2:
+                    x = np.frombuffer(buf[: HOP * 2], np.int16).astype(np.float64) / 32768.0
+                    buf = buf[HOP * 2:]
+                    loud = float(np.sqrt(np.mean(x * x))) > 0.003
+                    if loud and now - last_loud > 0.15:
+                        self.heard.onsets.append(now)
+                    if loud:
+                        last_loud = now
+                    lo, hi = (_power(x, f) > 0.5 if loud else False for f in TONES)
+                    if hi and run[0] >= 2:
+                        run[1] += 1
+                    elif run[1] >= 3:  # the high note just ended: the tone is over
+                        self._tone_over(now)
+                        run = [0, 0, 0]
+                    elif lo:
+                        run = [run[0] + 1, 0, 0]
+                    elif run[0] >= 2 and run[1] == 0 and run[2] < 6:  # between the notes (fades, gap)
+                        run[2] += 1
+                    else:
+                        run = [0, 0, 0]
+        finally:
+            p.kill()
+            p.wait()
+
+    def _tone_over(self, now: float) -> None:
+        self.heard.tones.append(now)
+        self._tone.set()
+
+    def _answer(self, proc: subprocess.Popen) -> None:
+        while not self._stop.is_set():
+            self._tone.wait()
+            self._tone.clear()
+            if self._stop.is_set() or proc.poll() is not None:
+                break
+            asked, answer = self.reply()
+            if answer is None:
+                continue
+            react = float(self.rng.uniform(*self.reaction))
+            time.sleep(react)
+            self.say(answer, asked, react)
+
+    # -- what to say -------------------------------------------------------------------------
+    def last_prompt(self) -> str:
+        for _, line in reversed(self.lines):
+            if line and not line.startswith("(") and not line.startswith("Result:"):
+                return line
+        return ""
+
+    def reply(self) -> tuple[str, str | None]:
+        prompt = _norm(self.last_prompt())
+        if prompt.startswith(self._confirm_prefix):
+            reading = prompt[len(self._confirm_prefix):].rsplit("is that right", 1)[0]
+            self._last_confirm = "yes" if self._agrees(reading) else "no"
+            return "confirm", self._confirm_words(self._last_confirm)
+        if prompt == _norm(self.content.line("confirm_again")) and self._last_confirm:
+            return "confirm", self._confirm_words(self._last_confirm)
+        if prompt in self._privacy:
+            return "privacy", self.answers.get("privacy", "yes")
+        qid = self._question_texts.get(prompt)
+        if qid is None:  # a question asked in other words (a clarification): the best-matching one
+            from rapidfuzz import process
+
+            m = process.extractOne(prompt, list(self._question_texts))
+            qid = self._question_texts[m[0]] if m and m[1] >= 60 else None
+        if qid is None:
+            return "other", "no"  # "do you want to stop?" and the like
+        return qid, self.answers.get(qid, "no")
+
+    def _confirm_words(self, yes_no: str) -> str:
+        short = self.rng.random() < 0.5
+        pool = (SHORT_YES if yes_no == "yes" else SHORT_NO) if short else (LONG_YES if yes_no == "yes" else LONG_NO)
+        return pool[int(self.rng.integers(len(pool)))]
+
+    def _agrees(self, reading: str) -> bool:
+        """Whether the assistant's reading is what the person meant (the last question's answer)."""
+        last = next((t for t in reversed(self.turns) if t.asked not in ("confirm", "privacy", "other")), None)
+        if last is None:
+            return True
+        meant = _norm(last.answer)
+        if meant in ("no", "nope", "none", "no i don't"):
+            parts = re.split(r",| and ", reading)
+            return all(re.search(r"\b(no|not|none|recent|up to date|never had)\b", p) for p in parts if p.strip())
+        key = {"thirty": "30", "the pill": "hormonal", "just spotting": "spotting", "soaking a pad": "soak",
+               "more like a period": "period", "this is the first time": "first", "yes": ""}.get(meant, meant.split()[-1])
+        return key in reading and not reading.startswith("not ")
+
+    def say(self, answer: str, asked: str, reaction_s: float) -> None:
+        wav = self._wavs.get(answer)
+        if wav is None:
+            wav = self._wavs[answer] = speech(answer, self.voice, self.rate)
+        path = os.path.join(self._tmp, f"{abs(hash(answer))}.wav")
+        with open(path, "wb") as f:
+            f.write(wav)
+        self.turns.append(Turn(time.perf_counter(), asked, answer, answer in SHORT_YES + SHORT_NO, reaction_s))
+        subprocess.run(["paplay", f"--device={MIC}", path], env=self.rig.env, capture_output=True, timeout=30)
+
+
+def _norm(text: str) -> str:
+    return " ".join(re.sub(r"[^a-z0-9' ]+", " ", text.lower()).split())
+
+
+def wav_seconds(wav: bytes) -> float:
+    import soundfile as sf
+
+    info = sf.info(io.BytesIO(wav))
+    return info.frames / info.samplerate
