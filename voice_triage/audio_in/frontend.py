@@ -148,3 +148,44 @@ class FaintWatch:
             self.told = True
             return True
         return False
+
+
+@dataclass(frozen=True)
+class LevelCheck:
+    """How loud speech reaches the microphone: ``speech_s`` of speech found, its level (dBFS, loud frames)
+    and its peak; ``advice`` is one plain sentence."""
+
+    speech_s: float
+    level_dbfs: float | None
+    peak_dbfs: float | None
+    verdict: str  # "none", "faint", "quiet", "good", "loud"
+    advice: str
+
+
+def check_level(samples: np.ndarray, frontend: FrontEnd | None = None) -> LevelCheck:
+    """Measure a few seconds of someone speaking (16 kHz int16, as captured, before any gain)."""
+    fe = frontend or FrontEnd(FrontEndConfig(noise_suppression=0))
+    levels: list[float] = []
+    peak = 0
+    frame = 480
+    for i in range(0, len(samples) - frame + 1, frame):
+        f = samples[i : i + frame]
+        if fe.speech_prob(f) >= fe.config.vad_threshold and level_db(f) > SILENCE_DB:
+            levels.append(level_db(f))
+            peak = max(peak, int(np.abs(f.astype(np.int32)).max()))
+    speech_s = len(levels) * frame / 16000
+    if speech_s < 0.3:
+        return LevelCheck(speech_s, None, None, "none", "No speech was heard. Check that the microphone is on and "
+                          "not muted, then speak up or come closer.")
+    level = to_dbfs(speech_level(levels) or 0.0)
+    peak_dbfs = float(20 * np.log10(max(peak, 1) / 32768))
+    if peak_dbfs > -1.0:
+        return LevelCheck(speech_s, level, peak_dbfs, "loud", "Your voice is so loud that it distorts: move back "
+                          "a little from the microphone.")
+    if level < FAINT_DBFS:
+        return LevelCheck(speech_s, level, peak_dbfs, "faint", "Your voice reaches the microphone only faintly: "
+                          "move closer to the microphone or speak up.")
+    if level < FAINT_DBFS + 6:
+        return LevelCheck(speech_s, level, peak_dbfs, "quiet", "Your voice is a little quiet: coming a little "
+                          "closer will help.")
+    return LevelCheck(speech_s, level, peak_dbfs, "good", "Your voice reaches the microphone well.")
