@@ -5,8 +5,21 @@ import numpy as np
 import pytest
 from speech_testkit import SPEECH_COMMANDS, espeak, trim
 
-from voice_triage.audio_in import FRAME, EndpointConfig, Endpointer, find_speech, frames_of, resample, to_pcm16
-from voice_triage.audio_in.frontend import FaintWatch, FrontEnd, check_level, expects_yes_no
+from voice_triage.audio_in import (
+    FRAME,
+    EndpointConfig,
+    Endpointer,
+    find_speech,
+    frames_of,
+    resample,
+    to_pcm16,
+)
+from voice_triage.audio_in.frontend import (
+    FaintWatch,
+    FrontEnd,
+    check_level,
+    expects_yes_no,
+)
 from voice_triage.content import load_content
 from voice_triage.dialog.events import Ask
 
@@ -25,7 +38,7 @@ def quieter(x: np.ndarray, db: float) -> np.ndarray:
 def in_room(x: np.ndarray, lead_s: float = 1.0, tail_s: float = 1.5, noise: float = 3.0, seed: int = 0) -> np.ndarray:
     """Speech between stretches of a quiet room (microphone self-noise of a few LSB)."""
     rng = np.random.default_rng(seed)
-    n = lambda s: rng.normal(0, noise, int(s * 16000))  # noqa: E731
+    n = lambda s: rng.normal(0, noise, int(s * 16000))
     y = np.concatenate([n(lead_s), x.astype(np.float64) + rng.normal(0, noise, len(x)), n(tail_s)])
     return np.clip(np.rint(y), -32768, 32767).astype(np.int16)
 
@@ -108,7 +121,7 @@ def test_human_yes_no_stop_through_the_dialog():
     import os
     from pathlib import Path
 
-    import evaluation.human as human
+    from evaluation import human
 
     where = Path(os.environ.get("VT_SPEECH_COMMANDS") or SPEECH_COMMANDS)
     if not where.is_dir():

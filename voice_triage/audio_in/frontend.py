@@ -114,7 +114,7 @@ def speech_level(levels: list[float]) -> float | None:
     return float(np.percentile(levels, 75)) if levels else None
 
 
-def expects_yes_no(ask, content=None) -> bool:  # noqa: ANN001 - a dialog Ask and the content
+def expects_yes_no(ask, content=None) -> bool:
     """Whether the question being asked takes a bare yes or no (a confirmation, or a question whose
     content says what a bare yes/no fills)."""
     if ask is None:
