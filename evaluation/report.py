@@ -21,11 +21,13 @@ from . import audio, metrics, recognition, simulator, spec, vignettes
 REPO = Path(__file__).resolve().parent.parent
 DOCS = REPO / "docs"
 RUNS = Path(__file__).resolve().parent / "runs"
-AUDIO_CONDITIONS = ["clean", "clean_b", "snr20", "snr10", "snr5", "fast", "slow", "pitch_up", "pitch_down"]
+AUDIO_CONDITIONS = ["clean", "clean_b", "snr20", "snr10", "snr5", "fast", "slow", "pitch_up", "pitch_down",
+                    "level-12", "level-18", "level-25", "level-30", "reverb", "curt"]
 #: clean speech on a second subset: 32 other vignettes, none in the main subset (seed 13) or in the one
 #: `python -m evaluation run -n 32` uses (seed 7, where dialog rules are tried out)
 SECOND_SUBSET_SEED = 29
-SNR_CONDITIONS = ("clean", "snr20", "snr10", "snr5")
+#: run on the whole subset (the others on a stratified half); "clean" is the level-0 condition
+SNR_CONDITIONS = ("clean", "snr20", "snr10", "snr5", "level-12", "level-18", "level-25", "level-30")
 AUDIO_N_MAIN = 32
 
 
@@ -351,6 +353,18 @@ def render_md(data: dict) -> str:
               + ". Small sample: a count, not a rate.")
         for engine, note in rec.get("engine_notes", {}).items():
             a(f"- {engine}: {note}")
+        from .human import render as render_human
+
+        for engine, t in (rec.get("human_dialog") or {}).items():
+            a("")
+            for line in render_human(t):
+                a(line)
+    for engine, conds in (data.get("audio") or {}).items():
+        ch = (conds.get("curt") or {}).get("curt_heard")
+        if ch and ch.get("n"):
+            a("")
+            a(f"- Curt answers ({engine}: one word wherever one word answers, espeak-ng at 230 words a minute): "
+              f"{ch['k']}/{ch['n']} one-word answers heard as a yes or no word of the same meaning.")
     a("")
     a("## How it is measured")
     a("")
@@ -521,6 +535,8 @@ def run_report(quick: bool = False, workers: int = 2, audio_n: int | None = None
                                                 progress=progress_logger(f"audio {engine} {c}"))
                     save_records(f"audio_{engine}_{c}", recs_a)
                     data["audio"][engine][c] = {"summary": metrics.summarize(recs_a), "wer": conversation_wer(recs_a)}
+                    if c == "curt":
+                        data["audio"][engine][c]["curt_heard"] = curt_heard(recs_a)
             data["recognition"] = {"engine_notes": notes, "bank_wer": {}, "human": {}}
             for engine in all_engines:
                 log(f"recognition-only: {engine}")
@@ -531,6 +547,12 @@ def run_report(quick: bool = False, workers: int = 2, audio_n: int | None = None
                     "bank_wer", engine, timeout=limit,
                     conditions=("clean",) if quick else ("clean", "snr10"), n=30 if quick else 60)
                 data["recognition"]["human"][engine] = recognition.run_isolated("human_yes_no", engine, timeout=180)
+                try:
+                    from .human import human_table
+
+                    data["recognition"].setdefault("human_dialog", {})[engine] = human_table(engine)
+                except Exception as e:  # noqa: BLE001 - reported, not fatal
+                    data["recognition"].setdefault("human_dialog", {})[engine] = {"skipped": f"{type(e).__name__}: {e}"}
     data["seconds"] = time.monotonic() - t0
     data["targets"] = {"lines": targets(data)}
     if write:
