@@ -122,6 +122,33 @@ def curt_heard(records: list[dict]) -> dict:
             words = metrics.normalize_words((t.get("heard") or {}).get("text") or "").split()
             n += 1
             k += bool(words) and words[0] in recognition.SAME_MEANING[want]
+    return {"k": k, "n": n, "rate": (k / n) if n else None, "taken": curt_taken(records)}
+
+
+def curt_taken(records: list[dict]) -> dict:
+    """One-word answers as the dialog took them. A yes or no to a question: the slots filled, or the
+    confirmation asked next, hold the persona's values. A yes to a confirmation: it filled what was
+    confirmed. A no to one: nothing confirmed, and the next turn is not the same confirmation again."""
+    from .phrasing import CURT_WORDS
+
+    k = n = 0
+    for r in records:
+        turns = r["turns"]
+        for i, t in enumerate(turns):
+            if not t.get("curt"):
+                continue
+            n += 1
+            filled = (t.get("heard") or {}).get("filled") or {}
+            nxt = turns[i + 1]["ask"] if i + 1 < len(turns) else {}
+            confirm = t["ask"].get("confirm")
+            if confirm:
+                said = {s: v for s, v in confirm.items() if s != "command"}
+                took = bool(said) and all(filled.get(s) == v for s, v in said.items())
+                k += took if t["answer"] in CURT_WORDS["yes"] else (not took and nxt.get("confirm") != confirm)
+            else:
+                want = {s: r["persona"].get(s) for s in t["ask"].get("slots") or []}
+                got = filled or nxt.get("confirm") or {}
+                k += bool(want) and all(str(got.get(s)) == str(v) for s, v in want.items())
     return {"k": k, "n": n, "rate": (k / n) if n else None}
 
 
@@ -364,7 +391,8 @@ def render_md(data: dict) -> str:
         if ch and ch.get("n"):
             a("")
             a(f"- Curt answers ({engine}: one word wherever one word answers, espeak-ng at 230 words a minute): "
-              f"{ch['k']}/{ch['n']} one-word answers heard as a yes or no word of the same meaning.")
+              f"{ch['k']}/{ch['n']} one-word answers heard as a yes or no word of the same meaning; "
+              f"{ch['taken']['k']}/{ch['taken']['n']} taken right by the dialog.")
     a("")
     a("## How it is measured")
     a("")

@@ -82,6 +82,7 @@ def test_short_no_starts_an_answer_at_a_yes_no_question():
     stream = in_room(no, 1.0, 1.5)
     short = first_utterance(stream, EndpointConfig().for_yes_no(True))
     assert short.reason == "end" and short.speech_s < 0.3
+    assert first_utterance(stream, EndpointConfig()).reason == "timeout"  # elsewhere 0.3 s of speech is needed
     assert EndpointConfig().for_yes_no(False).short_start_s is None
 
 
@@ -131,3 +132,45 @@ def test_human_yes_no_stop_through_the_dialog():
     assert t["words"]["stop"]["symptoms"] == 0  # a stop is never read as a symptom
     assert t["words"]["yes"]["k"] + t["words"]["no"]["k"] >= 9
     assert t["total"]["k"] >= 12
+
+
+class ArrayMic:
+    """A capture device that plays given recordings as 30 ms frames (the endpointer, front-end, recognizer
+    and dialog behind it are the real ones)."""
+
+    def __init__(self):
+        self.queue: list[np.ndarray] = []
+
+    def flush(self):
+        pass
+
+    def listen(self, config, endpointer=None, on_start=None):
+        stream = self.queue.pop(0)
+        for f in frames_of(stream):
+            u = endpointer.push(f)
+            if u is not None:
+                return u
+        return endpointer.finish()
+
+
+def test_voice_loop_asks_to_come_closer_once_when_answers_keep_arriving_faint(tmp_path):
+    from voice_triage.dialog import Conversation
+    from voice_triage.frontends.voice import VoiceChat
+
+    content = load_content("en")
+    printed = []
+    chat = VoiceChat(content, asr="pocketsphinx", tts_out=str(tmp_path / "tts"), use_microphone=False,
+                     out=printed.append, read_line=lambda p: "", err=lambda m: None)
+    chat.mic = ArrayMic()
+    chat.conv = Conversation(content)
+    ask = [e for e in chat.conv.start() if isinstance(e, Ask)][0]
+    faint_line = content.line("faint")
+    loud = in_room(speech16("just a few drops"), 0.5, 1.0)
+    chat.mic.queue.append(loud)
+    chat.listen(ask)
+    assert faint_line not in printed
+    for _ in range(3):  # a soft voice at arm's length: about -47 dBFS
+        chat.mic.queue.append(in_room(quieter(speech16("no, nothing like that"), -28), 0.5, 1.0))
+        chat.listen(chat.conv.pending)
+    assert printed.count(faint_line) == 1
+    assert not any("didn't hear" in p for p in printed)

