@@ -36,13 +36,12 @@ class EndpointConfig:
     preroll_s: float = 0.5  # audio kept from before the start, so first syllables are not lost
     max_utterance_s: float = 15.0
     no_input_timeout_s: float = 8.0
-    aggressiveness: int = 3  # webrtcvad's, when ``vad="webrtc"``
+    aggressiveness: int = 3  # webrtcvad's, when the front-end's VAD is "webrtc"
     margin_db: float = 8.0  # how far above the noise floor a speech frame must be
     floor_window_s: float = 3.0
     min_level_db: float = SILENCE_DB  # frames quieter than this (int16 RMS, dB) are digital silence
     #: at a question that takes a bare yes/no: this much speech starts an answer (None: start_speech_s)
     short_start_s: float | None = None
-    vad: str = "silero"  # "silero" (level-independent) or "webrtc" (on the cleaned signal)
 
     @classmethod
     def relaxed(cls, **kw) -> "EndpointConfig":
@@ -91,7 +90,7 @@ class Endpointer:
         self.config = config or EndpointConfig()
         self.sink = sink
         self.frontend = frontend or FrontEnd()
-        self._vad = webrtcvad.Vad(self.config.aggressiveness) if self.config.vad == "webrtc" else None
+        self._vad = webrtcvad.Vad(self.config.aggressiveness) if self.frontend.config.vad == "webrtc" else None
         self._fixed_floor = noise_floor_db
         self._levels: collections.deque[float] = collections.deque(
             maxlen=max(1, int(self.config.floor_window_s * 1000 / FRAME_MS))

