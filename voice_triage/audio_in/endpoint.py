@@ -141,8 +141,12 @@ class Endpointer:
         c = self.config
         self._n += 1
         raw_level = frame_level_db(frame)
-        frame = self.frontend.pre_gain(self.frontend.clean(frame))
-        speech = self.is_speech(frame)
+        fe = self.frontend
+        cleaned = fe.clean(frame)
+        who = fe.config.suppress_for
+        for_vad = fe.pre_gain(cleaned if who in ("vad", "both") else frame)
+        speech = self.is_speech(for_vad)
+        frame = apply_gain(cleaned if who in ("recognizer", "both") else frame, fe.pre_gain_db)
         if not self._started:
             self._waited += 1
             self._pre.append(frame)
