@@ -21,11 +21,14 @@ def main(argv: list[str] | None = None) -> int:
     r = sub.add_parser("run", help="run conversations and print the summary (records to evaluation/runs/)")
     r.add_argument("--mode", choices=["text", "audio"], default="text")
     r.add_argument("--condition", default="clean", help="audio: clean, snr20, snr10, snr5, fast, slow, pitch_up, "
-                   "pitch_down; text: typos for typing slips")
+                   "pitch_down, level0, level-12, level-18, level-25, level-30, reverb, curt; text: typos for "
+                   "typing slips")
     r.add_argument("--engine", default=None)
     r.add_argument("-n", type=int, default=None, help="stratified subset of about N vignettes")
     r.add_argument("--ids", default=None, help="comma-separated vignette ids")
     r.add_argument("--workers", type=int, default=2)
+    r.add_argument("--seed", type=int, default=7, help="the stratified subset's seed (7: where changes are tried "
+                   "out; 13: the report's subset)")
     r.add_argument("--cmd", default=None, help="product command (default: python -m voice_triage chat --jsonl)")
 
     p = sub.add_parser("report", help="measure everything; write docs/evaluation.md, .json and docs/img/*.png")
@@ -69,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
             ids = set(args.ids.split(","))
             vs = [v for v in vs if v["id"] in ids]
         elif args.n:
-            vs = vignettes.stratified(vs, args.n)
+            vs = vignettes.stratified(vs, args.n, seed=args.seed)
         helptext = report.chat_help()
         extra = report.engine_args(args.engine, helptext) if args.engine else []
         recs = simulator.run_many(vs, workers=args.workers, mode=args.mode, condition=args.condition,
@@ -87,6 +90,8 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"  {r['id']}: expected {r['expected_tier']}, got {r.get('tier')}: {report.first_misunderstanding(r)}")
         if args.mode == "audio":
             print("WER", json.dumps(report.conversation_wer(recs)))
+            if args.condition == "curt":
+                print("curt one-word answers heard", json.dumps(report.curt_heard(recs)))
         print(f"records: {path}", file=sys.stderr)
         return 0
     if args.command == "report":

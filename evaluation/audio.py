@@ -5,8 +5,10 @@
 - ``mix_at_snr``: adds noise scaled so that 10*log10(P_speech / P_noise) is exactly the SNR asked, where
   P_speech is the mean power of the synthesized utterance (without the added lead/tail silence) and
   P_noise the mean power of the noise over the whole padded clip.
-- ``sox_effect``: tempo and pitch changes with sox.
-- ``Channel``: a named condition applied to a clip.
+- ``sox_effect``: tempo, pitch and reverberation with sox.
+- ``Channel``: a named condition applied to a clip: noise, tempo, pitch, a level change (``gain_db``: the
+  whole clip, relative to the synthesized speech: a softer voice or a person further from the microphone),
+  reverberation (a room).
 """
 
 from __future__ import annotations
@@ -132,12 +134,16 @@ def snr_of(speech: np.ndarray, noise: np.ndarray, mixed: np.ndarray, pad: int = 
     return float(10 * np.log10((a * a * power(speech)) / (b * b * power(noise))))
 
 
-def sox_effect(src: Path | str, dst: Path | str, tempo: float | None = None, pitch_cents: int | None = None) -> Path:
+def sox_effect(src: Path | str, dst: Path | str, tempo: float | None = None, pitch_cents: int | None = None,
+               reverb: int | None = None) -> Path:
+    """``reverb``: sox's reverberance (0-100 %), a room of sox's default size, dry and wet mixed."""
     args = ["sox", str(src), str(dst)]
     if tempo:
         args += ["tempo", "-s", f"{tempo}"]
     if pitch_cents:
         args += ["pitch", f"{int(pitch_cents)}"]
+    if reverb:
+        args += ["reverb", f"{int(reverb)}"]
     subprocess.run(args, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=30)
     return Path(dst)
 
@@ -152,12 +158,15 @@ class Channel:
     noise: str = "mixed"
     tempo: float | None = None
     pitch_cents: int | None = None
+    gain_db: float = 0.0
+    reverb: int | None = None
+    curt: bool = False  # the patient answers in single words where one word can answer (and faster)
 
     def apply(self, wav: Path, out: Path, seed: int) -> Path:
         src = wav
-        if self.tempo or self.pitch_cents:
+        if self.tempo or self.pitch_cents or self.reverb:
             tmp = out.with_suffix(".fx.wav")
-            sox_effect(src, tmp, self.tempo, self.pitch_cents)
+            sox_effect(src, tmp, self.tempo, self.pitch_cents, self.reverb)
             src = tmp
         x, sr = read(src)
         pad = int(PAD_S * sr)
@@ -169,6 +178,8 @@ class Channel:
                 kind = ("white", "pink", "babble")[seed % 3]
             noise = make_noise(kind, len(x) + 2 * pad, sr, seed)
             y = mix_at_snr(x, noise, self.snr_db, pad)
+        if self.gain_db:
+            y = y * 10 ** (self.gain_db / 20)
         write(out, y, sr)
         if src != wav:
             Path(src).unlink(missing_ok=True)
@@ -184,7 +195,19 @@ CONDITIONS: dict[str, Channel] = {
     "slow": Channel("slow", tempo=0.8),
     "pitch_up": Channel("pitch_up", pitch_cents=300),
     "pitch_down": Channel("pitch_down", pitch_cents=-300),
+    # the same speech quieter (a soft voice, a step back from the microphone): dB relative to espeak-ng's
+    # own level (about -22 dBFS RMS while it speaks); -25 dB is a soft voice at arm's length from a laptop
+    "level0": Channel("level0"),
+    "level-12": Channel("level-12", gain_db=-12),
+    "level-18": Channel("level-18", gain_db=-18),
+    "level-25": Channel("level-25", gain_db=-25),
+    "level-30": Channel("level-30", gain_db=-30),
+    "reverb": Channel("reverb", reverb=60),
+    "curt": Channel("curt", curt=True),
 }
+LEVEL_CONDITIONS = ("level0", "level-12", "level-18", "level-25", "level-30")
+#: espeak-ng words per minute for the curt condition (fast, clipped single words)
+CURT_RATE = 230
 SNR_OF_CONDITION = {"clean": None, "snr20": 20, "snr10": 10, "snr5": 5}
 
 

@@ -50,11 +50,18 @@ def _ask_slots(ask: Mapping[str, Any]) -> list[str]:
     return [s for s in (ask.get("slots") or []) if s in spec.SLOTS]
 
 
+#: single words for the curt patient (a person answering in one clipped word)
+CURT_WORDS = {"yes": ["yes", "yeah", "yep"], "no": ["no", "nope", "nah"]}
+
+
 class Patient:
     """Answers asks from a persona. ``answer(ask)`` returns the line text."""
 
     def __init__(self, persona: Mapping[str, Any], bank: dict, rng: random.Random,
-                 volunteer: list[str] | tuple[str, ...] = ()):
+                 volunteer: list[str] | tuple[str, ...] = (), curt: bool = False):
+        """``curt``: answer in one word wherever one word answers (yes, no, a confirmation, "none of
+        those"), as many people do; other questions are answered as usual."""
+        self.curt = curt
         self.persona = dict(persona)
         self.bank = bank
         self.rng = rng
@@ -167,9 +174,31 @@ class Patient:
         clauses = [self.clause(s, self.persona.get(s, "unknown")) for s in want]
         return self.generic("open_prefix") + self.join(clauses)
 
+    def curt_word(self, ask: Mapping[str, Any]) -> str | None:
+        """The one-word answer to this ask, when one word answers it."""
+        confirm = ask.get("confirm")
+        slots = _ask_slots(ask)
+        if confirm:
+            ok = all(spec.value_matches(s, self.persona.get(s, "unknown"), v) for s, v in confirm.items())
+            return self.pick(CURT_WORDS["yes" if ok else "no"])
+        if ask.get("open") or not slots or not all(spec.SLOTS[s] == ("yes", "no") for s in slots):
+            return None
+        if "screening_up_to_date" in slots:
+            return None
+        values = [self.persona.get(s, "unknown") for s in slots]
+        if any(spec.is_unknown(v) for v in values):
+            return None
+        if len(slots) == 1:
+            return self.pick(CURT_WORDS[str(values[0])])
+        return self.pick(CURT_WORDS["no"]) if all(self.benign(s) for s in slots) else None
+
     def answer(self, ask: Mapping[str, Any]) -> str:
         confirm = ask.get("confirm")
         slots = _ask_slots(ask)
+        word = self.curt_word(ask) if self.curt else None
+        if word:
+            self.history.append({"kind": "curt", "slots": slots, "text": word})
+            return word
         if confirm:
             kind, text = "confirm", self.answer_confirm(confirm)
         elif ask.get("open"):

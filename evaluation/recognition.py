@@ -10,6 +10,7 @@ function here returns {"skipped": reason} when that API, espeak-ng or the data i
 from __future__ import annotations
 
 import json
+import os
 import random
 import tempfile
 from pathlib import Path
@@ -18,7 +19,8 @@ from typing import Any
 from . import audio, metrics, phrasing
 
 REPO = Path(__file__).resolve().parent.parent
-HUMAN_DIR = REPO.parent / "shared" / "data" / "speech_commands_sample"
+#: ../shared beside the clone (CI), or where VT_SPEECH_COMMANDS points (a worktree elsewhere)
+HUMAN_DIR = Path(os.environ.get("VT_SPEECH_COMMANDS") or REPO.parent / "shared" / "data" / "speech_commands_sample")
 # first words that mean the same as the word spoken (a person hearing "nope" for "no" understands no)
 SAME_MEANING = {"yes": {"yes", "yeah", "yep", "yup", "yea"}, "no": {"no", "nope", "nah"}}
 

@@ -21,11 +21,13 @@ from . import audio, metrics, recognition, simulator, spec, vignettes
 REPO = Path(__file__).resolve().parent.parent
 DOCS = REPO / "docs"
 RUNS = Path(__file__).resolve().parent / "runs"
-AUDIO_CONDITIONS = ["clean", "clean_b", "snr20", "snr10", "snr5", "fast", "slow", "pitch_up", "pitch_down"]
+AUDIO_CONDITIONS = ["clean", "clean_b", "snr20", "snr10", "snr5", "fast", "slow", "pitch_up", "pitch_down",
+                    "level-12", "level-18", "level-25", "level-30", "reverb", "curt"]
 #: clean speech on a second subset: 32 other vignettes, none in the main subset (seed 13) or in the one
 #: `python -m evaluation run -n 32` uses (seed 7, where dialog rules are tried out)
 SECOND_SUBSET_SEED = 29
-SNR_CONDITIONS = ("clean", "snr20", "snr10", "snr5")
+#: run on the whole subset (the others on a stratified half); "clean" is the level-0 condition
+SNR_CONDITIONS = ("clean", "snr20", "snr10", "snr5", "level-12", "level-18", "level-25", "level-30")
 AUDIO_N_MAIN = 32
 
 
@@ -104,6 +106,50 @@ def progress_logger(label: str):
             step["last"] = now
             log(f"{label}: {done}/{total}")
     return p
+
+
+def curt_heard(records: list[dict]) -> dict:
+    """One-word answers (the curt condition) heard with their meaning: the heard text's first word is a
+    yes word for a yes, a no word for a no."""
+    from .phrasing import CURT_WORDS
+
+    k = n = 0
+    for r in records:
+        for t in r["turns"]:
+            if not t.get("curt"):
+                continue
+            want = "yes" if t["answer"] in CURT_WORDS["yes"] else "no"
+            words = metrics.normalize_words((t.get("heard") or {}).get("text") or "").split()
+            n += 1
+            k += bool(words) and words[0] in recognition.SAME_MEANING[want]
+    return {"k": k, "n": n, "rate": (k / n) if n else None, "taken": curt_taken(records)}
+
+
+def curt_taken(records: list[dict]) -> dict:
+    """One-word answers as the dialog took them. A yes or no to a question: the slots filled, or the
+    confirmation asked next, hold the persona's values. A yes to a confirmation: it filled what was
+    confirmed. A no to one: nothing confirmed, and the next turn is not the same confirmation again."""
+    from .phrasing import CURT_WORDS
+
+    k = n = 0
+    for r in records:
+        turns = r["turns"]
+        for i, t in enumerate(turns):
+            if not t.get("curt"):
+                continue
+            n += 1
+            filled = (t.get("heard") or {}).get("filled") or {}
+            nxt = turns[i + 1]["ask"] if i + 1 < len(turns) else {}
+            confirm = t["ask"].get("confirm")
+            if confirm:
+                said = {s: v for s, v in confirm.items() if s != "command"}
+                took = bool(said) and all(filled.get(s) == v for s, v in said.items())
+                k += took if t["answer"] in CURT_WORDS["yes"] else (not took and nxt.get("confirm") != confirm)
+            else:
+                want = {s: r["persona"].get(s) for s in t["ask"].get("slots") or []}
+                got = filled or nxt.get("confirm") or {}
+                k += bool(want) and all(str(got.get(s)) == str(v) for s, v in want.items())
+    return {"k": k, "n": n, "rate": (k / n) if n else None}
 
 
 def conversation_wer(records: list[dict]) -> dict:
@@ -334,6 +380,19 @@ def render_md(data: dict) -> str:
               + ". Small sample: a count, not a rate.")
         for engine, note in rec.get("engine_notes", {}).items():
             a(f"- {engine}: {note}")
+        from .human import render as render_human
+
+        for engine, t in (rec.get("human_dialog") or {}).items():
+            a("")
+            for line in render_human(t):
+                a(line)
+    for engine, conds in (data.get("audio") or {}).items():
+        ch = (conds.get("curt") or {}).get("curt_heard")
+        if ch and ch.get("n"):
+            a("")
+            a(f"- Curt answers ({engine}: one word wherever one word answers, espeak-ng at 230 words a minute): "
+              f"{ch['k']}/{ch['n']} one-word answers heard as a yes or no word of the same meaning; "
+              f"{ch['taken']['k']}/{ch['taken']['n']} taken right by the dialog.")
     a("")
     a("## How it is measured")
     a("")
@@ -504,6 +563,8 @@ def run_report(quick: bool = False, workers: int = 2, audio_n: int | None = None
                                                 progress=progress_logger(f"audio {engine} {c}"))
                     save_records(f"audio_{engine}_{c}", recs_a)
                     data["audio"][engine][c] = {"summary": metrics.summarize(recs_a), "wer": conversation_wer(recs_a)}
+                    if c == "curt":
+                        data["audio"][engine][c]["curt_heard"] = curt_heard(recs_a)
             data["recognition"] = {"engine_notes": notes, "bank_wer": {}, "human": {}}
             for engine in all_engines:
                 log(f"recognition-only: {engine}")
@@ -514,6 +575,12 @@ def run_report(quick: bool = False, workers: int = 2, audio_n: int | None = None
                     "bank_wer", engine, timeout=limit,
                     conditions=("clean",) if quick else ("clean", "snr10"), n=30 if quick else 60)
                 data["recognition"]["human"][engine] = recognition.run_isolated("human_yes_no", engine, timeout=180)
+                try:
+                    from .human import human_table
+
+                    data["recognition"].setdefault("human_dialog", {})[engine] = human_table(engine)
+                except Exception as e:  # noqa: BLE001 - reported, not fatal
+                    data["recognition"].setdefault("human_dialog", {})[engine] = {"skipped": f"{type(e).__name__}: {e}"}
     data["seconds"] = time.monotonic() - t0
     data["targets"] = {"lines": targets(data)}
     if write:

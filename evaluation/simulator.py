@@ -88,9 +88,12 @@ def run_conversation(vignette: dict, mode: str = "text", condition: str = "clean
     """Runs one conversation; returns the record (see metrics.summarize for how it is scored)."""
     bank = bank or phrasing.load_bank()
     rng = random.Random(vignette["seed"])
-    patient = phrasing.Patient(vignette["persona"], bank, rng, vignette.get("volunteer", ()))
-    voice = audio.Voice.for_seed(vignette["seed"])
     channel = audio.CONDITIONS.get(condition)
+    curt = bool(channel and channel.curt and mode == "audio")
+    patient = phrasing.Patient(vignette["persona"], bank, rng, vignette.get("volunteer", ()), curt=curt)
+    voice = audio.Voice.for_seed(vignette["seed"])
+    if curt:
+        voice = audio.Voice(voice.voice, audio.CURT_RATE, voice.pitch)
     typo_rng = random.Random(vignette["seed"] + 1)
     rec: dict = {"id": vignette["id"], "mode": mode, "condition": condition if mode == "audio" else ("typos" if condition == "typos" else "text"),
                  "engine": engine, "expected_tier": vignette["expected_tier"], "persona": vignette["persona"],
@@ -116,6 +119,8 @@ def run_conversation(vignette: dict, mode: str = "text", condition: str = "clean
                     turn = {"ask": {k: ev.get(k) for k in ("text", "slots", "open", "confirm", "question", "question_id",
                                                            "reprompt") if k in ev},
                             "answer": text, "heard": None}
+                    if curt and patient.history and patient.history[-1]["kind"] == "curt":
+                        turn["curt"] = True
                     if mode == "audio":
                         n = len(rec["turns"])
                         raw = Path(tmp) / f"t{n}.raw.wav"

@@ -74,7 +74,8 @@ def test_a_short_yes_starts_an_answer_at_a_yes_no_question():
     from voice_triage.audio_in import resample, to_pcm16
     from voice_triage.content import load_content
     from voice_triage.dialog import Conversation
-    from voice_triage.frontends.voice import SHORT_START_S, VoiceChat
+    from voice_triage.audio_in.endpoint import SHORT_START_S
+    from voice_triage.frontends.voice import VoiceChat
 
     wav = subprocess.run(["espeak-ng", "-v", "en-us-nyc", "-s", "300", "--stdout", "yes"], capture_output=True,
                          check=True).stdout
@@ -97,9 +98,9 @@ def test_a_short_yes_starts_an_answer_at_a_yes_no_question():
     chat.content, chat.endpoint = content, EndpointConfig()
     conv = Conversation(content, privacy_check=True)
     privacy = next(e for e in conv.start() if hasattr(e, "question_id"))
-    assert chat.start_rule(privacy).start_speech_s == SHORT_START_S
+    assert chat.start_rule(privacy).short_start_s == SHORT_START_S
     amount = conv.hear("yes", 1.0)[-1]
-    assert chat.start_rule(amount).start_speech_s == EndpointConfig().start_speech_s  # an open question
+    assert chat.start_rule(amount).short_start_s is None  # an open question
     assert starts(chat.start_rule(privacy))
     assert not starts(EndpointConfig())  # the mechanism that lost it
 

@@ -147,3 +147,21 @@ def test_doctor_with_pulseaudio(pulse):
     r = cli("doctor")
     assert r.returncode == 0, r.stderr
     assert "input" in r.stdout and "output" in r.stdout  # the null sink and its monitor are listed
+
+
+def test_doctor_level_check_says_come_closer_for_a_faint_voice(pulse, tmp_path):
+    """`doctor --listen` through a real capture stream: a soft voice (30 dB under synthesized speech,
+    about -50 dBFS) is told to come closer; a normal one is not."""
+    from speech_testkit import espeak, pad, write
+
+    x, sr = espeak("I noticed some bleeding after sex and I would like to know what to do", "en-us", 150)
+    out = {}
+    for name, gain in (("faint", -30), ("normal", 0)):
+        path = write(tmp_path / f"{name}.wav", pad(x * 10 ** (gain / 20), sr, 0.2, 0.2, level=0.0), sr)
+        player = pulse.play_file(path, delay=1.0)
+        r = cli("doctor", "--listen", "--seconds", "5")
+        player.wait()
+        assert r.returncode == 0, r.stderr
+        out[name] = r.stdout
+    assert "move closer" in out["faint"]
+    assert "reaches the microphone well" in out["normal"] and "move closer" not in out["normal"]

@@ -23,6 +23,18 @@ def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
+def _rss_mb() -> float:
+    """Resident memory now (MB), from /proc (0 where there is none)."""
+    try:
+        with open("/proc/self/status") as fh:
+            for line in fh:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024.0
+    except OSError:
+        pass
+    return 0.0
+
+
 def _espeak(text: str, voice: str = "en-us", rate: int = 150):
     import soundfile as sf
 
@@ -59,6 +71,7 @@ def child_turns() -> dict:
     answers go frame by frame through the end-of-speech detector, which feeds the recognizer while the
     answer is being spoken; at the detected end only the recognizer's last step and the dialog remain."""
     from voice_triage.audio_in import EndpointConfig, Endpointer, frames_of
+    from voice_triage.audio_in.frontend import FrontEnd, expects_yes_no
     from voice_triage.content import load_content
     from voice_triage.dialog import Conversation
     from voice_triage.dialog.events import Ask, Say
@@ -70,6 +83,10 @@ def child_turns() -> dict:
     book = GrammarBook(content, rec, report=lambda m: None)
     book.prebuild()
     synth = Synthesizer()
+    rss0 = _rss_mb()
+    frontend = FrontEnd()  # the capture front-end (noise suppression, Silero VAD, level), one per conversation
+    frontend.speech_prob(frontend.clean(np.zeros(480, np.int16)))
+    frontend_mb = _rss_mb() - rss0
     conv = Conversation(content, privacy_check=True)
     events = conv.start()
     turns, audio_s, decode_s = [], 0.0, 0.0
@@ -83,15 +100,24 @@ def child_turns() -> dict:
         grammar = book.for_ask(ask)
         live: list = []
 
-        def sink(samples, grammar=grammar, live=live):
+        in_sink = [0.0]
+
+        def sink(samples, grammar=grammar, live=live, in_sink=in_sink):
+            t = time.perf_counter()
             if not live:
                 live.append(rec.stream(grammar))
             live[0].accept(samples)
+            in_sink[0] += time.perf_counter() - t
 
-        ep = Endpointer(EndpointConfig(), sink=sink)
+        ep = Endpointer(EndpointConfig().for_yes_no(expects_yes_no(ask, content)), sink=sink, frontend=frontend)
         utt = None
+        push_s, last_push_s = 0.0, 0.0
         for f in frames_of(pcm):
+            t = time.perf_counter()
+            before = in_sink[0]
             utt = ep.push(f)
+            last_push_s = time.perf_counter() - t - (in_sink[0] - before)
+            push_s += last_push_s
             if utt is not None:
                 break
         utt = utt or ep.finish()
@@ -110,12 +136,16 @@ def child_turns() -> dict:
         turns.append({"question": qid, "answer": answer, "heard": tr.text, "confidence": tr.confidence,
                       "grammar_phrases": len(grammar.phrases) if grammar is not None else None,
                       "finish_ms": round(t_rec * 1000, 1),
+                      # the front-end and end-of-speech detector, without the recognizer: over the whole
+                      # answer (done while the person speaks) and on the frame that ended it (added latency)
+                      "frontend_ms": round(push_s * 1000, 1), "frontend_last_frame_ms": round(last_push_s * 1000, 2),
+                      "level_dbfs": round(utt.level_dbfs, 1) if utt.level_dbfs is not None else None,
                       "reply_ready_ms": round((t_ready - t_end) * 1000, 1),
                       "first_audio_ms": round((t_audio - t_end) * 1000, 1)})
     synth.close()
     return {"turns": turns, "tier": conv.result.tier if conv.result else None,
             "rtf_pocketsphinx": round(decode_s / audio_s, 4) if audio_s else None,
-            "peak_mb": round(_peak_mb(), 1)}
+            "peak_mb": round(_peak_mb(), 1), "frontend_mb": round(frontend_mb, 1)}
 
 
 def child_vosk_rtf(model: str | None) -> dict:
@@ -171,6 +201,13 @@ def run_all(vosk_model: str | None = None, echo=print) -> dict:
     res["first_audio_ms_p95"] = _p95(audio)
     echo(f"turns: {len(ready)}; end of speech -> reply ready p95 {res['reply_ready_ms_p95']} ms (target <= 150), "
          f"-> first audio sample p95 {res['first_audio_ms_p95']} ms")
+    fe_total = [t["frontend_ms"] for t in turns.get("turns", [])]
+    fe_last = [t["frontend_last_frame_ms"] for t in turns.get("turns", [])]
+    res["frontend_ms_per_turn_p95"] = _p95(fe_total)
+    res["frontend_added_ms_p95"] = round(float(np.percentile(fe_last, 95)), 2) if fe_last else None
+    echo(f"capture front-end: {res['frontend_ms_per_turn_p95']} ms of work per answer p95 (done while the person "
+         f"speaks), {res['frontend_added_ms_p95']} ms added after the end of speech p95; "
+         f"{turns.get('frontend_mb')} MB of memory")
     echo(f"pocketsphinx RTF {turns.get('rtf_pocketsphinx')}; peak memory (pocketsphinx conversation) "
          f"{turns.get('peak_mb')} MB (target <= 150)")
     v, _ = _run_child("vosk", *( [vosk_model] if vosk_model else []))

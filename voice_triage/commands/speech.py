@@ -19,8 +19,12 @@ from voice_triage.limits import (MAX_ARCHIVE_RATIO, MAX_ENTRY_RATIO, MAX_MODEL_B
 
 # -- doctor ------------------------------------------------------------------------------------
 @click.command()
-def doctor() -> None:
-    """List sound devices, speech engines and models, and say what to do next."""
+@click.option("--listen/--no-listen", default=None,
+              help="Measure your voice level through the microphone (default: when run in a terminal).")
+@click.option("--seconds", type=click.FloatRange(1.0, 30.0), default=4.0, show_default=True,
+              help="How long to listen for the level check.")
+def doctor(listen: bool | None, seconds: float) -> None:
+    """List sound devices, speech engines and models, check your voice level, and say what to do next."""
     from voice_triage.audio_in import list_devices
     from voice_triage.recognition import find_vosk_model, installed_models, model_language, models_dir
 
@@ -73,9 +77,38 @@ def doctor() -> None:
     except Exception as e:  # noqa: BLE001
         click.echo(f"  pyttsx3 + espeak-ng: not available ({e})")
         todo.append("Install espeak-ng (bash scripts/setup) to hear the assistant.")
+    if ins and (listen if listen is not None else (sys.stdin.isatty() and sys.stdout.isatty())):
+        level_advice = _voice_level(seconds)
+        if level_advice:
+            todo.append(level_advice)
     click.echo("Next:" if todo else "Everything needed for a spoken conversation is here: run voice-triage")
     for t in todo:
         click.echo(f"  - {t}")
+
+
+def _voice_level(seconds: float) -> str | None:
+    """Listen for a few seconds of speech and say how well the voice reaches the microphone; returns
+    the advice when something should change (nothing is kept: the audio is measured and dropped)."""
+    import numpy as np
+
+    from voice_triage.audio_in import AudioError, Microphone
+    from voice_triage.audio_in.frontend import check_level
+
+    click.echo(f"Voice level: please say a sentence or two now, as you would answer (listening {seconds:g} s) ...")
+    frames: list = []
+    try:
+        with Microphone() as mic:
+            for f in mic.frames():
+                frames.append(f)
+                if len(frames) * 0.03 >= seconds:
+                    break
+    except AudioError as err:
+        click.echo(f"  could not listen: {err}")
+        return None
+    got = check_level(np.concatenate(frames) if frames else np.zeros(0, np.int16))
+    where = f" (speech at {got.level_dbfs:.0f} dBFS)" if got.level_dbfs is not None else ""
+    click.echo(f"  {got.advice}{where}")
+    return None if got.verdict == "good" else got.advice
 
 
 # -- models ------------------------------------------------------------------------------------

@@ -5,7 +5,8 @@
     conv.hear(t.text, t.confidence)
 
 The file goes through the same pipeline as the microphone: read at any rate / channel count, resampled
-to 16 kHz mono, the speech found by the same end-of-speech detector, then recognized with the grammar
+to 16 kHz mono, cleaned and brought to one level by the capture front-end (one per answerer, as for one
+microphone), the speech found by the same end-of-speech detector, then recognized with the grammar
 of the question being asked (``ask``; None = open vocabulary).
 
 Errors (all subclasses of :class:`voice_triage.audio_in.AudioError`, message = one line for the user):
@@ -19,6 +20,7 @@ lets the dialog re-prompt).
 from __future__ import annotations
 
 from voice_triage.audio_in import AudioError, NoSpeech, find_speech, read_audio
+from voice_triage.audio_in.frontend import FrontEnd
 from voice_triage.recognition import GrammarBook, Transcript, create_recognizer
 
 __all__ = ["AudioAnswerer", "AudioError", "NoSpeech", "Transcript"]
@@ -30,6 +32,7 @@ class AudioAnswerer:
         self.recognizer = choice.recognizer
         self.messages = choice.messages  # e.g. "Speech recognition: pocketsphinx ..." / model fallbacks
         self.grammars = GrammarBook(content, self.recognizer, report=report or self.messages.append)
+        self.frontend = FrontEnd()
         if content is not None:
             self.grammars.prebuild()
 
@@ -38,7 +41,7 @@ class AudioAnswerer:
         return self.recognizer.name
 
     def transcribe_samples(self, samples, ask=None, *, name: str = "the recording") -> Transcript:
-        utt = find_speech(samples)
+        utt = find_speech(samples, frontend=self.frontend)
         if utt is None:
             raise NoSpeech(f"No speech was heard in {name}.")
         return self.recognizer.transcribe(utt.samples, self.grammars.for_ask(ask))

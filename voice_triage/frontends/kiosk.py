@@ -186,7 +186,7 @@ class VoiceSource:
     def read(self, timeout: float | None, ask: Ask | None = None) -> Input:
         import time
 
-        from voice_triage.audio_in import DeviceLost, Endpointer
+        from voice_triage.audio_in import DeviceLost, EndpointConfig, Endpointer
 
         if self.mic is None:
             return self.keyboard.read(timeout)
@@ -194,7 +194,12 @@ class VoiceSource:
         if got is not None:
             return got
         deadline = None if timeout is None else time.monotonic() + timeout
-        ep = Endpointer(self.endpoint)
+        from voice_triage.audio_in.frontend import FrontEnd, expects_yes_no
+
+        if getattr(self, "frontend", None) is None:
+            self.frontend = FrontEnd()  # kept for the session: its filters and the speaker's level carry over
+        cfg = (self.endpoint or EndpointConfig()).for_yes_no(expects_yes_no(ask, getattr(self.grammars, "content", None)))
+        ep = Endpointer(cfg, frontend=self.frontend)
         n = 0
         try:
             self.mic.flush()

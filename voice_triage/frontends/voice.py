@@ -26,6 +26,7 @@ from voice_triage.safe_text import clean
 from voice_triage.audio_in import (
     AudioError, DeviceLost, EndpointConfig, Endpointer, Microphone, default_input_device, earcon,
 )
+from voice_triage.audio_in.frontend import FaintWatch, FrontEnd, expects_yes_no
 from voice_triage.dialog.events import Ask, End, Heard, PrivacyChoice, Result, Say, SettingChanged
 from voice_triage.frontends.text_chat import TIER_LABEL
 from voice_triage.privacy import Safe
@@ -36,8 +37,6 @@ log = logging.getLogger("voice_triage.voice")
 
 #: the listening tone: audio captured from this long after its last sample is kept (room echo of a short tone)
 TONE_GUARD_S = 0.03
-#: speech that starts an answer at a question taking a bare yes/no (4 frames of 30 ms)
-SHORT_START_S = 0.12
 
 EXIT_OK = 0
 EXIT_NO_MICROPHONE = 3  # only with text_fallback=False: no microphone, nothing was asked yet
@@ -70,6 +69,8 @@ class VoiceChat:
         self.text_fallback = text_fallback
         self.endpoint = endpoint or (EndpointConfig.relaxed() if relaxed else EndpointConfig())
         self.turns: list[dict] = []  # per-turn timings (benchmark)
+        self.frontend = FrontEnd()  # the capture front-end: its filters and the speaker's level carry over
+        self.faint = FaintWatch()
         self.mic: Microphone | None = None
         self.input_device = input_device
         self.use_microphone = use_microphone
@@ -147,6 +148,8 @@ class VoiceChat:
             self.out("(no answer heard)")
             return self.conv.silence(), t_end, None
         self.out(f"(heard: {tr.text or '...'})")
+        if self.faint.heard(utt.level_dbfs):
+            self.say(self.content.line("faint"))
         return self.conv.hear(tr.text, tr.confidence, spoken=True, alternatives=tr.alternatives), t_end, tr
 
     def capture(self, ask: Ask):
@@ -173,7 +176,7 @@ class VoiceChat:
                 live.append(self.recognizer.stream(grammar))
             live[0].accept(samples)
 
-        utt = self.mic.listen(cfg, endpointer=Endpointer(cfg, sink=decode_while_speaking))
+        utt = self.mic.listen(cfg, endpointer=Endpointer(cfg, sink=decode_while_speaking, frontend=self.frontend))
         t_end = time.perf_counter()
         log.debug("turn %d: %s, speech %.2f s (start rule %.2f s), start decided %.2f s after the cut-off, end %.2f s",
                   len(self.turns), Safe(utt.reason), utt.speech_s, cfg.start_speech_s,
@@ -188,18 +191,9 @@ class VoiceChat:
         return utt, tr, t_end
 
     def start_rule(self, ask: Ask) -> EndpointConfig:
-        """At a question that takes a bare yes or no (a confirmation, the private-place check, a question
-        whose content says what a bare yes/no fills) a short burst of speech starts an answer: a spoken
+        """At a question that takes a bare yes or no a short burst of speech starts an answer: a spoken
         "yes" or "nope" can hold under 0.3 s of speech, the general start rule."""
-        q = None
-        if not getattr(ask, "confirm", None) and ask.question_id != "privacy":
-            try:
-                q = self.content.question(ask.question_id)
-            except (KeyError, AttributeError):
-                return self.endpoint
-            if not (getattr(q, "yes", None) or getattr(q, "no", None)):
-                return self.endpoint
-        return self.endpoint.with_(start_speech_s=min(self.endpoint.start_speech_s, SHORT_START_S))
+        return self.endpoint.for_yes_no(expects_yes_no(ask, self.content))
 
     def typed(self, ask: Ask):
         line = self.read_line("> ")
