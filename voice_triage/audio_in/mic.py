@@ -11,6 +11,8 @@ and nothing the person says after the cut-off is thrown away).
 
 from __future__ import annotations
 
+from typing import Any
+
 import os
 import queue
 import shutil
@@ -92,7 +94,7 @@ class Microphone:
         self._keep_from = 0.0  # perf_counter time: audio captured before it is dropped when read
         self.started_at = 0.0
         self._muted = threading.Event()
-        self._stream = None
+        self._stream: Any = None
         self._rate = SAMPLE_RATE
         self._resampler = None
         self._carry = np.zeros(0, np.int16)

@@ -10,6 +10,7 @@ reached the terminal; beside them the same answers typed (turns and tier).
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import re
@@ -62,7 +63,7 @@ def run_conversation(rig, content, tier: str, *, voice: str = PERSON_VOICES[0], 
                             text=True, bufsize=1)
 
     def read_err() -> None:
-        for ln in proc.stderr:
+        for ln in proc.stderr or ():
             err_lines.append((time.perf_counter(), ln.rstrip("\n")))
 
     threads = [threading.Thread(target=read_err, daemon=True), *person.follow(proc)]
@@ -90,12 +91,12 @@ def figures(person, err_lines, t0: float, t_end: float, tier: str, content, time
         if last_heard is not None and last_heard + 1 < len(person.lines):
             advice_at = person.lines[last_heard + 1][0]
     first_word = next((t for t in person.heard.onsets if advice_at is not None and t >= advice_at), None)
-    from .text_chat import TIER_LABEL
+    from voice_triage.frontends.text_chat import TIER_LABEL
 
     result = next((ln[len("Result:"):].strip() for ln in out if ln.startswith("Result:")), "")
     got = next((t for t, label in TIER_LABEL.items() if result.startswith(label)), None)
     turns = person.turns
-    reasks = sum(1 for a, b in zip(turns, turns[1:]) if a.asked == b.asked)
+    reasks = sum(1 for a, b in itertools.pairwise(turns) if a.asked == b.asked)
     short = [t for t in turns if t.short]
     typed_n, typed_tier = typed_turns(content, SCRIPTS[tier])
     return {
@@ -181,16 +182,16 @@ def child_short_replies(n: int, voice: str, seed: int, rate: int = 165) -> dict:
     from voice_triage.dialog import Conversation
 
     from .live_person import Person
-    from .voice import VoiceChat
+    from voice_triage.frontends.voice import VoiceChat
 
     content = load_content("en")
     chat = VoiceChat(content, asr="pocketsphinx", out=lambda m: None, err=lambda m: None)
     if not chat.open_microphone():
         return {"error": "no microphone"}
     ask = next(e for e in Conversation(content, privacy_check=True).start() if hasattr(e, "question_id"))
-    person = Person(_RigEnv(), content, {}, voice=voice, seed=seed, rate=rate)
+    person = Person(_RigEnv(), content, {}, voice=voice, seed=seed, rate=rate)  # type: ignore[arg-type]
     words = itertools.cycle(SHORT_WORDS)
-    person.reply = lambda: ("confirm", next(words))
+    person.reply = lambda: ("confirm", next(words))  # type: ignore[method-assign]
     threads = [threading.Thread(target=person._listen, daemon=True),
                threading.Thread(target=person._answer, args=(_Alive(),), daemon=True)]
     for t in threads:
@@ -201,7 +202,7 @@ def child_short_replies(n: int, voice: str, seed: int, rate: int = 165) -> dict:
         for _ in range(n):
             chat.speaker.say("Is that right?")
             k = len(person.turns)
-            utt, tr, _t = chat.capture(ask)
+            utt, tr, _t = chat.capture(ask)  # type: ignore[arg-type]
             deadline = time.perf_counter() + 3
             while len(person.turns) == k and time.perf_counter() < deadline:
                 time.sleep(0.05)

@@ -179,6 +179,7 @@ class Person:
                              env=self.rig.env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
         last_loud = -1.0
         run = [0, 0, 0]  # frames of 660 Hz, of 880 Hz, of the short gap between the two notes
+        assert p.stdout is not None
         fd = p.stdout.fileno()
         buf = b""
         try:

@@ -72,6 +72,7 @@ class VoiceChat:
         self.frontend = FrontEnd()  # the capture front-end: its filters and the speaker's level carry over
         self.faint = FaintWatch()
         self.mic: Microphone | None = None
+        self.privacy_mode: str | None = None
         self.input_device = input_device
         self.use_microphone = use_microphone
         mode = "print" if no_voice else ("file" if tts_out else "play")

@@ -83,25 +83,28 @@ class GrammarBook:
     def for_question(self, q, confirm: bool = False) -> Grammar:
         from voice_triage.triage.slots import SLOTS
 
+        spoken = self.spoken
+        assert spoken is not None  # (for_ask answers without phrases before it comes here)
         seq = bool(q.open) or len(q.slots) > 1 or any(SLOTS[s].numeric for s in q.slots)
         if self.free_speech and confirm:
             # the sentence model does the listening; the question's grammar (yes, no, corrections and
             # all) is its fallback at a confirmation too: one search less per question (each JSGF search
             # held ~1.8 MB; the bench's peak went over 150 MB with both). The confirmation's own sentence
             # model puts yes and no first, the question's phrases after (corrections)
-            main, minor = self.spoken.confirm_free(q.slots, q.id)
+            main, minor = spoken.confirm_free(q.slots, q.id)
             return self._get(("q", q.id, True), lambda: self.build(
-                self.spoken.for_slots(q.slots, q.id), open=seq, glue=self.spoken.glue(q), free=main,
+                spoken.for_slots(q.slots, q.id), open=seq, glue=spoken.glue(q), free=main,
                 free_minor=minor))
         return self._get(("q", q.id, confirm), lambda: self.build(
-            self.spoken.for_slots(q.slots, q.id, confirm=confirm), open=seq and not confirm,
-            glue=() if confirm else self.spoken.glue(q), free=self.spoken.free_phrases(q.slots, q.id),
-            carriers=self.spoken.carriers(q.id)))
+            spoken.for_slots(q.slots, q.id, confirm=confirm), open=seq and not confirm,
+            glue=() if confirm else spoken.glue(q), free=spoken.free_phrases(q.slots, q.id),
+            carriers=spoken.carriers(q.id)))
 
     def for_slots(self, slots: Sequence[str], open: bool = False) -> Grammar:
         slots = tuple(slots)
-        if self.spoken is not None:
-            return self._get(("slots", slots), lambda: self.build(self.spoken.for_slots(slots)))
+        spoken = self.spoken
+        if spoken is not None:
+            return self._get(("slots", slots), lambda: self.build(spoken.for_slots(slots)))
 
         def make() -> Grammar:
             phrases = list(self.content.grammar_phrases(list(slots))) if self.content is not None else []
@@ -138,6 +141,7 @@ class GrammarBook:
 
     def _privacy(self) -> Grammar:
         def make() -> Grammar:
+            assert self.spoken is not None
             phrases = self.spoken.for_privacy()
             return self.build(phrases, free=self.spoken.free_phrases(()) + phrases)
 
@@ -145,6 +149,7 @@ class GrammarBook:
 
     def _result(self) -> Grammar:
         def make() -> Grammar:
+            assert self.spoken is not None
             phrases = list(self.spoken.spec.extra.get("result", ()))
             return self.build(phrases, free=phrases)
 

@@ -38,5 +38,6 @@ class NoiseFloor:
         x = np.asarray(samples)
         if self.std <= 0 or x.size == 0:
             return x.astype(np.int16, copy=False)
-        y = x.astype(np.float32) + self._rng.standard_normal(x.shape[0]).astype(np.float32) * np.float32(self.std)
-        return np.clip(np.rint(y), -32768, 32767).astype(np.int16)
+        noise = np.asarray(self._rng.standard_normal(x.shape[0]), dtype=np.float32) * np.float32(self.std)
+        y = x.astype(np.float32) + noise
+        return np.asarray(np.clip(np.rint(y), -32768, 32767), dtype=np.int16)

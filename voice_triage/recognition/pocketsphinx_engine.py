@@ -21,6 +21,8 @@ import tempfile
 import time
 from collections.abc import Iterable
 
+from typing import Any
+
 import numpy as np
 
 from voice_triage.paths import package_file
@@ -62,7 +64,7 @@ class PocketsphinxRecognizer(WholeUtterance):
         # lm=None: no default search; grammars and the LM are added as named searches below
         self._config = {"samprate": 16000, "loglevel": loglevel, "lm": None, **DECODER_CONFIG, **config}
         self._dec = Decoder(**self._config)
-        self._free_dec = None  # the second decoder, for whole sentences (made with the first model)
+        self._free_dec: Any = None  # the second decoder, for whole sentences (made with the first model)
         self._free_known: set[str] = set()
         self._free_searches: set[str] = set()
         self._free_active: str | None = None
@@ -302,7 +304,8 @@ class _Stream:
             f_text, f_words, f_conf = _best_path(self._free)
             if f_text:  # the sentence as said; the grammar's phrase is the alternative
                 alts = [(text, tr.confidence)] if text and text != f_text else []
-                tr = Transcript(f_text, round(f_conf, 3), NAME, f_words, tr.audio_s, 0.0, g.contains(f_text),
+                tr = Transcript(f_text, round(f_conf, 3), NAME, f_words, tr.audio_s, 0.0,
+                                g.contains(f_text) if g is not None else False,
                                 alternatives=alts)
         self._t += time.perf_counter() - t
         tr.decode_s = self._t

@@ -9,6 +9,8 @@ words are not one of the grammar's phrases (a grammar is a bigram model, not a s
 
 from __future__ import annotations
 
+from typing import Any
+
 import contextlib
 import json
 import os
@@ -97,7 +99,7 @@ class VoskRecognizer(WholeUtterance):
         self.model_path = model_path
         self.dynamic = has_dynamic_graph(model_path)
         self._unk = self.knows("[unk]")
-        self._recs: dict[str, object] = {}
+        self._recs: dict[str, Any] = {}
         self.description = f"vosk (model: {model_path})"
 
     def knows(self, word: str) -> bool:
@@ -107,12 +109,12 @@ class VoskRecognizer(WholeUtterance):
             return False
 
     def _recognizer(self, grammar: Grammar | None):
-        use = grammar is not None and grammar.phrases and self.dynamic and not grammar.open
-        key = grammar.key if use else "_open"
+        use = grammar if (grammar is not None and grammar.phrases and self.dynamic and not grammar.open) else None
+        key = use.key if use is not None else "_open"
         rec = self._recs.get(key)
         if rec is None:
-            if use:
-                rec = self._vosk.KaldiRecognizer(self.model, 16000, grammar.vosk_json(with_unk=self._unk))
+            if use is not None:
+                rec = self._vosk.KaldiRecognizer(self.model, 16000, use.vosk_json(with_unk=self._unk))
             else:
                 rec = self._vosk.KaldiRecognizer(self.model, 16000)
             rec.SetWords(True)
