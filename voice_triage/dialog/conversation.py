@@ -8,6 +8,7 @@ from voice_triage.content.model import Content, Question
 from voice_triage.dialog.events import (
     Ask, End, Event, Heard, PrivacyChoice, Reason, Result, Say, SettingChanged, SlotValue,
 )
+from voice_triage.dialog.outcome import partial_result
 from voice_triage.dialog.planner import next_question, tier_so_far
 from voice_triage.dialog.state import SETTING_LIMIT, Pending, Settings, State
 from voice_triage.triage.advice import compose, describe_fact
@@ -169,10 +170,23 @@ class Conversation:
         """End now (stop command, end of input): the safety net is always said before leaving."""
         if self.finished:
             return []
+        so_far = partial_result(self.content, self._facts_so_far(), self.state.questions, self.discreet)
         self.state.finished = True
         self.end_reason = reason
         safety = self.content.advice.safety_net_discreet if self.discreet else self.content.advice.safety_net
-        return [Say(safety, "safety_net"), Say(self.content.line("goodbye"), "goodbye"), End(reason)]
+        return [*so_far, Say(safety, "safety_net"), Say(self.content.line("goodbye"), "goodbye"), End(reason)]
+
+    def _facts_so_far(self) -> dict[str, SlotValue]:
+        """The facts, and what a pending confirmation proposes where it is more serious (the person said it)."""
+        facts = dict(self.state.facts)
+        pending = self.state.pending
+        pending = pending.resume if pending is not None and pending.resume is not None else pending
+        if pending is not None and pending.kind == "confirm":
+            facts.update({s: v for s, v in pending.confirmed.items() if s not in facts})
+            for slot, value in pending.proposal.items():
+                if slot not in facts or _rank(slot, value) > _rank(slot, facts[slot]):
+                    facts[slot] = value
+        return facts
 
     # -- asking -----------------------------------------------------------------------------------
     def _question(self, qid: str) -> Question | None:
@@ -276,7 +290,7 @@ class Conversation:
         if self._too_long():  # stop asking: the rest counts as not known (cautious), the advice now
             self._history.append(self._snapshot_for_undo())
             self.state.facts.update(safe)
-            return [Say(self.content.line("gave_up_conversation")), *self._finish()]
+            return [Say(self.content.line("gave_up_conversation")), *self._finish(partial=True)]
         return [Say(self.content.line("gave_up")), *self._apply("", safe)[1:]]
 
     def _ask_command_confirmation(self, name: str) -> list[Event]:
@@ -291,7 +305,10 @@ class Conversation:
         assert pending is not None and pending.resume is not None and pending.ask.confirm
         name = str(pending.ask.confirm["command"])
         reading = self.understander.read(text) if text else None
-        if reading is not None and (reading.affirmed is True or reading.command == name):
+        if reading is not None and reading.mixed and pending.reprompts < MAX_REPROMPTS:
+            pending.reprompts += 1  # "no that's right": a yes and a no, so neither is taken
+            return [Say(self.content.line("confirm_again")), pending.ask]
+        if reading is not None and not reading.mixed and (reading.affirmed is True or reading.command == name):
             self.state.pending = pending.resume
             return self._command(name)
         self.state.pending = pending.resume
@@ -371,8 +388,9 @@ class Conversation:
         certain: dict[str, SlotValue] = {}
         doubtful: dict[str, SlotValue] = {}
         for slot, fill in reading.fills.items():
-            if slot in self.state.facts and not fill.asked:
-                continue  # a volunteered fact never overrides an answer already given
+            if slot in self.state.facts and not fill.asked and (
+                    fill.value == UNKNOWN or _rank(slot, fill.value) <= _rank(slot, self.state.facts[slot])):
+                continue  # news at a later question is taken only when more serious (lowering needs a correction)
             weak = self.understander.needs_confirmation(fill) or (confidence < LOW_CONFIDENCE and fill.value != UNKNOWN)
             weak = weak or (not sure and fill.value != UNKNOWN)
             if spoken and slot in _EMERGENCY_SLOTS and fill.value != UNKNOWN:
@@ -441,6 +459,9 @@ class Conversation:
             return [Heard(text, {}), *self._confirm_failed()]
         if reading.affirmed is True:
             return self._apply(text, {**pending.confirmed, **pending.proposal})
+        if not spoken and _only_unknown(reading):
+            # doubt ("I don't know", "maybe") keeps the more serious of the reading and "not known"
+            return self._apply(text, _cautious(pending))
         corrections = {s: f.value for s, f in reading.fills.items()
                        if not self.understander.needs_confirmation(f)}
         if spoken:
@@ -556,11 +577,11 @@ class Conversation:
         return self._reask()
 
     # -- the end ----------------------------------------------------------------------------------
-    def _finish(self) -> list[Event]:
+    def _finish(self, partial: bool = False) -> list[Event]:
         facts = dict(self.state.facts)
         advice = compose(facts, self.content, said_only=True)
         reasons = tuple(Reason(r.slot, r.value, r.tier, r.text) for r in advice.reasons)
-        result = Result(advice.tier, reasons, facts, self.state.questions, advice.text, advice.summary)
+        result = Result(advice.tier, reasons, facts, self.state.questions, advice.text, advice.summary, partial)
         self.result = result
         self.state.finished = True
         self.state.pending = None

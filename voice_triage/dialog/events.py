@@ -83,6 +83,7 @@ class Result:
     questions: int
     text: str
     summary: str
+    partial: bool = False  # the conversation ended early (stop, end of input, the turn cap): the tier so far
 
 
 @dataclass(frozen=True)

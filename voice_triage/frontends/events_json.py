@@ -46,8 +46,11 @@ def event_json(e: Event) -> dict[str, Any]:
     if isinstance(e, PrivacyChoice):
         return {"event": "privacy", "mode": e.mode}
     if isinstance(e, Result):
-        return {"event": "result", "tier": e.tier, "reasons": [reason_json(r) for r in e.reasons],
-                "facts": dict(e.facts), "questions": e.questions, "text": e.text, "summary": e.summary}
+        out = {"event": "result", "tier": e.tier, "reasons": [reason_json(r) for r in e.reasons],
+               "facts": dict(e.facts), "questions": e.questions, "text": e.text, "summary": e.summary}
+        if e.partial:
+            out["partial"] = True
+        return out
     if isinstance(e, End):
         return {"event": "end", "reason": e.reason}
     raise TypeError(f"not an event: {e!r}")

@@ -30,6 +30,7 @@ from voice_triage.triage.tiers import RANK
 from voice_triage.understanding.commands import CommandMatcher
 from voice_triage.understanding.normalize import clauses, normalize
 from voice_triage.understanding.numbers import read_age
+from voice_triage.understanding.pads import PadRate
 from voice_triage.understanding.reading import ACCEPT_SCORE, VOLUNTEER_SCORE, Fill, Reading, SlotValue
 from voice_triage.understanding.spotting import Label, Match, PhraseIndex
 
@@ -109,6 +110,7 @@ class Understander:
         self._degree_words = set(self._norm_list(extra.get("degree_words")))
         self._approx_ages = [(tuple(p.split()), int(a)) for p, a in self._approx_age_items(extra.get("approximate_ages"))]
         self._misheard_yes = set(self._norm_list(extra.get("misheard_yes")))
+        self._pad_rate = PadRate.from_data(extra.get("pad_rate"))
         self._negations = {tuple(n.split()) for n in ph.negations}
         self._neg_words = {n for n in ph.negations if " " not in n}
         self._yesno_words = {p for p in ph.affirm + ph.deny if " " not in p}
@@ -265,6 +267,10 @@ class Understander:
                         alternatives = (value,)
                     value = negated
                 cl.heard.setdefault(slot, []).append(_Heard(value, m.score, m.phrase, alternatives))
+        pads = self._pad_rate.amount(toks, frozenset(self._neg_words)) if self._pad_rate else None
+        if pads is not None:  # "three pads in the last hour": the pads per hour say how much
+            cl.mentioned.add("amount")
+            cl.heard.setdefault("amount", []).append(_Heard(pads[0], 100.0, pads[1]))
         # modifiers: "the pain is terrible" -> severe, when the clause names the slot
         for slot, by_value in self._modifiers.items():
             if slot not in cl.heard:
