@@ -167,10 +167,21 @@ class Patient:
         clauses = [self.clause(s, self.persona.get(s, "unknown")) for s in want]
         return self.generic("open_prefix") + self.join(clauses)
 
+    def correction(self, implied: Mapping[str, Any]) -> str | None:
+        """ "no, <what I said>" when a value said back ("Light spotting, thanks.") is not the persona's."""
+        wrong = [s for s, v in implied.items() if s in spec.SLOTS
+                 and not spec.value_matches(s, self.persona.get(s, "unknown"), v)]
+        if not wrong:
+            return None
+        return self.generic("confirm_no").split(",")[0] + ", " + self.clause(wrong[0], self.persona.get(wrong[0], "unknown"))
+
     def answer(self, ask: Mapping[str, Any]) -> str:
         confirm = ask.get("confirm")
         slots = _ask_slots(ask)
-        if confirm:
+        fix = self.correction(ask["implied"]) if isinstance(ask.get("implied"), Mapping) else None
+        if fix:
+            kind, text = "correct", fix
+        elif confirm:
             kind, text = "confirm", self.answer_confirm(confirm)
         elif ask.get("open"):
             kind, text = "open", self.answer_open(slots)
@@ -180,7 +191,7 @@ class Patient:
             kind, text = "group", self.answer_group(slots)
         else:
             kind, text = "none", self.generic("no")
-        if self.rng.random() < 0.08 and kind != "confirm":
+        if self.rng.random() < 0.08 and kind not in ("confirm", "correct"):
             text = self.generic("fillers") + text
         text = text[0].upper() + text[1:] if self.rng.random() < 0.5 else text
         self.history.append({"kind": kind, "slots": slots, "text": text})

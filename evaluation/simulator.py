@@ -114,7 +114,7 @@ def run_conversation(vignette: dict, mode: str = "text", condition: str = "clean
                         break
                     text = patient.answer(ev)
                     turn = {"ask": {k: ev.get(k) for k in ("text", "slots", "open", "confirm", "question", "question_id",
-                                                           "reprompt") if k in ev},
+                                                           "reprompt", "implied") if k in ev},
                             "answer": text, "heard": None}
                     if mode == "audio":
                         n = len(rec["turns"])

@@ -10,6 +10,7 @@ person's own words call for (doubt keeps the more serious reading; news is taken
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 
 from voice_triage.content.model import Content, Question
 from voice_triage.dialog.events import Ask, End, Event, Heard, Reason, Result, Say, SlotValue
@@ -205,50 +206,78 @@ class Conversation(SideTurns, TurnBounds):
         assert pending is not None
         q = self._question(pending.question_id)
         assert q is not None
+        self.state.beliefs.settle_implicit()
+        if pending.ask.implied and self.understander.opens_correction(ev.text):
+            ev = self._correction(ev, pending.ask.implied) or ev  # "no, I said it's heavy": about the last answer
         reading = ev.reading
         if reading.age_out_of_range and not reading.fills:
             return [Heard(ev.text, {}), *self._reprompt_or_give_up([Say(self.content.line("age_out_of_range"))])]
         if reading.clarify and not reading.fills:
             return [Heard(ev.text, {}), *self._clarify(q, pending.slots)]
-        certain, doubtful = self._judge(ev)
+        certain, doubtful, said_back = self._judge(ev)
         if not certain and not doubtful:
             return [Heard(ev.text, {}), *self._reprompt_or_give_up([Say(self.content.line("not_understood"))])]
+        if said_back and (doubtful or not self._goes_on(q, {**self.state.facts, **certain})):
+            # said back only where the next turn can correct it; otherwise confirmed with the rest
+            doubtful.update(said_back)
+            certain = {s: v for s, v in certain.items() if s not in said_back}
+            said_back = {}
         if doubtful:
             self.state.beliefs.propose(doubtful, ev.text)
             said = self.content.join([describe_fact(s, v, self.content) for s, v in doubtful.items()])
             return [Heard(ev.text, {}), *self._put("confirm", q, tuple(doubtful), self.content.line("confirm", reading=said),
                                                    count=False, proposal=doubtful, confirmed=certain)]
-        return self._apply(ev.text, certain)
+        return self._apply(ev.text, certain, said_back)
 
-    def _judge(self, ev: Evidence) -> tuple[dict[str, SlotValue], dict[str, SlotValue]]:
-        """The values to take at once, and those to confirm first, as the policy says. A value for a slot
-        answered before (news at a later question) counts only when it is more serious than the answer."""
+    def _correction(self, ev: Evidence, implied: dict[str, SlotValue]) -> Evidence | None:
+        """The answer read as a correction of the values just said back, if it names another value for one."""
+        other = self.understander.read(ev.text, asked=tuple(implied))
+        fills = {s: f for s, f in other.fills.items() if s in implied and f.value != implied[s]
+                 and not self.understander.needs_confirmation(f)}
+        return Evidence(ev.text, Reading(ev.text, fills=fills), ev.channel, ev.confidence, "single", ev.heard) \
+            if fills else None
+
+    def _goes_on(self, q: Question, facts: dict[str, SlotValue]) -> bool:
+        """Another question follows once ``facts`` are taken (so a said-back value can still be corrected)."""
+        if tier_so_far(facts) == "emergency":
+            return False
+        return any(s not in facts for s in q.slots) or next_question(self.content, facts) is not None
+
+    def _judge(self, ev: Evidence) -> tuple[dict[str, SlotValue], dict[str, SlotValue], dict[str, SlotValue]]:
+        """The values to take at once, those to confirm first, and those taken and said back, as the policy
+        says. A value for a slot answered before (news) counts only when more serious than the answer."""
         certain: dict[str, SlotValue] = {}
         doubtful: dict[str, SlotValue] = {}
+        said_back: dict[str, SlotValue] = {}
         facts = self.state.facts
+
+        def put(slot: str, value: SlotValue, agreement: str, weak: bool) -> None:
+            action = self._decide(slot, value, ev.channel, agreement, weak)
+            (doubtful if action == "confirm" else certain)[slot] = value
+            if action == "implicit":
+                said_back[slot] = value
         for slot, fill in ev.reading.fills.items():
             if slot in facts and not fill.asked and (
                     fill.value == UNKNOWN or _rank(slot, fill.value) <= _rank(slot, facts[slot])):
                 continue  # lowering an answered slot needs an explicit correction
             weak = self.understander.needs_confirmation(fill) or (
                 ev.confidence < self.limit("low_confidence") and fill.value != UNKNOWN)
-            agreement = ev.agreement if fill.value != UNKNOWN else "single"
-            (certain if self._decide(slot, fill.value, ev.channel, agreement, weak) else doubtful)[slot] = fill.value
+            put(slot, fill.value, ev.agreement if fill.value != UNKNOWN else "single", weak)
         for slot, values in ev.reading.ambiguous.items():  # two readings of one slot: the more serious
-            value = max(values, key=lambda v: (_rank(slot, v), str(v)))
-            (certain if self._decide(slot, value, ev.channel, "disagree", False) else doubtful)[slot] = value
-        return certain, doubtful
+            put(slot, max(values, key=lambda v: (_rank(slot, v), str(v))), "disagree", False)
+        return certain, doubtful, said_back
 
-    def _decide(self, slot: str, value: SlotValue, channel: str, agreement: str, weak: bool) -> bool:
-        """True when the policy takes ``value`` at once (False: confirm it first)."""
+    def _decide(self, slot: str, value: SlotValue, channel: str, agreement: str, weak: bool) -> str:
+        """What the policy does with ``value``: accept, implicit (take it and say it back) or confirm."""
         rank = _rank(slot, value)
         case = Case(channel, "number" if SLOTS[slot].numeric else "emergency" if slot in _EMERGENCY_SLOTS else "other",
                     "emergency" if rank == RANK["emergency"] else "raises" if rank >= 0 else "none", agreement, weak,
                     self.state.beliefs.was_rejected(slot, value))
-        return self.policy.decide(case).action == "accept"
+        return self.policy.decide(case).action
 
-    def _apply(self, text: str, fills: dict[str, SlotValue]) -> list[Event]:
-        """Record fills (undoable with "go back"), then ask what is still open, or move on."""
+    def _apply(self, text: str, fills: dict[str, SlotValue], said_back: dict[str, SlotValue] | None = None) -> list[Event]:
+        """Record fills (undoable with "go back"), then ask what is still open, or move on. ``said_back``:
+        fills said back before the next question, which carries them so that a correction is honoured."""
         self._history.append(self._snapshot_for_undo())
         self.state.beliefs.take(fills, text)
         events: list[Event] = [Heard(text, dict(fills))]
@@ -258,9 +287,17 @@ class Conversation(SideTurns, TurnBounds):
         assert q is not None
         still_open = tuple(s for s in q.slots if s not in self.state.facts)
         if still_open and tier_so_far(self.state.facts) != "emergency":
-            text = self.content.line("and_also", items=self._items(q, still_open)) if q.items else q.text
-            return events + self._put("question", q, still_open, text, count=True)
-        return events + self._advance()
+            ask = self.content.line("and_also", items=self._items(q, still_open)) if q.items else q.text
+            events += self._put("question", q, still_open, ask, count=True)
+        else:
+            events += self._advance()
+        if said_back and isinstance(events[-1], Ask) and self.state.pending is not None:
+            self.state.beliefs.take(said_back, text, status="implicit")
+            self.state.pending.ask = replace(events[-1], implied=dict(said_back))
+            said = self.content.join([describe_fact(s, v, self.content) for s, v in said_back.items()])
+            events[-1:] = [Say(self.content.line("implicit_confirm", reading=said[:1].upper() + said[1:])),
+                           self.state.pending.ask]
+        return events
 
     def _snapshot_for_undo(self) -> State:
         snap = self.state.snapshot()

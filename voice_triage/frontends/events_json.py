@@ -35,6 +35,8 @@ def event_json(e: Event) -> dict[str, Any]:
             out["confirm"] = dict(e.confirm)
         if e.reprompt:
             out["reprompt"] = e.reprompt
+        if e.implied:
+            out["implied"] = dict(e.implied)
         return out
     if isinstance(e, Heard):
         out = {"event": "heard", "text": e.text, "filled": dict(e.filled)}

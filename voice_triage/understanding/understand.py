@@ -110,6 +110,8 @@ class Understander:
         self._new_thought = frozenset(str(w) for w in sets.get("new_thought") or ())
         self._scope_break = frozenset(str(w) for w in sets.get("scope_break") or ())
         self._rest = frozenset(str(w) for w in sets.get("rest") or ())
+        self._correction_openers = tuple(tuple(normalize(str(w), drop_fillers=False).split())
+                                         for w in sets.get("correction_openers") or ())
         self._negations = {tuple(n.split()) for n in ph.negations}
         self._neg_words = {n for n in ph.negations if " " not in n}
         self._yesno_words = {p for p in ph.affirm + ph.deny if " " not in p}
@@ -407,6 +409,11 @@ class Understander:
         """A whole answer that, heard from a recognizer at a confirmation, is more often a yes than a no
         (phrases.yaml ``misheard_yes``: "that's right" heard as "not right")."""
         return isinstance(text, str) and normalize(text) in self._misheard_yes
+
+    def opens_correction(self, text: str) -> bool:
+        """The answer opens like a correction of what was just said back ("no, I said it's heavy")."""
+        toks = tuple(normalize(text, fillers=self.content.phrases.fillers).split()) if isinstance(text, str) else ()
+        return any(p and toks[:len(p)] == p for p in self._correction_openers)
 
     @staticmethod
     def needs_confirmation(fill: Fill) -> bool:
