@@ -16,14 +16,14 @@ from voice_triage.content.model import Content, Question
 from voice_triage.dialog.events import Ask, End, Event, Heard, Reason, Result, Say, SlotValue
 from voice_triage.dialog.outcome import partial_result
 from voice_triage.dialog.planner import next_question, tier_so_far
-from voice_triage.dialog.policy import Case, load_policy
-from voice_triage.dialog.belief import cautious as _cautious, rank as _rank, said_so_far
+from voice_triage.dialog.belief import cautious as _cautious, said_so_far
 from voice_triage.dialog.bounds import TurnBounds
+from voice_triage.dialog.policy import load_policy
 from voice_triage.dialog.side_turns import CONFIRMED_COMMANDS, SETTING_COMMANDS, SideTurns
 from voice_triage.dialog.state import Pending, Settings, State
+from voice_triage.dialog.trust import Trust
 from voice_triage.triage.advice import compose, describe_fact
-from voice_triage.triage.slots import SLOTS, UNKNOWN
-from voice_triage.triage.tiers import RANK
+from voice_triage.triage.slots import UNKNOWN
 from voice_triage.understanding import Reading, Understander
 from voice_triage.understanding.confirm_reply import Reply, classify
 from voice_triage.understanding.evidence import SPOKEN, TYPED, Evidence, interpret
@@ -32,10 +32,9 @@ _LIMITS = load_policy("en").limits
 MAX_REPROMPTS = int(_LIMITS["max_reprompts"])
 MAX_TURNS_PER_QUESTION = int(_LIMITS["max_turns_per_question"])
 MAX_TURNS_TOTAL = int(_LIMITS["max_turns_total"])
-_EMERGENCY_SLOTS = tuple(s for s, spec in SLOTS.items() if "emergency" in spec.triggers.values())
 
 
-class Conversation(SideTurns, TurnBounds):
+class Conversation(SideTurns, TurnBounds, Trust):
     """One triage conversation. ``start()``, then ``hear(text)`` or ``silence()`` after each Ask."""
 
     def __init__(self, content: Content, *, understander: Understander | None = None,
@@ -228,52 +227,6 @@ class Conversation(SideTurns, TurnBounds):
             return [Heard(ev.text, {}), *self._put("confirm", q, tuple(doubtful), self.content.line("confirm", reading=said),
                                                    count=False, proposal=doubtful, confirmed=certain)]
         return self._apply(ev.text, certain, said_back)
-
-    def _correction(self, ev: Evidence, implied: dict[str, SlotValue]) -> Evidence | None:
-        """The answer read as a correction of the values just said back, if it names another value for one."""
-        other = self.understander.read(ev.text, asked=tuple(implied))
-        fills = {s: f for s, f in other.fills.items() if s in implied and f.value != implied[s]
-                 and not self.understander.needs_confirmation(f)}
-        return Evidence(ev.text, Reading(ev.text, fills=fills), ev.channel, ev.confidence, "single", ev.heard) \
-            if fills else None
-
-    def _goes_on(self, q: Question, facts: dict[str, SlotValue]) -> bool:
-        """Another question follows once ``facts`` are taken (so a said-back value can still be corrected)."""
-        if tier_so_far(facts) == "emergency":
-            return False
-        return any(s not in facts for s in q.slots) or next_question(self.content, facts) is not None
-
-    def _judge(self, ev: Evidence) -> tuple[dict[str, SlotValue], dict[str, SlotValue], dict[str, SlotValue]]:
-        """The values to take at once, those to confirm first, and those taken and said back, as the policy
-        says. A value for a slot answered before (news) counts only when more serious than the answer."""
-        certain: dict[str, SlotValue] = {}
-        doubtful: dict[str, SlotValue] = {}
-        said_back: dict[str, SlotValue] = {}
-        facts = self.state.facts
-
-        def put(slot: str, value: SlotValue, agreement: str, weak: bool) -> None:
-            action = self._decide(slot, value, ev.channel, agreement, weak)
-            (doubtful if action == "confirm" else certain)[slot] = value
-            if action == "implicit":
-                said_back[slot] = value
-        for slot, fill in ev.reading.fills.items():
-            if slot in facts and not fill.asked and (
-                    fill.value == UNKNOWN or _rank(slot, fill.value) <= _rank(slot, facts[slot])):
-                continue  # lowering an answered slot needs an explicit correction
-            weak = self.understander.needs_confirmation(fill) or (
-                ev.confidence < self.limit("low_confidence") and fill.value != UNKNOWN)
-            put(slot, fill.value, ev.agreement if fill.value != UNKNOWN else "single", weak)
-        for slot, values in ev.reading.ambiguous.items():  # two readings of one slot: the more serious
-            put(slot, max(values, key=lambda v: (_rank(slot, v), str(v))), "disagree", False)
-        return certain, doubtful, said_back
-
-    def _decide(self, slot: str, value: SlotValue, channel: str, agreement: str, weak: bool) -> str:
-        """What the policy does with ``value``: accept, implicit (take it and say it back) or confirm."""
-        rank = _rank(slot, value)
-        case = Case(channel, "number" if SLOTS[slot].numeric else "emergency" if slot in _EMERGENCY_SLOTS else "other",
-                    "emergency" if rank == RANK["emergency"] else "raises" if rank >= 0 else "none", agreement, weak,
-                    self.state.beliefs.was_rejected(slot, value))
-        return self.policy.decide(case).action
 
     def _apply(self, text: str, fills: dict[str, SlotValue], said_back: dict[str, SlotValue] | None = None) -> list[Event]:
         """Record fills (undoable with "go back"), then ask what is still open, or move on. ``said_back``:

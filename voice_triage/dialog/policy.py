@@ -12,7 +12,7 @@ from voice_triage.paths import prompts_root
 
 ACTIONS = ("accept", "confirm", "implicit")
 REPLY_ACTIONS = ("keep_serious", "reask", "answer", "take")
-FIELDS = ("channel", "slot_class", "effect", "agreement", "weak", "rejected_before")
+FIELDS = ("channel", "slot_class", "effect", "agreement", "loose", "low_confidence", "rejected_before")
 
 
 @dataclass(frozen=True)
@@ -21,9 +21,10 @@ class Case:
 
     channel: str  # typed | spoken
     slot_class: str  # emergency | number | other
-    effect: str  # emergency | raises | none
+    effect: str  # emergency | raises | unknown | none
     agreement: str  # agree | single | disagree | fallback
-    weak: bool = False
+    loose: bool = False  # the words matched a phrase loosely
+    low_confidence: bool = False  # the recognizer was not sure of the words
     rejected_before: bool = False
 
 
