@@ -1,7 +1,7 @@
 """Turns and trust: how many asks a spoken conversation takes against the same one typed, and how right it is.
 
     nice -n 10 .venv/bin/python benchmarks/turns.py -n 12 --seed 7          # the tuning subset
-    nice -n 10 .venv/bin/python benchmarks/turns.py -n 12 --seed 101        # a fresh one
+    nice -n 10 .venv/bin/python benchmarks/turns.py -n 12 --seed 101 --exclude-seeds 7,13   # a fresh one
     .venv/bin/python benchmarks/turns.py --cmd "env PYTHONPATH=/other/checkout python -m voice_triage chat --jsonl"
 
 Runs the evaluation's simulated patients (evaluation/: phrasing bank, espeak-ng voices) on a stratified
@@ -45,10 +45,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--workers", type=int, default=1)
     ap.add_argument("--cmd", default=None, help="product command (default: python -m voice_triage chat --jsonl)")
     ap.add_argument("--no-noise", action="store_true", help="skip the 10 dB run")
+    ap.add_argument("--exclude-seeds", default="", help="comma-separated seeds whose subsets (same -n) are left out: "
+                    "a fresh subset, e.g. --seed 101 --exclude-seeds 7,13")
     args = ap.parse_args(argv)
 
     vs_all = vignettes.load()
-    vs = vignettes.stratified(vs_all, args.n, seed=args.seed)
+    used = {v["id"] for s in filter(None, args.exclude_seeds.split(",")) for v in vignettes.stratified(vs_all, args.n, seed=int(s))}
+    vs = vignettes.stratified([v for v in vs_all if v["id"] not in used], args.n, seed=args.seed)
     print(f"subset: seed {args.seed}, {len(vs)} vignettes: {','.join(v['id'] for v in vs)}")
     typed = _run(vs, args, mode="text", condition="clean")
     clean = _run(vs, args, mode="audio", condition="clean")

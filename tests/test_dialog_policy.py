@@ -29,7 +29,7 @@ DECISIONS = [
     ("spoken", "other", "raises", "single", False, False, False, "implicit"),
     ("spoken", "other", "raises", "single", False, True, False, "confirm"),
     ("spoken", "other", "none", "single", False, False, False, "accept"),
-    ("spoken", "other", "none", "single", False, True, False, "implicit"),
+    ("spoken", "other", "none", "single", False, True, False, "confirm"),
     ("spoken", "other", "none", "single", True, False, False, "confirm"),
     ("spoken", "other", "none", "fallback", False, False, False, "confirm"),
     ("spoken", "other", "none", "single", False, False, True, "confirm"),

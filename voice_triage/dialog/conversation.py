@@ -1,7 +1,7 @@
 """The conversation as a state machine. Text in, events out; no I/O, so every front-end shares it.
 
 An answer becomes evidence (understanding/evidence.py). For each value heard, the policy table
-(prompts/<lang>/policy.yaml, dialog/policy.py) says whether it is taken or confirmed first; a reply to a
+(prompts/<lang>/policy.yaml, dialog/policy.py) says whether it is taken, said back, or confirmed first; a reply to a
 confirmation is classified once (understanding/confirm_reply.py). Beliefs per slot (dialog/belief.py) keep
 the values, their evidence and what the person rejected. Safety: no answer lowers the tier below what the
 person's own words call for (doubt keeps the more serious reading; news is taken only when more serious).
