@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from voice_triage.content import load_content
 from voice_triage.dialog import Conversation
+from voice_triage.dialog.belief import rank
 from voice_triage.dialog.events import Ask, Result
 from voice_triage.dialog.planner import tier_so_far
 from voice_triage.triage.slots import SLOTS
@@ -48,11 +49,15 @@ personas = st.fixed_dictionaries({s: st.sampled_from(list(SAY[s])) for s in SAY}
 
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(persona=personas, spoken=st.booleans(), choices=st.lists(st.integers(0, 9), min_size=40, max_size=40),
-       late=st.sampled_from([None, *LATE]), late_at=st.integers(1, 6), end_at=st.integers(1, 40))
-def test_the_tier_is_never_below_what_the_words_call_for(persona, spoken, choices, late, late_at, end_at):
+       late=st.sampled_from([None, *LATE]), late_at=st.integers(1, 6), end_at=st.integers(1, 40),
+       slip_at=st.sampled_from([None, 0, 1, 2, 3]))
+def test_the_tier_is_never_below_what_the_words_call_for(persona, spoken, choices, late, late_at, end_at, slip_at):
+    """``slip_at``: at that turn the person first names the mildest value for the question's first slot, and
+    corrects it at the next turn ("no, I feel faint")."""
     conv = Conversation(CONTENT)
     events = conv.start()
     stated: dict = {}  # what the person's own words said so far
+    slipped = None
     for turn, choice in enumerate(choices):
         if conv.finished:
             break
@@ -60,19 +65,30 @@ def test_the_tier_is_never_below_what_the_words_call_for(persona, spoken, choice
             events = conv.stop("end_of_input")
             break
         ask = [e for e in events if isinstance(e, Ask)][-1]
-        if ask.confirm:
+        if slipped is not None and not ask.confirm:  # the correction of the slip
+            text = f"no, {say(slipped, persona[slipped])}"
+            stated[slipped] = persona[slipped]
+            slipped = None
+        elif ask.confirm:
             right = all(str(persona.get(s)) == str(v) for s, v in ask.confirm.items())
             if choice < 3:  # doubt: the words called for what was proposed, if they said it
                 text = DOUBT[choice]
             elif right:
                 text = "yes"
+            elif slipped is not None and slipped in ask.confirm:  # the slip, confirmed: corrected here
+                text, stated[slipped], slipped = f"no, {say(slipped, persona[slipped])}", persona[slipped], None
             else:
                 slot = next(iter(ask.confirm))
                 text = f"no, {say(slot, persona[slot])}" if slot in persona else "no"
         else:
             slots = [s for s in ask.slots if s in persona]
-            text = ", ".join(say(s, persona[s]) for s in slots) or "no"
-            stated.update({s: persona[s] for s in slots})
+            said = {s: persona[s] for s in slots}
+            mildest = min(SAY[slots[0]], key=lambda v: rank(slots[0], v)) if slots and slots[0] in SAY else None
+            if turn == slip_at and mildest is not None and rank(slots[0], said[slots[0]]) > rank(slots[0], mildest):
+                slipped = slots[0]
+                said[slipped] = mildest
+            text = ", ".join(say(s, v) for s, v in said.items()) or "no"
+            stated.update(said)
             if late is not None and turn == late_at and late in stated:
                 text += f", and actually {say(late, LATE[late])} now"
                 persona[late] = stated[late] = LATE[late]
