@@ -192,14 +192,25 @@ class Patient:
             return self.pick(CURT_WORDS[str(values[0])])
         return self.pick(CURT_WORDS["no"]) if all(self.benign(s) for s in slots) else None
 
+    def correction(self, implied: Mapping[str, Any]) -> str | None:
+        """ "no, <what I said>" when a value said back ("Light spotting, thanks.") is not the persona's."""
+        wrong = [s for s, v in implied.items() if s in spec.SLOTS
+                 and not spec.value_matches(s, self.persona.get(s, "unknown"), v)]
+        if not wrong:
+            return None
+        return self.generic("confirm_no").split(",")[0] + ", " + self.clause(wrong[0], self.persona.get(wrong[0], "unknown"))
+
     def answer(self, ask: Mapping[str, Any]) -> str:
         confirm = ask.get("confirm")
         slots = _ask_slots(ask)
-        word = self.curt_word(ask) if self.curt else None
+        fix = self.correction(ask["implied"]) if isinstance(ask.get("implied"), Mapping) else None
+        word = self.curt_word(ask) if self.curt and not fix else None
         if word:
             self.history.append({"kind": "curt", "slots": slots, "text": word})
             return word
-        if confirm:
+        if fix:
+            kind, text = "correct", fix
+        elif confirm:
             kind, text = "confirm", self.answer_confirm(confirm)
         elif ask.get("open"):
             kind, text = "open", self.answer_open(slots)
@@ -209,7 +220,7 @@ class Patient:
             kind, text = "group", self.answer_group(slots)
         else:
             kind, text = "none", self.generic("no")
-        if self.rng.random() < 0.08 and kind != "confirm":
+        if self.rng.random() < 0.08 and kind not in ("confirm", "correct"):
             text = self.generic("fillers") + text
         text = text[0].upper() + text[1:] if self.rng.random() < 0.5 else text
         self.history.append({"kind": kind, "slots": slots, "text": text})

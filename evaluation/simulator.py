@@ -117,7 +117,7 @@ def run_conversation(vignette: dict, mode: str = "text", condition: str = "clean
                         break
                     text = patient.answer(ev)
                     turn = {"ask": {k: ev.get(k) for k in ("text", "slots", "open", "confirm", "question", "question_id",
-                                                           "reprompt") if k in ev},
+                                                           "reprompt", "implied") if k in ev},
                             "answer": text, "heard": None}
                     if curt and patient.history and patient.history[-1]["kind"] == "curt":
                         turn["curt"] = True

@@ -167,4 +167,7 @@ def test_jsonl_stop_says_safety_net():
     events = _jsonl([b"a few drops", b"stop"])
     says = [e for e in events if e["event"] == "say"]
     assert any("emergency help immediately" in e["text"] for e in says)
-    assert events[-1]["event"] == "end" and not any(e["event"] == "result" for e in events)
+    results = [e for e in events if e["event"] == "result"]
+    # stopping gives the tier so far, marked partial (issue 11), before the safety net and the end
+    assert events[-1]["event"] == "end" and len(results) == 1 and results[0]["partial"] is True
+    assert results[0]["tier"] == "self_care" and events.index(results[0]) < events.index(says[-2])

@@ -103,8 +103,15 @@ def test_spoken_start_over_is_confirmed(content):
 
 
 def test_spoken_answers_about_an_emergency_slot_are_confirmed(content):
+    # (issue 11) a clear spoken answer that rules out an emergency is said back before the next question
+    # ("Light spotting, thanks."), and a correction there is honoured, confirmed in turn
     conv, events = _talk(content, ["just spotting"], spoken=True)
-    assert conv.state.facts == {} and events[-1].confirm == {"amount": "spotting"}
+    assert conv.state.facts == {"amount": "spotting"} and events[-1].implied == {"amount": "spotting"}
+    assert "thanks" in events[-2].text
+    conv, events = _talk(content, ["just spotting", "no, I said it's heavier than that"], spoken=True)
+    assert events[-1].confirm == {"amount": "heavy"}
+    conv, events = _talk(content, ["just spotting", "no, I said it's heavier than that", "yes"], spoken=True)
+    assert conv.state.facts["amount"] == "heavy" and events[-1].question_id == "acute"
     # raising it is confirmed too (a dropped "not"), and a confirmation that is not answered keeps it
     conv, events = _talk(content, ["soaking through pads"], spoken=True)
     assert conv.result is None and events[-1].confirm == {"amount": "soaking"}
@@ -116,7 +123,7 @@ def test_spoken_answers_about_an_emergency_slot_are_confirmed(content):
     assert conv.result is None and "amount" not in conv.state.facts and events[-1].slots == ("amount",)
     conv, _ = _talk(content, ["soaking through pads"])  # typed: taken at once
     assert conv.result is not None and conv.result.tier == "emergency"
-    conv, events = _talk(content, ["just spotting", "yes", "no"], spoken=True)
-    assert events[-1].confirm == {"dizzy_or_faint": "no", "pain": "none"}
+    conv, events = _talk(content, ["just spotting", "no"], spoken=True)
+    assert events[-1].implied == {"dizzy_or_faint": "no", "pain": "none"} and events[-1].question_id == "symptoms"
     conv, _ = _talk(content, ["just spotting", "no"])  # typed: taken as said
     assert conv.state.facts["pain"] == "none"

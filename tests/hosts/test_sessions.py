@@ -78,7 +78,7 @@ def test_stop_gives_the_tier_so_far_and_the_safety_net():
     s.handle("c1", "yes")  # confirms heavy: urgent so far
     stopped = s.stop("c1")
     assert stopped.ended
-    assert stopped.lines[0] == WORDS.stopped_so_far.format(action=CONTENT.advice.tier_action["urgent"])
+    assert stopped.lines[0] == CONTENT.line("stopped_so_far", action=CONTENT.advice.tier_action["urgent"])
     assert SAFETY in stopped.lines
     assert not s.active("c1") and s.stop("c1") is None
 
@@ -169,6 +169,6 @@ def test_a_spoken_stop_is_confirmed_then_gives_the_tier_so_far():
     ask = s.handle("c1", "stop")
     assert ask.question == CONTENT.line("confirm_stop") and not ask.ended
     stopped = s.handle("c1", "yes")
-    assert stopped.ended and stopped.tier is None
-    assert stopped.lines[0] == WORDS.stopped_so_far.format(action=CONTENT.advice.tier_action["urgent"])
+    assert stopped.ended and stopped.tier == "urgent"  # the tier so far: "more like a period" is urgent
+    assert stopped.lines[0] == CONTENT.line("stopped_so_far", action=CONTENT.advice.tier_action["urgent"])
     assert SAFETY in stopped.lines and not s.active("c1")

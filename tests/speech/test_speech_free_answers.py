@@ -128,9 +128,11 @@ def test_agreeing_readings_count_at_once(content):
     assert conv.pending.question_id == "symptoms"
     conv.hear("well no fever", 0.1, spoken=True, alternatives=[("no fever", 0.4)])
     assert conv.state.facts["fever_or_unwell"] == "no"
-    # one that raises the tier is confirmed even so (a dropped "not" is heard by both)
+    # one that raises the tier is said back (issue 11: "A discharge, thanks."; a misheard raise is
+    # over-triage, and a "no, ..." at the next turn corrects it)
     events = conv.hear("well i have a discharge", 0.1, spoken=True, alternatives=[("i have a discharge", 0.4)])
-    assert _first_ask(conv, events).confirm == {"unusual_discharge": "yes"}
+    assert conv.state.facts["unusual_discharge"] == "yes"
+    assert _first_ask(conv, events).implied == {"unusual_discharge": "yes"}
     # an emergency slot is confirmed even so (a dropped "not" is heard by both)
     conv = Conversation(content)
     _first_ask(conv, conv.start())

@@ -1,41 +1,41 @@
-"""The conversation as a state machine. Text in, events out; no I/O, so every front-end shares it."""
+"""The conversation as a state machine. Text in, events out; no I/O, so every front-end shares it.
+
+An answer becomes evidence (understanding/evidence.py). For each value heard, the policy table
+(prompts/<lang>/policy.yaml, dialog/policy.py) says whether it is taken, said back, or confirmed first; a reply to a
+confirmation is classified once (understanding/confirm_reply.py). Beliefs per slot (dialog/belief.py) keep
+the values, their evidence and what the person rejected. Safety: no answer lowers the tier below what the
+person's own words call for (doubt keeps the more serious reading; news is taken only when more serious).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import replace
 
 from voice_triage.content.model import Content, Question
 from voice_triage.dialog import result_step
-from voice_triage.dialog.events import (
-    Ask, End, Event, Heard, PrivacyChoice, Result, Say, SettingChanged, SlotValue,
-)
+from voice_triage.dialog.events import Ask, End, Event, Heard, Result, Say, SlotValue
+from voice_triage.dialog.outcome import partial_result
 from voice_triage.dialog.planner import next_question, tier_so_far
-from voice_triage.dialog.state import SETTING_LIMIT, Pending, Settings, State
+from voice_triage.dialog.belief import cautious as _cautious, said_so_far
+from voice_triage.dialog.bounds import TurnBounds
+from voice_triage.dialog.policy import load_policy
+from voice_triage.dialog.side_turns import CONFIRMED_COMMANDS, SETTING_COMMANDS, SideTurns
+from voice_triage.dialog.state import Pending, Settings, State
+from voice_triage.dialog.trust import Trust
 from voice_triage.triage.advice import describe_fact
-from voice_triage.triage.slots import SLOTS, UNKNOWN
-from voice_triage.triage.tiers import RANK
+from voice_triage.triage.slots import UNKNOWN
 from voice_triage.understanding import Reading, Understander
-from voice_triage.understanding.choice import choose
+from voice_triage.understanding.confirm_reply import Reply, classify
+from voice_triage.understanding.evidence import SPOKEN, TYPED, Evidence, interpret
 
-MAX_REPROMPTS = 2  # after two re-prompts the slot becomes unknown
-# however the turns go (help, repeat, confirmations), then the slots become unknown; spoken answers about an
-# emergency slot, and every one that raises the tier, are confirmed, so 11 leaves room for five tries
-# (measured: with 9, the acute question of a clean conversation gave pain up as not known on its 10th turn,
-# with "no pain" confirmed on the 11th; on 96 clean conversations 93 -> 94 right, at 10 dB 28 -> 30 of 32)
-MAX_TURNS_PER_QUESTION = 11
-# answers heard in one conversation (restarts included); then the result from what is known (the rest
-# unknown). Measured on 32 clean spoken conversations: up to 32 answers with every emergency slot confirmed
-MAX_TURNS_TOTAL = 36
-_CONFIRMED_COMMANDS = {"stop": "confirm_stop", "restart": "confirm_restart"}
-_EMERGENCY_SLOTS = tuple(s for s, spec in SLOTS.items() if "emergency" in spec.triggers.values())
-LOW_CONFIDENCE = 0.6  # recognizer confidence below this: confirm before a fill counts
-AGREED_CONFIDENCE = 0.8  # both readings of the audio (sentence model, grammar) mean the same
-FALLBACK_CONFIDENCE = 0.5  # an alternative reading of the audio (Conversation.hear) is always confirmed
-
-_SETTING_COMMANDS = {"slower": ("rate", -1), "faster": ("rate", 1), "louder": ("volume", 1), "quieter": ("volume", -1)}
+_LIMITS = load_policy("en").limits
+MAX_REPROMPTS = int(_LIMITS["max_reprompts"])
+MAX_TURNS_PER_QUESTION = int(_LIMITS["max_turns_per_question"])
+MAX_TURNS_TOTAL = int(_LIMITS["max_turns_total"])
 
 
-class Conversation:
+class Conversation(SideTurns, TurnBounds, Trust):
     """One triage conversation. ``start()``, then ``hear(text)`` or ``silence()`` after each Ask."""
 
     def __init__(self, content: Content, *, understander: Understander | None = None,
@@ -44,6 +44,7 @@ class Conversation:
         ``privacy_mode``: a choice already made this session ("private", "text", "quieter", "discreet")."""
         self.content = content
         self.understander = understander or Understander(content)
+        self.policy = load_policy(content.lang)
         self.settings = settings or Settings()
         self.privacy_check = privacy_check
         self.privacy_mode = privacy_mode
@@ -70,6 +71,9 @@ class Conversation:
     def discreet(self) -> bool:
         return self.privacy_mode == "discreet"
 
+    def limit(self, name: str) -> float:
+        return self.policy.limit(name)
+
     def start(self) -> list[Event]:
         if self.privacy_check and self.privacy_mode is None:
             return [Say(self.content.line("welcome")), *self._ask_privacy("privacy", "privacy_check")]
@@ -81,83 +85,47 @@ class Conversation:
 
         ``spoken``: the text came from a recognizer, so "stop" and "start over" are confirmed before they
         end or wipe the conversation (a misheard command must not).
-        ``alternatives``: other readings of the same audio, best first, as (text, confidence); the first
-        that means something is taken when ``text`` means nothing.
+        ``alternatives``: other readings of the same audio, best first, as (text, confidence).
         """
         if self.finished and self.result is not None and isinstance(text, str):
             return self.after_result(text)
-        if self.finished or self.state.pending is None:
+        pending = self.state.pending
+        if self.finished or pending is None:
             return []
         if not isinstance(text, str) or not text.strip():
             return self.silence()
-        if self.state.pending.slots and result_step.is_refusal(self.content, text):
-            self._refused.update(self.state.pending.slots)
+        if pending.slots and result_step.is_refusal(self.content, text):
+            self._refused.update(pending.slots)
         if self._too_many_turns():
-            if self._plain_yes_to_confirmation(text):
-                # the question's last turn settled it: a clear yes to "Is that right?" is not a loop
-                # (measured: "no pain, right?" - "yep", on the acute question's tenth turn, was dropped
-                # and pain counted as not known)
-                pending = self.state.pending
+            if self._plain_yes_to_confirmation(text):  # the question's last turn settled it: not a loop
                 return self._apply(text, {**pending.confirmed, **pending.proposal})
             return [Heard(text, {}), *self._give_up_question(text)]
-        if self.state.pending.kind == "confirm_command":
+        if pending.kind == "confirm_command":
             return [Heard(text, {}), *self._command_confirmation(text)]
-        confirming = self.state.pending.kind == "confirm"  # a bare "no" to a confirmation is not a "no" answer
-        if confirming and spoken and self.understander.misheard_yes(text):
-            # "not right" alone: measured, more often "that's right" misheard than a no (the recognizer
-            # hears "that's" as "not", and the grammar then "not really"); taken as a no, it re-asked the
-            # whole question
-            return [Heard(text, {}), *self._confirm_failed()]
-        question = None if confirming else self._question(self.state.pending.question_id)
-        reading = self.understander.read(text, asked=self.state.pending.slots, question=question)
-        if confirming and reading.command == "back":
-            # "that's wrong" to "Is that right?" is a no, not "go back" ("that was wrong")
-            words = self.understander.read(text, asked=self.state.pending.slots, commands=False)
-            reading = words if words.affirmed is False else reading
-        text, reading, confidence, sure = self._weigh(text, reading, confidence, alternatives, question)
-        privacy_turn = self.state.pending.kind.startswith("privacy")
-        if reading.command and not (privacy_turn and reading.command in _SETTING_COMMANDS):
-            if spoken and reading.command in _CONFIRMED_COMMANDS:
-                return [Heard(text, {}, reading.command), *self._ask_command_confirmation(reading.command)]
-            return [Heard(text, {}, reading.command), *self._command(reading.command)]
-        if privacy_turn:  # "quieter" here is the privacy choice, not the volume command
-            return [Heard(text, {}), *self._privacy_answer(text, reading)]
-        if self.state.pending.kind == "confirm":
-            return self._confirm_answer(text, reading, spoken, confidence)
-        return self._answer(text, reading, confidence, spoken, sure)
+        confirming = pending.kind == "confirm"
+        ev = interpret(text, self._reader(pending, confirming), channel=SPOKEN if spoken else TYPED,
+                       confidence=confidence, alternatives=alternatives,
+                       agreed=self.limit("agreed_confidence"), fallback=self.limit("fallback_confidence"))
+        command = ev.reading.command
+        privacy_turn = pending.kind.startswith("privacy")
+        if command and not (privacy_turn and command in SETTING_COMMANDS):  # "quieter": a privacy choice there
+            if spoken and command in CONFIRMED_COMMANDS:
+                return [Heard(ev.text, {}, command), *self._ask_command_confirmation(command)]
+            return [Heard(ev.text, {}, command), *self._command(command)]
+        if privacy_turn:
+            return [Heard(ev.text, {}), *self._privacy_answer(ev.text, ev.reading)]
+        return self._confirm_reply(ev) if confirming else self._answer(ev)
 
-    def _weigh(self, text: str, reading: Reading, confidence: float, alternatives: Sequence[tuple[str, float]],
-               question: Question | None) -> tuple[str, Reading, float, bool]:
-        """The reading to go by, given the other readings of the same audio, and whether it is ``sure``
-        (False: it is confirmed whatever it says, see _split)."""
-        def read(alt: object) -> Reading | None:
-            return self.understander.read(alt, asked=self.state.pending.slots, question=question) \
-                if isinstance(alt, str) and alt.strip() else None
+    def _reader(self, pending: Pending, confirming: bool) -> Callable[[str], Reading]:
+        question = None if confirming else self._question(pending.question_id)
 
-        if reading.fills and alternatives:
-            # two readings of the same audio that mean the same: more trustworthy than either one's
-            # own score (measured: 90% right when the sentence model and the grammar agreed); when they
-            # differ on a slot, that reading is confirmed
-            first = alternatives[0][0]
-            other = read(first)
-            if other is not None and _values(other) == _values(reading):
-                return text, reading, max(confidence, AGREED_CONFIDENCE), True
-            if other is not None and _only_unknown(reading) and other.understood and not _only_unknown(other):
-                # a "not sure" that the other reading contradicts is no evidence of it (measured: "nothing
-                # like that, no" heard by the sentence model as "nothing like not know"): take the other,
-                # confirmed first
-                return first, other, min(confidence, FALLBACK_CONFIDENCE), False
-            disputed = other is not None and any(s in other.fills and other.fills[s].value != f.value
-                                                 for s, f in reading.fills.items())
-            return text, reading, confidence, not disputed
-        for alt_text, alt_conf in alternatives if not reading.understood else ():
-            alt = read(alt_text)
-            # a fallback reading that says only "not sure" is no evidence of it: ask again instead
-            # (measured: garbled "no, I'm fine on all of those" fell back on the grammar's "no idea");
-            # what it says is confirmed first (the sentence itself did not support it)
-            if alt is not None and alt.understood and not _only_unknown(alt):
-                return str(alt_text), alt, min(float(alt_conf), FALLBACK_CONFIDENCE), False
-        return text, reading, confidence, True
+        def read(text: str) -> Reading:
+            reading = self.understander.read(text, asked=pending.slots, question=question)
+            if confirming and reading.command == "back":  # "that's wrong" to "Is that right?" is a no
+                words = self.understander.read(text, asked=pending.slots, commands=False)
+                return words if words.affirmed is False else reading
+            return reading
+        return read
 
     def after_result(self, text: str) -> list[Event]:
         """An answer after the result: "more", "summary" or "repeat" are said (see result_step); [] else."""
@@ -185,13 +153,15 @@ class Conversation:
         return [Say(self.content.line("no_input")), *self._reprompt_or_give_up()]
 
     def stop(self, reason: str) -> list[Event]:
-        """End now (stop command, end of input): the safety net is always said before leaving."""
+        """End now (stop command, end of input): the tier so far, then the safety net, before leaving."""
         if self.finished:
             return []
+        so_far = partial_result(self.content, said_so_far(self.state.facts, self.state.pending), self.state.questions,
+                                self.discreet)
         self.state.finished = True
         self.end_reason = reason
         safety = self.content.advice.safety_net_discreet if self.discreet else self.content.advice.safety_net
-        return [Say(safety, "safety_net"), Say(self.content.line("goodbye"), "goodbye"), End(reason)]
+        return [*so_far, Say(safety, "safety_net"), Say(self.content.line("goodbye"), "goodbye"), End(reason)]
 
     # -- asking -----------------------------------------------------------------------------------
     def _question(self, qid: str) -> Question | None:
@@ -205,8 +175,8 @@ class Conversation:
 
     def _put(self, kind: str, q: Question, slots: tuple[str, ...], text: str, *, count: bool,
              proposal: dict[str, SlotValue] | None = None, confirmed: dict[str, SlotValue] | None = None) -> list[Event]:
-        ask = Ask(text=text, slots=slots, question_id=q.id if kind != "confirm" else "confirm", open=q.open and kind == "question",
-                  confirm=dict(proposal) if proposal else None)
+        ask = Ask(text=text, slots=slots, question_id=q.id if kind != "confirm" else "confirm",
+                  open=q.open and kind == "question", confirm=dict(proposal) if proposal else None)
         if count:
             self.state.questions += 1
         self.state.pending = Pending(kind, q.id, slots, ask, 0, dict(proposal or {}), dict(confirmed or {}))
@@ -241,187 +211,47 @@ class Conversation:
         assert q is not None
         pending.reprompts += 1
         if pending.reprompts > MAX_REPROMPTS:
-            for s in pending.slots:
-                self.state.facts.setdefault(s, UNKNOWN)
+            self.state.beliefs.take_missing({s: UNKNOWN for s in pending.slots})
             return [*(prefix or []), Say(self.content.line("gave_up")), *self._advance()]
         text = q.reprompt if pending.reprompts == 1 else f"{self.content.line('reprompt_last')} {q.reprompt}"
         ask = Ask(text, pending.slots, pending.ask.question_id, pending.ask.open, pending.ask.confirm, pending.reprompts)
         pending.ask = ask
         return [*(prefix or []), ask]
 
-    # -- bounded turns, confirmed commands ---------------------------------------------------------
-    def _too_many_turns(self) -> bool:
-        """Count this turn for the pending question; True once it has had too many (no endless loops)."""
-        pending = self.state.pending
-        assert pending is not None
-        qid = pending.resume.question_id if pending.resume is not None else pending.question_id
-        self.state.turns[qid] = self.state.turns.get(qid, 0) + 1
-        return self.state.turns[qid] > MAX_TURNS_PER_QUESTION or self._too_long()
-
-    def _too_long(self) -> bool:
-        """The whole conversation has had too many turns (measured: in loud noise some went past 40)."""
-        return self._turns_before_restart + sum(self.state.turns.values()) > MAX_TURNS_TOTAL
-
-    def _plain_yes_to_confirmation(self, text: str) -> bool:
-        """A bare yes ("yep", "yes you got it") to a pending confirmation, with the conversation not yet
-        too long."""
-        pending = self.state.pending
-        if pending is None or pending.kind != "confirm" or self._too_long():
-            return False
-        reading = self.understander.read(text, asked=pending.slots, commands=False)
-        return reading.affirmed is True and not reading.mixed and not reading.fills and not reading.ambiguous
-
-    def _give_up_question(self, last: str = "") -> list[Event]:
-        """Stop asking this question: its open slots become unknown (or the more cautious reading being
-        confirmed). ``last``: the answer that came too late; what it says counts where it is more serious
-        (measured at 10 dB: "no, I've soaked through a pad", the 10th answer to the amount question, was
-        dropped and "heavy", being confirmed, was kept)."""
-        pending = self.state.pending
-        assert pending is not None
-        if pending.resume is not None:
-            self.state.pending = pending = pending.resume
-        if pending.kind.startswith("privacy"):
-            return self._set_privacy("discreet", "privacy_default")
-        safe = _cautious(pending)
-        q = self._question(pending.question_id)
-        if q is not None:
-            for slot in q.slots:
-                if slot not in self.state.facts:
-                    safe.setdefault(slot, UNKNOWN)
-            heard = self.understander.read(last, asked=q.slots, question=q) if last.strip() else None
-            for slot, fill in (heard.fills.items() if heard is not None else ()):
-                if slot in safe and _rank(slot, fill.value) > _rank(slot, safe[slot]):
-                    safe[slot] = fill.value
-        if self._too_long():  # stop asking: the rest counts as not known (cautious), the advice now
-            self._history.append(self._snapshot_for_undo())
-            self.state.facts.update(safe)
-            return [Say(self.content.line("gave_up_conversation")), *self._finish()]
-        return [Say(self.content.line("gave_up")), *self._apply("", safe)[1:]]
-
-    def _ask_command_confirmation(self, name: str) -> list[Event]:
-        previous = self.state.pending
-        assert previous is not None
-        ask = Ask(self.content.line(_CONFIRMED_COMMANDS[name]), (), "confirm_command", confirm={"command": name})
-        self.state.pending = Pending("confirm_command", previous.question_id, (), ask, resume=previous)
-        return [ask]
-
-    def _command_confirmation(self, text: str) -> list[Event]:
-        pending = self.state.pending
-        assert pending is not None and pending.resume is not None and pending.ask.confirm
-        name = str(pending.ask.confirm["command"])
-        reading = self.understander.read(text) if text else None
-        if reading is not None and (reading.affirmed is True or reading.command == name):
-            self.state.pending = pending.resume
-            return self._command(name)
-        self.state.pending = pending.resume
-        return self._reask([Say(self.content.line("carry_on"))])
-
-    # -- the private-place check ------------------------------------------------------------------
-    def _ask_privacy(self, kind: str, line: str) -> list[Event]:
-        ask = Ask(self.content.line(line), (), kind)
-        self.state.pending = Pending(kind, kind, (), ask)
-        return [ask]
-
-    def _privacy_answer(self, text: str, reading: Reading | None) -> list[Event]:
-        pending = self.state.pending
-        assert pending is not None
-        choices = self.content.lines["privacy_choices"]
-        assert isinstance(choices, dict)
-        picked = choose(text, choices) if text else None
-        if pending.kind == "privacy" and picked is None and reading is not None and reading.affirmed is not None:
-            picked = "private" if reading.affirmed else "not_private"
-        if picked == "not_private":
-            if pending.kind == "privacy":
-                return self._ask_privacy("privacy_options", "privacy_options")
-            picked = None
-        if picked is None:
-            pending.reprompts += 1
-            if pending.reprompts > MAX_REPROMPTS:
-                # no clear answer: the cautious choice is discreet wording
-                return self._set_privacy("discreet", "privacy_default")
-            key = "privacy_check_reprompt" if pending.kind == "privacy" else "privacy_options_reprompt"
-            pending.ask = Ask(self.content.line(key), (), pending.kind, reprompt=pending.reprompts)
-            return [pending.ask]
-        return self._set_privacy(picked, f"privacy_{picked}")
-
-    def _set_privacy(self, mode: str, line: str) -> list[Event]:
-        self.privacy_mode = mode
-        if mode == "discreet":  # every question, help and reading said back in discreet words from now on
-            self.content = self.content.discreet_view()
-        events: list[Event] = [PrivacyChoice(mode)]
-        if mode == "quieter":
-            self.settings.volume = max(-SETTING_LIMIT, self.settings.volume - 2)
-            events.append(SettingChanged("volume", self.settings.volume))
-        events.append(Say(self.content.line(line)))
-        return events + self._advance()
-
     # -- answers ----------------------------------------------------------------------------------
-    def _answer(self, text: str, reading: Reading, confidence: float, spoken: bool = False,
-                sure: bool = True) -> list[Event]:
+    def _answer(self, ev: Evidence) -> list[Event]:
         pending = self.state.pending
         assert pending is not None
         q = self._question(pending.question_id)
         assert q is not None
+        self.state.beliefs.settle_implicit()
+        if pending.ask.implied and self.understander.opens_correction(ev.text):
+            ev = self._correction(ev, pending.ask.implied) or ev  # "no, I said it's heavy": about the last answer
+        reading = ev.reading
         if reading.age_out_of_range and not reading.fills:
-            return [Heard(text, {}), *self._reprompt_or_give_up([Say(self.content.line("age_out_of_range"))])]
+            return [Heard(ev.text, {}), *self._reprompt_or_give_up([Say(self.content.line("age_out_of_range"))])]
         if reading.clarify and not reading.fills:
-            return [Heard(text, {}), *self._clarify(q, pending.slots)]
-        certain, doubtful = self._split(reading, confidence, spoken, sure)
+            return [Heard(ev.text, {}), *self._clarify(q, pending.slots)]
+        certain, doubtful, said_back = self._judge(ev)
         if not certain and not doubtful:
-            return [Heard(text, {}), *self._reprompt_or_give_up([Say(self.content.line("not_understood"))])]
+            return [Heard(ev.text, {}), *self._reprompt_or_give_up([Say(self.content.line("not_understood"))])]
+        if said_back and (doubtful or not self._goes_on(q, {**self.state.facts, **certain})):
+            # said back only where the next turn can correct it; otherwise confirmed with the rest
+            doubtful.update(said_back)
+            certain = {s: v for s, v in certain.items() if s not in said_back}
+            said_back = {}
         if doubtful:
-            reading_text = self._describe(doubtful)
-            return [Heard(text, {}), *self._put("confirm", q, tuple(doubtful), self.content.line("confirm", reading=reading_text),
-                                              count=False, proposal=doubtful, confirmed=certain)]
-        return self._apply(text, certain)
+            self.state.beliefs.propose(doubtful, ev.text)
+            said = self.content.join([describe_fact(s, v, self.content, refused=s in self._refused) for s, v in doubtful.items()])
+            return [Heard(ev.text, {}), *self._put("confirm", q, tuple(doubtful), self.content.line("confirm", reading=said),
+                                                   count=False, proposal=doubtful, confirmed=certain)]
+        return self._apply(ev.text, certain, said_back)
 
-    def _split(self, reading: Reading, confidence: float, spoken: bool = False,
-               sure: bool = True) -> tuple[dict[str, SlotValue], dict[str, SlotValue]]:
-        """Fills to take at once, and fills to confirm first (weak match, low confidence, two close readings).
-
-        A spoken answer that raises the tier, or that says "not sure", is confirmed (a misheard one is
-        over-triage). A spoken answer about an emergency slot (amount, dizziness, pain) is always confirmed: recognizers
-        can be confidently wrong. One that rules out an emergency would lower the tier; one that makes it
-        an emergency ends the conversation on a dropped "not" (measured: "not light-headed at all" heard as
-        "light headed at all", in 4 of 32 clean spoken conversations). A confirmation that gets no clear
-        answer keeps the emergency (_cautious), so only a heard "no" sets it aside, and then the question is
-        asked again.
-        A reading that is not ``sure`` (a fallback reading, or the two readings of the audio disagree on
-        a slot) is confirmed whatever it says.
-        """
-        certain: dict[str, SlotValue] = {}
-        doubtful: dict[str, SlotValue] = {}
-        for slot, fill in reading.fills.items():
-            if slot in self.state.facts and not fill.asked:
-                continue  # a volunteered fact never overrides an answer already given
-            weak = self.understander.needs_confirmation(fill) or (confidence < LOW_CONFIDENCE and fill.value != UNKNOWN)
-            weak = weak or (not sure and fill.value != UNKNOWN)
-            if spoken and slot in _EMERGENCY_SLOTS and fill.value != UNKNOWN:
-                weak = True
-            if spoken and _rank(slot, fill.value) >= 0:
-                # any heard answer that raises the tier, a "not sure" included: a misheard one is over-triage,
-                # and a confirmation that fails keeps it (_cautious). Measured: "this is new for me" heard as
-                # "it is usually" (keeps happening), "well no" as "well who knows", "none of them" as "not
-                # know of them"; on 96 clean spoken conversations, 92 -> 93 right
-                weak = True
-            if spoken and SLOTS[slot].numeric:
-                weak = True  # an age: thirty, fifty and eighty sound alike (measured: "thirty-five" taken as 55)
-            if spoken and (slot, str(fill.value)) in self.state.rejected:
-                weak = True  # heard again after the person said it was wrong ("eighteen" heard as "eighty")
-            (doubtful if weak else certain)[slot] = fill.value
-        for slot, values in reading.ambiguous.items():
-            # two readings of one slot: confirm the more serious one (never lowers the tier)
-            doubtful[slot] = max(values, key=lambda v: (_rank(slot, v), str(v)))
-        return certain, doubtful
-
-    def _describe(self, fills: dict[str, SlotValue]) -> str:
-        return self.content.join([describe_fact(slot, value, self.content, refused=slot in self._refused)
-                                  for slot, value in fills.items()])
-
-    def _apply(self, text: str, fills: dict[str, SlotValue]) -> list[Event]:
-        """Record fills (undoable with "go back"), then ask what is still open, or move on."""
+    def _apply(self, text: str, fills: dict[str, SlotValue], said_back: dict[str, SlotValue] | None = None) -> list[Event]:
+        """Record fills (undoable with "go back"), then ask what is still open, or move on. ``said_back``:
+        fills said back before the next question, which carries them so that a correction is honoured."""
         self._history.append(self._snapshot_for_undo())
-        self.state.facts.update(fills)
+        self.state.beliefs.take(fills, text)
         events: list[Event] = [Heard(text, dict(fills))]
         pending = self.state.pending
         assert pending is not None
@@ -429,10 +259,17 @@ class Conversation:
         assert q is not None
         still_open = tuple(s for s in q.slots if s not in self.state.facts)
         if still_open and tier_so_far(self.state.facts) != "emergency":
-            return events + self._put("question", q, still_open,
-                                      self.content.line("and_also", items=self._items(q, still_open)) if q.items else q.text,
-                                      count=True)
-        return events + self._advance()
+            ask = self.content.line("and_also", items=self._items(q, still_open)) if q.items else q.text
+            events += self._put("question", q, still_open, ask, count=True)
+        else:
+            events += self._advance()
+        if said_back and isinstance(events[-1], Ask) and self.state.pending is not None:
+            self.state.beliefs.take(said_back, text, status="implicit")
+            self.state.pending.ask = replace(events[-1], implied=dict(said_back))
+            said = self.content.join([describe_fact(s, v, self.content, refused=s in self._refused) for s, v in said_back.items()])
+            events[-1:] = [Say(self.content.line("implicit_confirm", reading=said[:1].upper() + said[1:])),
+                           self.state.pending.ask]
+        return events
 
     def _snapshot_for_undo(self) -> State:
         snap = self.state.snapshot()
@@ -453,166 +290,49 @@ class Conversation:
         return self._put("clarify", q, slots, text, count=True)
 
     # -- confirmations ----------------------------------------------------------------------------
-    def _confirm_answer(self, text: str, reading: Reading, spoken: bool = False,
-                        confidence: float = 1.0) -> list[Event]:
+    def _confirm_reply(self, ev: Evidence) -> list[Event]:
         pending = self.state.pending
         assert pending is not None
-        if spoken and reading.mixed:
-            # both a yes and a no heard: a recognizer's garble more often than a change of mind (measured:
-            # "not quite, no" heard as "not quite and i do"), so ask again
-            return [Heard(text, {}), *self._confirm_failed()]
-        if reading.affirmed is True:
-            return self._apply(text, {**pending.confirmed, **pending.proposal})
-        corrections = {s: f.value for s, f in reading.fills.items()
-                       if not self.understander.needs_confirmation(f)}
-        if spoken:
-            heard = self._heard_confirmation(text, reading, corrections)
-            if heard is None:
-                return [Heard(text, {}), *self._confirm_failed()]
-            if heard is True:
-                return self._apply(text, {**pending.confirmed, **pending.proposal})
-            text, reading, corrections = heard
-        if reading.affirmed is False or corrections:
-            q = self._question(pending.question_id)
-            assert q is not None
-            self.state.rejected.update((s, str(v)) for s, v in pending.proposal.items())
-            if corrections and spoken:  # heard, not typed: the correction is an answer like any other
-                # (one that rules out an emergency is confirmed in turn: measured, "it just keeps coming"
-                # heard as "like a light period" turned soaking into heavy)
-                if pending.confirmed:
-                    self._history.append(self._snapshot_for_undo())
-                    self.state.facts.update(pending.confirmed)
-                open_slots = tuple(s for s in q.slots if s not in self.state.facts)
-                self._put("question", q, open_slots or q.slots, q.reprompt, count=False)
-                return self._answer(text, reading, confidence, spoken)
-            if corrections:  # "no, it's heavy": take the correction as the answer
-                return self._apply(text, {**pending.confirmed, **corrections})
-            if pending.confirmed:
-                self._history.append(self._snapshot_for_undo())
-                self.state.facts.update(pending.confirmed)
-            open_slots = tuple(s for s in q.slots if s not in self.state.facts)
-            self._put("question", q, open_slots or q.slots, q.reprompt, count=False)
-            return [Heard(text, {}), Say(self.content.line("confirm_rejected")), self.state.pending.ask]  # type: ignore[union-attr]
-        return [Heard(text, {}), *self._confirm_failed()]
-
-    def _heard_confirmation(self, text: str, reading: Reading, said: dict[str, SlotValue]
-                            ) -> bool | None | tuple[str, Reading, dict[str, SlotValue]]:
-        """A spoken answer to "I understood: ... Is that right?" (not a bare yes, which is taken at once):
-        True (a yes), None (no clear answer: ask again) or the (text, reading, corrections) to go on with.
-        ``said``: the slots the answer names clearly. Recognizers drop and add short words, so a yes or a
-        no is only taken when the rest of the answer agrees with it."""
-        pending = self.state.pending
-        assert pending is not None
-        proposal = pending.proposal
-        same = [s for s, v in said.items() if proposal.get(s) == v]
-        contrary = {s: v for s, v in said.items() if s in proposal and proposal[s] != v}
-        if reading.leading is True:
-            # "yes, just spotting" (the reading said again), "yes, it hurt" heard as "yes it hurts" (another
-            # slot): a yes. "yes, no discharge" heard as "yes new discharge": no clear answer
-            return None if contrary else True
-        if reading.leading is False and same and not contrary:
-            # "no, I feel woozy": the "no" answers the question and the rest corrects it (read with the no,
-            # it says the reading again); if the rest alone says the same, the recognizer dropped a "not"
-            # ("not quite, I don't feel faint" heard as "nope i feel faint"): no clear answer
-            rest = text.split(maxsplit=1)[1] if len(text.split()) > 1 else ""
-            if not rest:
-                return None
-            again = self.understander.read(rest, asked=pending.slots)
-            fixes = {s: f.value for s, f in again.fills.items()
-                     if not self.understander.needs_confirmation(f) and f.value not in (UNKNOWN, proposal.get(s))}
-            return (rest, again, fixes) if fixes else None
-        corrections = {s: v for s, v in said.items() if proposal.get(s) != v}
-        if reading.affirmed is None and reading.fills and all(v == UNKNOWN for v in corrections.values()):
-            # only a heard "not sure": ask again (then keep the more cautious); a misheard confirmation
-            # cannot turn "soaking a pad" into "not known" (measured: "no, that's not right" as "no idea")
-            return None
-        if reading.affirmed is None and corrections and not contrary:
-            # neither yes nor no, and nothing about what is being confirmed (measured: "that's right, I'm
-            # fine" heard as "it is recurrent burning"): no clear answer
-            return None
-        return text, reading, corrections
+        reply = classify(ev.text, ev.reading, pending.proposal, channel=ev.channel,
+                         read=lambda t: self.understander.read(t, asked=pending.slots),
+                         weak=self.understander.needs_confirmation,
+                         misheard_yes=ev.channel == SPOKEN and self.understander.misheard_yes(ev.heard))
+        if reply.kind is Reply.YES:
+            return self._apply(ev.text, {**pending.confirmed, **pending.proposal})
+        action = self.policy.on_reply(ev.channel, reply.kind.value)
+        if reply.kind in (Reply.UNSURE, Reply.UNCLEAR):
+            if action == "keep_serious":  # doubt keeps the more serious of the reading and "not known"
+                return self._apply(ev.text, _cautious(pending))
+            return [Heard(ev.text, {}), *self._confirm_failed()]
+        self.state.beliefs.reject({s: v for s, v in pending.proposal.items() if reply.corrections.get(s) != v})
+        if reply.kind is Reply.NO_WITH_CORRECTION and action == "take":  # typed "no, it's heavy"
+            return self._apply(ev.text, {**pending.confirmed, **reply.corrections})
+        q = self._question(pending.question_id)
+        assert q is not None
+        if pending.confirmed:
+            self._history.append(self._snapshot_for_undo())
+            self.state.beliefs.take(pending.confirmed)
+        open_slots = tuple(s for s in q.slots if s not in self.state.facts)
+        self._put("question", q, open_slots or q.slots, q.reprompt, count=False)
+        if reply.kind is Reply.NO_WITH_CORRECTION and reply.reading is not None:  # an answer like any other
+            return self._answer(Evidence(reply.text, reply.reading, ev.channel, ev.confidence, "single"))
+        return [Heard(ev.text, {}), Say(self.content.line("confirm_rejected")), self.state.pending.ask]  # type: ignore[union-attr]
 
     def _confirm_failed(self) -> list[Event]:
         pending = self.state.pending
         assert pending is not None
         pending.reprompts += 1
-        if pending.reprompts > MAX_REPROMPTS:
-            # no clear yes or no: keep whichever is more cautious, the reading or "unknown"
+        if pending.reprompts > MAX_REPROMPTS:  # no clear yes or no: keep the more cautious
             return [Say(self.content.line("gave_up")), *self._apply("", _cautious(pending))[1:]]
         return self._reask([Say(self.content.line("confirm_again"))])
 
-    # -- commands ---------------------------------------------------------------------------------
-    def _command(self, name: str) -> list[Event]:
-        pending = self.state.pending
-        assert pending is not None
-        if name == "repeat":
-            return self._reask()
-        if name == "help":
-            q = self._question(pending.question_id) if not pending.kind.startswith("privacy") else None
-            help_text = q.help if q is not None else self.content.line("help_general")
-            return self._reask([Say(help_text), Say(self.content.line("help_general"))], short=True)
-        if name == "back":
-            if not self._history:
-                return self._reask([Say(self.content.line("nothing_to_undo"))])
-            self.state = self._history.pop()
-            return self._reask([Say(self.content.line("went_back"))])
-        if name == "restart":  # a fresh conversation; voice settings and the privacy choice hold for the session
-            # (measured: a misheard "start over", confirmed by a misheard yes, ran one past 40 answers)
-            self._turns_before_restart += sum(self.state.turns.values())
-            self.state = State()
-            self._history.clear()
-            self.result = None
-            self.end_reason = None
-            self._refused.clear()
-            if self.privacy_check and self.privacy_mode is None:
-                return [Say(self.content.line("restarting")), *self._ask_privacy("privacy", "privacy_check")]
-            return [Say(self.content.line("restarting")), *self._advance()]
-        if name == "stop":
-            return self.stop("user_stopped")
-        if name in _SETTING_COMMANDS:
-            attr, step = _SETTING_COMMANDS[name]
-            value = getattr(self.settings, attr) + step
-            if abs(value) > SETTING_LIMIT:
-                return self._reask([Say(self.content.line("limit_reached"))], short=True)
-            setattr(self.settings, attr, value)
-            return self._reask([SettingChanged(attr, value), Say(self.content.line(name))], short=True)
-        return self._reask()
-
     # -- the end ----------------------------------------------------------------------------------
-    def _finish(self) -> list[Event]:
+    def _finish(self, partial: bool = False) -> list[Event]:
         result, events = result_step.result_events(self.content, dict(self.state.facts), self.state.questions,
-                                                   refused=self._refused, discreet=self.discreet)
+                                                   refused=self._refused, discreet=self.discreet, partial=partial)
         self.result = result
         self.state.finished = True
         self.state.pending = None
         self.end_reason = "result"
         self._follow_ups = 0
         return events
-
-
-def _cautious(pending: Pending) -> dict[str, SlotValue]:
-    """When a turn cannot be settled: the fills already certain, and for each slot being confirmed the
-    more cautious of the reading and "unknown" (so giving up never lowers the tier)."""
-    safe: dict[str, SlotValue] = dict(pending.confirmed)
-    for slot in pending.slots:
-        proposed = pending.proposal.get(slot)
-        keep = proposed is not None and _rank(slot, proposed) >= _rank(slot, UNKNOWN)
-        safe.setdefault(slot, proposed if keep else UNKNOWN)  # type: ignore[arg-type]
-    return safe
-
-
-def _values(reading: Reading) -> dict[str, SlotValue]:
-    return {s: f.value for s, f in reading.fills.items()}
-
-
-def _only_unknown(reading: Reading) -> bool:
-    return not reading.command and bool(reading.fills) and all(f.value == UNKNOWN for f in reading.fills.values())
-
-
-def _rank(slot: str, value: SlotValue) -> int:
-    """How serious a value is for the triage: the tier it triggers (unknown: its floor), -1 for none."""
-    spec = SLOTS[slot]
-    if value == UNKNOWN:
-        return RANK[spec.unknown_floor] if spec.unknown_floor else -1
-    tier = spec.trigger(value)
-    return RANK[tier] if tier else -1

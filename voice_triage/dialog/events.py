@@ -27,6 +27,8 @@ class Ask:
     ``confirm``: when asking to confirm an understanding, the reading being confirmed.
     ``question_id``: the id in prompts/<lang>/questions.yaml ("confirm"/"clarify" for those turns).
     ``reprompt``: 0 for the first time the question is put, 1 and 2 for re-prompts.
+    ``implied``: values taken from the last answer and said back just before this question ("Light
+    spotting, thanks."); a correction in the answer to this question ("no, it's heavy") is honoured.
     """
 
     text: str
@@ -35,6 +37,7 @@ class Ask:
     open: bool = False
     confirm: dict[str, SlotValue] | None = None
     reprompt: int = 0
+    implied: dict[str, SlotValue] | None = None  # values just taken and said back: "no, ..." here corrects them
 
 
 @dataclass(frozen=True)
@@ -90,6 +93,7 @@ class Result:
     advice: str = ""
     details: str = ""
     refused: tuple[str, ...] = ()
+    partial: bool = False  # the conversation ended early (stop, end of input, the turn cap): the tier so far
 
 
 @dataclass(frozen=True)

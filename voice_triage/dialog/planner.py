@@ -11,7 +11,7 @@ from voice_triage.triage.slots import SLOTS
 from voice_triage.triage.tiers import RANK
 
 # For each slot a value that triggers nothing: stands in for "not asked yet" when judging the tier so far.
-_NEUTRAL: dict[str, SlotValue] = {
+NEUTRAL: dict[str, SlotValue] = {
     name: (20 if spec.numeric else next(v for v in spec.values if spec.trigger(v) is None))
     for name, spec in SLOTS.items()
 }
@@ -19,7 +19,7 @@ _NEUTRAL: dict[str, SlotValue] = {
 
 def tier_so_far(facts: Mapping[str, SlotValue]) -> str:
     """The tier the answers given so far already call for (slots not yet asked are not counted as unknown)."""
-    return assess({**_NEUTRAL, **facts}).tier
+    return assess({**NEUTRAL, **facts}).tier
 
 
 def next_question(content: Content, facts: Mapping[str, SlotValue]) -> tuple[Question, tuple[str, ...]] | None:

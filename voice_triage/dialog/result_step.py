@@ -29,14 +29,15 @@ def is_refusal(content: Content, text: str) -> bool:
 
 
 def result_events(content: Content, facts: Mapping[str, SlotValue], questions: int, *,
-                  refused: Collection[str] = (), discreet: bool = False) -> tuple[Result, list[Event]]:
+                  refused: Collection[str] = (), discreet: bool = False, partial: bool = False,
+                  ) -> tuple[Result, list[Event]]:
     """The Result and what is said and shown: the spoken layers, then (on screen only) the details and the
     summary, then the Result and End("result")."""
     refused = tuple(s for s in refused if facts.get(s) == UNKNOWN)
     adv = compose(facts, content, said_only=True, refused=refused, discreet=discreet)
     reasons = tuple(Reason(r.slot, r.value, r.tier, r.text) for r in adv.reasons)
     result = Result(adv.tier, reasons, dict(facts), questions, adv.text, adv.summary,
-                    advice=adv.spoken, details=adv.details, refused=refused)
+                    advice=adv.spoken, details=adv.details, refused=refused, partial=partial)
     events: list[Event] = [Say(text, kind) for text, kind in adv.parts]
     events += _screen(adv, content)
     return result, [*events, result, End("result")]

@@ -1,10 +1,11 @@
-"""The conversation's memory: facts so far, what was asked, what is pending, voice settings."""
+"""The conversation's memory: beliefs so far, what was asked, what is pending, voice settings."""
 
 from __future__ import annotations
 
 import copy
 from dataclasses import dataclass, field
 
+from voice_triage.dialog.belief import Beliefs
 from voice_triage.dialog.events import Ask, SlotValue
 
 SETTING_LIMIT = 3  # slower/faster/louder/quieter go this many steps either way
@@ -34,13 +35,21 @@ class Settings:
 
 @dataclass
 class State:
-    facts: dict[str, SlotValue] = field(default_factory=dict)
+    beliefs: Beliefs = field(default_factory=Beliefs)
     asked: set[str] = field(default_factory=set)  # slots the person was asked about
     questions: int = 0
     turns: dict[str, int] = field(default_factory=dict)  # answers (of any kind) heard per question id
-    rejected: set[tuple[str, str]] = field(default_factory=set)  # (slot, value) the person said was wrong
     pending: Pending | None = None
     finished: bool = False
+
+    @property
+    def facts(self) -> dict[str, SlotValue]:
+        """The values taken so far (what the triage reads)."""
+        return self.beliefs.facts
+
+    @property
+    def rejected(self) -> set[tuple[str, str]]:
+        return self.beliefs.rejected
 
     def snapshot(self) -> State:
         return copy.deepcopy(self)

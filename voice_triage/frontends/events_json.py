@@ -35,6 +35,8 @@ def event_json(e: Event) -> dict[str, Any]:
             out["confirm"] = dict(e.confirm)
         if e.reprompt:
             out["reprompt"] = e.reprompt
+        if e.implied:
+            out["implied"] = dict(e.implied)
         return out
     if isinstance(e, Heard):
         out = {"event": "heard", "text": e.text, "filled": dict(e.filled)}
@@ -46,9 +48,12 @@ def event_json(e: Event) -> dict[str, Any]:
     if isinstance(e, PrivacyChoice):
         return {"event": "privacy", "mode": e.mode}
     if isinstance(e, Result):
-        return {"event": "result", "tier": e.tier, "reasons": [reason_json(r) for r in e.reasons],
-                "facts": dict(e.facts), "questions": e.questions, "advice": e.advice, "details": e.details,
-                "summary": e.summary, "text": e.text, "refused": list(e.refused)}
+        out = {"event": "result", "tier": e.tier, "reasons": [reason_json(r) for r in e.reasons],
+               "facts": dict(e.facts), "questions": e.questions, "advice": e.advice, "details": e.details,
+               "summary": e.summary, "text": e.text, "refused": list(e.refused)}
+        if e.partial:
+            out["partial"] = True
+        return out
     if isinstance(e, End):
         return {"event": "end", "reason": e.reason}
     raise TypeError(f"not an event: {e!r}")

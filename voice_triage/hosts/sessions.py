@@ -19,9 +19,7 @@ from dataclasses import dataclass, field
 
 from voice_triage.content.model import Content
 from voice_triage.dialog import Ask, Conversation, End, Event, Result, Say
-from voice_triage.dialog.planner import tier_so_far
 from voice_triage.hosts.words import HostWords
-from voice_triage.triage.tiers import RANK
 from voice_triage.understanding import Understander
 
 log = logging.getLogger(__name__)
@@ -165,7 +163,6 @@ class Sessions:
             held = self._held.pop(k, None)
         if held is None:
             return None
-        lines = self._so_far(held.conv)
         try:
             stopped = render(held.conv.stop("user_stopped"))
         except Exception as e:  # noqa: BLE001
@@ -173,7 +170,7 @@ class Sessions:
             stopped = Reply((self.content.advice.safety_net,), ended=True)
         if not any(self.content.advice.safety_net in line for line in stopped.lines):
             stopped = Reply((self.content.advice.safety_net, *stopped.lines), ended=True)
-        return Reply((*lines, *stopped.lines), None, None, True)
+        return Reply(stopped.lines, None, stopped.tier, True, stopped.result)
 
     def forget(self, key: object) -> None:
         with self._lock:
@@ -187,16 +184,6 @@ class Sessions:
         with self._lock:
             return self._expire()
 
-    def _so_far(self, conv: Conversation) -> list[str]:
-        """The line giving the tier the answers so far call for, when they call for care."""
-        try:
-            tier = tier_so_far(conv.state.facts)
-            if RANK[tier] > RANK["self_care"]:
-                return [self.words.stopped_so_far.format(action=self.content.advice.tier_action[tier])]
-        except Exception as e:  # noqa: BLE001
-            log.error("tier so far not available (%s)", type(e).__name__)
-        return []
-
     # -- inside the lock ----------------------------------------------------------------------------
     def _expire(self) -> int:
         now = self.clock()
@@ -208,10 +195,8 @@ class Sessions:
     def _reply(self, k: str, conv: Conversation, events: list[Event]) -> Reply:
         reply = render(events)
         if conv.finished or reply.ended:
-            self._held.pop(k, None)  # the result (or a stop) ends it: nothing of it is kept
-            # a spoken "stop" (confirmed) ends it without a result: say what the answers so far call for
-            so_far = self._so_far(conv) if reply.result is None else []
-            return Reply((*so_far, *reply.lines), None, reply.tier, True, reply.result)
+            self._held.pop(k, None)  # the result (or a stop, with the tier so far) ends it: nothing is kept
+            return Reply(reply.lines, None, reply.tier, True, reply.result)
         if reply.question is None and conv.pending is not None:
             return Reply(reply.lines, conv.pending.text, None, False)
         return reply

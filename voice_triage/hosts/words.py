@@ -23,7 +23,6 @@ class HostWords:
     topic: tuple[str, ...]
     context: tuple[str, ...]
     word_match: int
-    stopped_so_far: str
     unusable: str
 
     def is_start(self, text: str) -> bool:
@@ -66,8 +65,7 @@ def host_words(lang: str = "en") -> HostWords:
     try:
         return HostWords(lang=lang, name=str(data["name"]), description=str(data["description"]),
                          start=_strings(data["start"], "start"), topic=_strings(data["topic"], "topic"),
-                         context=_strings(data["context"], "context"), word_match=int(data["word_match"]),
-                         stopped_so_far=str(data["stopped_so_far"]), unusable=str(data["unusable"]))
+                         context=_strings(data["context"], "context"), word_match=int(data["word_match"]), unusable=str(data["unusable"]))
     except (KeyError, TypeError, ValueError) as e:
         raise ContentError(f"hosts.yaml: malformed ({e!r})") from e
 

@@ -7,32 +7,38 @@ from functools import lru_cache
 import unicodedata
 from collections.abc import Iterable
 
+import yaml
+
+from voice_triage.paths import prompts_root
+
 MAX_ANSWER_CHARS = 600  # longer answers are cut (a spoken answer is never this long)
 
-_CONTRACTIONS = {
-    "won't": "will not", "can't": "can not", "cannot": "can not", "shan't": "shall not", "ain't": "am not",
-    "i'm": "i am", "im": "i am", "it's": "it is", "that's": "that is", "there's": "there is", "what's": "what is",
-    "let's": "let us", "he's": "he is", "she's": "she is", "who's": "who is", "here's": "here is",
-    "dont": "do not", "didnt": "did not", "doesnt": "does not", "isnt": "is not", "wasnt": "was not",
-    "havent": "have not", "hasnt": "has not", "cant": "can not", "wont": "will not", "arent": "are not",
-    "couldnt": "could not", "wouldnt": "would not", "shouldnt": "should not", "ive": "i have", "idk": "i do not know",
-    "y'know": "you know", "gonna": "going to", "wanna": "want to", "kinda": "kind of", "sorta": "sort of",
-    "ya": "yeah", "yea": "yeah", "nah": "nah", "pee'ing": "peeing", "dunno": "do not know",
-    "hadnt": "had not", "werent": "were not", "aint": "am not", "theres": "there is", "thats": "that is",
-    "whats": "what is", "youre": "you are", "theyre": "they are", "wouldve": "would have", "couldve": "could have",
-    "yrs": "years", "yr": "year", "u": "you", "pls": "please", "plz": "please", "tho": "though", "cuz": "because",
-    "coz": "because", "cos": "because", "abt": "about", "prob": "probably", "def": "definitely", "ppl": "people",
-    "imma": "i am going to", "lemme": "let me", "gotta": "got to", "hafta": "have to", "outta": "out of",
-    "lotta": "lot of", "alot": "a lot", "alright": "all right", "doesn": "does not", "didn": "did not",
-}
-_SUFFIXES = (("n't", " not"), ("'re", " are"), ("'ve", " have"), ("'ll", " will"), ("'d", " would"), ("'s", ""))
+LANG = "en"  # the language whose words.yaml expands contractions (prompts/<lang>/words.yaml)
+
+
+@lru_cache(maxsize=4)
+def words(lang: str = LANG) -> dict:
+    """prompts/<lang>/words.yaml: contractions, endings, and the reader's small word sets."""
+    path = prompts_root() / lang / "words.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) if path.is_file() else None
+    return data if isinstance(data, dict) else {}
+
+
+@lru_cache(maxsize=4)
+def _expansions(lang: str = LANG) -> tuple[dict[str, str], tuple[tuple[str, str], ...]]:
+    data = words(lang)
+    table = {str(k): str(v) for k, v in (data.get("contractions") or {}).items()}
+    return table, tuple((str(a), str(b)) for a, b in data.get("suffixes") or ())
+
+
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 
 
 def _expand(token: str) -> str:
-    if token in _CONTRACTIONS:
-        return _CONTRACTIONS[token]
-    for suffix, repl in _SUFFIXES:
+    contractions, suffixes = _expansions()
+    if token in contractions:
+        return contractions[token]
+    for suffix, repl in suffixes:
         if token.endswith(suffix) and len(token) > len(suffix):
             return token[: -len(suffix)] + repl
     return token

@@ -29,20 +29,13 @@ from voice_triage.triage.slots import SLOTS, UNKNOWN
 from voice_triage.triage.tiers import RANK
 from voice_triage.understanding.commands import CommandMatcher
 from voice_triage.understanding.normalize import clauses, normalize
+from voice_triage.understanding.normalize import words as word_sets
 from voice_triage.understanding.numbers import read_age
+from voice_triage.understanding.pads import PadRate
 from voice_triage.understanding.reading import ACCEPT_SCORE, VOLUNTEER_SCORE, Fill, Reading, SlotValue
 from voice_triage.understanding.spotting import Label, Match, PhraseIndex
 
 NEGATION_WINDOW = 5  # a negation word this many words before a phrase negates it
-# after a leading yes/no word, these words start a new thought: "no I have a fever" = "no. I have a fever"
-_NEW_THOUGHT = {"i", "it", "there", "that", "but", "we", "my", "the", "just", "only", "its", "this", "although",
-                "though", "she", "he", "they", "not", "nothing", "a", "some", "me", "you", "thanks", "thank",
-                "and", "so", "well", "yes", "no", "yeah", "nope", "none", "definitely", "sure", "probably",
-                "maybe", "to", "on", "in", "for", "at", "all", "both", "one"}
-# words after which a negation no longer reaches ("no fever, just discharge")
-_SCOPE_BREAK = {"just", "only", "but", "except", "yes", "yeah", "though", "however", "apart", "although", "instead",
-                "really", "definitely"}
-_REST = {"rest", "others", "other", "else", "everything", "all"}
 APPROX_AGE_SCORE = 80.0  # "mid thirties" -> 35, confirmed before it counts
 
 
@@ -109,12 +102,22 @@ class Understander:
         self._degree_words = set(self._norm_list(extra.get("degree_words")))
         self._approx_ages = [(tuple(p.split()), int(a)) for p, a in self._approx_age_items(extra.get("approximate_ages"))]
         self._misheard_yes = set(self._norm_list(extra.get("misheard_yes")))
+        self._pad_rate = PadRate.from_data(extra.get("pad_rate"))
+        # the reader's small word sets (prompts/<lang>/words.yaml): after a leading yes/no word these start a
+        # new thought ("no I have a fever" = "no. I have a fever"); after these a negation no longer reaches
+        # ("no fever, just discharge"); these point at the other asked things ("not sure about the rest")
+        sets = word_sets(content.lang)
+        self._new_thought = frozenset(str(w) for w in sets.get("new_thought") or ())
+        self._scope_break = frozenset(str(w) for w in sets.get("scope_break") or ())
+        self._rest = frozenset(str(w) for w in sets.get("rest") or ())
+        self._correction_openers = tuple(tuple(normalize(str(w), drop_fillers=False).split())
+                                         for w in sets.get("correction_openers") or ())
         self._negations = {tuple(n.split()) for n in ph.negations}
         self._neg_words = {n for n in ph.negations if " " not in n}
         self._yesno_words = {p for p in ph.affirm + ph.deny if " " not in p}
         self._affirm_words = {p for p in ph.affirm if " " not in p} - {p for p in ph.deny if " " not in p}
         # yes/no words that never start a phrase of their own: always a separate thought ("yes pain")
-        self._split_words = {p for p in ph.affirm if " " not in p} | {"nope", "nah", "negative"}
+        self._split_words = {p for p in ph.affirm if " " not in p} | set(word_sets(content.lang).get("split_no") or ())
         # a yes/no word that opens a longer yes/no phrase is not split from it ("definitely not", "no i do
         # not"), only when the whole phrase is there: "no i feel steady" is "no. i feel steady"
         self._yesno_openers: dict[str, list[tuple[str, ...]]] = {}
@@ -146,7 +149,7 @@ class Understander:
             if not toks:
                 continue
             if (len(toks) > 1 and toks[0] in self._yesno_words and not self._opens_yesno_phrase(toks)
-                    and (toks[1] in _NEW_THOUGHT or toks[0] in self._split_words)):
+                    and (toks[1] in self._new_thought or toks[0] in self._split_words)):
                 out += [toks[:1], toks[1:]]
             else:
                 out.append(toks)
@@ -166,7 +169,7 @@ class Understander:
                  for i in range(s.start, s.end)}
         lo = max(0, m.start - NEGATION_WINDOW)
         for i in range(m.start - 1, lo - 1, -1):
-            if toks[i] in _SCOPE_BREAK or i in facts:
+            if toks[i] in self._scope_break or i in facts:
                 return None  # "not pregnant, still have periods": a negation reaches the next fact only
             if i in other:
                 continue
@@ -265,6 +268,10 @@ class Understander:
                         alternatives = (value,)
                     value = negated
                 cl.heard.setdefault(slot, []).append(_Heard(value, m.score, m.phrase, alternatives))
+        pads = self._pad_rate.amount(toks, frozenset(self._neg_words)) if self._pad_rate else None
+        if pads is not None:  # "three pads in the last hour": the pads per hour say how much
+            cl.mentioned.add("amount")
+            cl.heard.setdefault("amount", []).append(_Heard(pads[0], 100.0, pads[1]))
         # modifiers: "the pain is terrible" -> severe, when the clause names the slot
         for slot, by_value in self._modifiers.items():
             if slot not in cl.heard:
@@ -307,7 +314,7 @@ class Understander:
             if cl.unknown:
                 if cl.mentioned:
                     unsure_slots.update(cl.mentioned)
-                elif not anything or any(t in _REST for t in cl.toks):
+                elif not anything or any(t in self._rest for t in cl.toks):
                     unsure_all = True  # "not sure", or "no fever, not sure about the rest"
                 continue
             for slot, hs in cl.heard.items():
@@ -402,6 +409,11 @@ class Understander:
         """A whole answer that, heard from a recognizer at a confirmation, is more often a yes than a no
         (phrases.yaml ``misheard_yes``: "that's right" heard as "not right")."""
         return isinstance(text, str) and normalize(text) in self._misheard_yes
+
+    def opens_correction(self, text: str) -> bool:
+        """The answer opens like a correction of what was just said back ("no, I said it's heavy")."""
+        toks = tuple(normalize(text, fillers=self.content.phrases.fillers).split()) if isinstance(text, str) else ()
+        return any(p and toks[:len(p)] == p for p in self._correction_openers)
 
     @staticmethod
     def needs_confirmation(fill: Fill) -> bool:

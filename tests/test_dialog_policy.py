@@ -1,0 +1,91 @@
+"""The trust policy (prompts/en/policy.yaml) and the confirmation-reply classifier, as inline tables: a change
+of policy is a row in the YAML, and its test a row here."""
+
+from __future__ import annotations
+
+import pytest
+
+from voice_triage.content import load_content
+from voice_triage.dialog.policy import Case, Policy, load_policy
+from voice_triage.understanding import Understander
+from voice_triage.understanding.confirm_reply import Reply, classify
+
+# channel, slot class, effect, agreement, loose, low confidence, rejected before -> action
+DECISIONS = [
+    ("typed", "emergency", "emergency", "single", False, False, False, "accept"),
+    ("typed", "other", "none", "single", True, False, False, "confirm"),
+    ("typed", "emergency", "emergency", "disagree", False, False, False, "confirm"),
+    ("spoken", "emergency", "emergency", "agree", False, False, False, "confirm"),  # both readings can drop a "not"
+    ("spoken", "emergency", "none", "agree", False, True, False, "implicit"),
+    ("spoken", "emergency", "none", "single", False, False, False, "implicit"),
+    ("spoken", "emergency", "none", "single", False, True, False, "confirm"),
+    ("spoken", "emergency", "none", "single", True, False, False, "confirm"),
+    ("spoken", "emergency", "none", "disagree", False, False, False, "confirm"),
+    ("spoken", "emergency", "unknown", "single", False, False, False, "confirm"),  # "not sure" about pain
+    ("spoken", "other", "unknown", "agree", False, False, False, "confirm"),
+    ("spoken", "number", "none", "agree", False, True, False, "implicit"),
+    ("spoken", "number", "raises", "single", False, False, False, "confirm"),
+    ("spoken", "other", "raises", "agree", False, True, False, "implicit"),
+    ("spoken", "other", "raises", "single", False, False, False, "implicit"),
+    ("spoken", "other", "raises", "single", False, True, False, "confirm"),
+    ("spoken", "other", "none", "single", False, False, False, "accept"),
+    ("spoken", "other", "none", "single", False, True, False, "confirm"),
+    ("spoken", "other", "none", "single", True, False, False, "confirm"),
+    ("spoken", "other", "none", "fallback", False, False, False, "confirm"),
+    ("spoken", "other", "none", "single", False, False, True, "confirm"),
+]
+
+
+@pytest.mark.parametrize("channel, slot_class, effect, agreement, loose, low, rejected, action", DECISIONS)
+def test_policy_decisions(channel, slot_class, effect, agreement, loose, low, rejected, action):
+    case = Case(channel, slot_class, effect, agreement, loose, low, rejected)
+    assert load_policy("en").decide(case).action == action
+
+
+def test_every_limit_and_row_has_a_reason():
+    policy = load_policy("en")
+    assert {"max_reprompts", "max_turns_per_question", "max_turns_total", "low_confidence"} <= set(policy.limits)
+    assert all(r.reason for r in policy.rules)
+    with pytest.raises(ValueError):
+        Policy({"limits": {"max_reprompts": {"value": 2}}})  # no reason
+    with pytest.raises(ValueError):
+        Policy({"decisions": [{"channel": "typed", "action": "guess", "reason": "x"}]})
+
+
+@pytest.mark.parametrize("channel, kind, action", [
+    ("typed", "unsure", "keep_serious"), ("spoken", "unsure", "reask"), ("typed", "no_with_correction", "take"),
+    ("spoken", "no_with_correction", "answer"), ("spoken", "unclear", "reask"),
+])
+def test_policy_replies(channel, kind, action):
+    assert load_policy("en").on_reply(channel, kind) == action
+
+
+@pytest.fixture(scope="module")
+def reader():
+    return Understander(load_content("en"))
+
+
+# proposal, reply, channel -> kind (and corrections)
+REPLIES = [
+    ({"amount": "soaking"}, "yes", "spoken", Reply.YES, {}),
+    ({"amount": "soaking"}, "yes I'm soaking through pads", "spoken", Reply.YES, {}),
+    ({"amount": "soaking"}, "I don't know", "typed", Reply.UNSURE, {}),
+    ({"amount": "soaking"}, "maybe", "typed", Reply.UNSURE, {}),
+    ({"amount": "soaking"}, "not sure", "spoken", Reply.UNSURE, {}),
+    ({"amount": "soaking"}, "no", "typed", Reply.NO, {}),
+    ({"amount": "soaking"}, "no, it's only spotting", "typed", Reply.NO_WITH_CORRECTION, {"amount": "spotting"}),
+    ({"dizzy_or_faint": "no"}, "no i feel woozy", "spoken", Reply.NO_WITH_CORRECTION, {"dizzy_or_faint": "yes"}),
+    ({"dizzy_or_faint": "yes"}, "nope i feel faint", "spoken", Reply.UNCLEAR, {}),
+    ({"dizzy_or_faint": "yes"}, "not quite and i do", "spoken", Reply.UNCLEAR, {}),
+    ({"dizzy_or_faint": "yes"}, "yes no", "typed", Reply.NO, {}),
+    ({"unusual_discharge": "no"}, "yes new discharge", "spoken", Reply.UNCLEAR, {}),
+]
+
+
+@pytest.mark.parametrize("proposal, text, channel, kind, corrections", REPLIES)
+def test_confirmation_replies(reader, proposal, text, channel, kind, corrections):
+    slots = tuple(proposal)
+    got = classify(text, reader.read(text, asked=slots), proposal, channel=channel,
+                   read=lambda t: reader.read(t, asked=slots), weak=reader.needs_confirmation)
+    assert got.kind is kind
+    assert got.corrections == corrections

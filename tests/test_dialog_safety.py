@@ -1,0 +1,164 @@
+"""Safety invariants of the dialog, typed and spoken: no answer lowers the tier below what the person's own
+words call for (issue 11). Spoken input is driven with recognizer-like text (``spoken=True``)."""
+
+from __future__ import annotations
+
+import pytest
+
+from voice_triage.content import load_content
+from voice_triage.dialog import Conversation
+from voice_triage.dialog.events import Ask, End, Result, Say
+from voice_triage.frontends.events_json import event_json
+
+
+@pytest.fixture(scope="module")
+def content():
+    return load_content("en")
+
+
+def talk(content, answers, *, spoken=False, end=None):
+    """Answers in order (a spoken yes follows each confirmation when ``spoken`` and the answer is "+"),
+    then ``end`` ("stop" to end the conversation as end of input does). Returns (conversation, events)."""
+    conv = Conversation(content)
+    log = list(conv.start())
+    for a in answers:
+        if conv.finished:
+            break
+        log += conv.hear(a, 0.9, spoken=True) if spoken else conv.hear(a)
+    if end is not None:
+        log += conv.stop(end)
+    return conv, log
+
+
+def result(log) -> Result | None:
+    return next((e for e in log if isinstance(e, Result)), None)
+
+
+def last_ask(log) -> Ask:
+    return [e for e in log if isinstance(e, Ask)][-1]
+
+
+# -- doubt at a confirmation keeps the more serious reading ------------------------------------------------
+@pytest.mark.parametrize("first, doubt", [("a lot, it won't stop", "I don't know"), ("heavy, maybe soaking", "maybe"),
+                                          ("a lot, it won't stop", "not sure")])
+def test_doubt_at_a_confirmation_keeps_soaking_typed(content, first, doubt):
+    conv, log = talk(content, [first])
+    assert last_ask(log).confirm == {"amount": "soaking"}
+    _, log = conv, log + conv.hear(doubt)
+    assert result(log) is not None and result(log).tier == "emergency"
+
+
+def test_doubt_at_a_confirmation_keeps_soaking_spoken(content):
+    # heard doubt is asked again (a garbled "no, that's not right" can sound like "no idea"), then kept
+    conv, log = talk(content, ["heavy maybe soaking", "maybe", "maybe", "maybe"], spoken=True)
+    assert result(log) is not None and result(log).tier == "emergency"
+
+
+def test_doubt_about_a_mild_reading_is_not_known(content):
+    conv = Conversation(content)
+    conv.start()
+    q = content.question("amount")
+    conv._put("confirm", q, ("amount",), "right?", count=False, proposal={"amount": "spotting"})
+    conv.hear("I don't know")
+    assert conv.state.facts.get("amount") == "unknown"  # more cautious than spotting
+
+
+# -- news at a later question --------------------------------------------------------------------------------
+BENIGN_START = ["like a period", "no", "no", "no"]  # heavy, then no to the acute, symptoms, pregnancy questions
+
+
+@pytest.mark.parametrize("late", ["I'm 30, and actually I feel faint now", "30, and I've gone through three pads in the last hour"])
+def test_late_news_at_the_age_question_is_taken_typed(content, late):
+    conv, log = talk(content, [*BENIGN_START, late])
+    assert result(log) is not None and result(log).tier == "emergency"
+    assert conv.state.facts["age"] == 30
+
+
+def test_late_news_at_the_birth_control_question(content):
+    _, log = talk(content, [*BENIGN_START, "30", "first time", "the pill, and actually I'm soaking a pad now"])
+    assert result(log).tier == "emergency" and result(log).facts["amount"] == "soaking"
+
+
+def test_late_news_is_confirmed_when_spoken(content):
+    conv, log = talk(content, ["like a period", "yes", "no", "yes", "no", "no", "I'm 30, and actually I feel faint now"],
+                     spoken=True)
+    assert result(log) is None and last_ask(log).confirm == {"dizzy_or_faint": "yes", "age": 30}
+    log = conv.hear("yes", 0.9, spoken=True)
+    assert result(log).tier == "emergency"
+
+
+def test_late_news_lowers_nothing(content):
+    conv, _ = talk(content, ["like a period", "some cramps", "no", "no", "no", "30, and the pain is gone now"])
+    assert conv.state.facts["pain"] == "some"  # lowering an answered slot needs an explicit correction
+
+
+def test_a_correction_at_the_confirmation_may_lower(content):
+    conv, log = talk(content, ["heavy, maybe soaking", "no, just like a period"])
+    assert conv.state.facts["amount"] == "heavy"
+
+
+# -- stop, quit, end of input, the conversation cap -----------------------------------------------------------
+@pytest.mark.parametrize("how", ["stop", "quit", "end_of_input"])
+def test_stopping_gives_the_tier_so_far(content, how):
+    answers = ["like a period"] + ([how] if how != "end_of_input" else [])
+    conv, log = talk(content, answers, end="end_of_input" if how == "end_of_input" else None)
+    res = result(log)
+    assert res is not None and res.partial and res.tier == "urgent"
+    kinds = [type(e).__name__ if not isinstance(e, Say) else e.kind for e in log[log.index(res):]]
+    assert kinds == ["Result", "safety_net", "goodbye", "End"]
+    assert event_json(res)["partial"] is True
+    advice = [e.text for e in log if isinstance(e, Say) and e.kind == "advice"]
+    assert advice and "today" in advice[-1]
+
+
+def test_stopping_during_a_confirmation_keeps_what_was_said(content):
+    _, log = talk(content, ["a lot, it won't stop"], end="end_of_input")
+    assert result(log).tier == "emergency" and result(log).partial
+
+
+def test_spoken_stop_gives_the_tier_so_far(content):
+    _, log = talk(content, ["like a period", "yes", "stop", "yes"], spoken=True)
+    assert result(log).tier == "urgent" and result(log).partial and isinstance(log[-1], End)
+
+
+def test_stopping_before_any_answer_speaks_no_advice(content):
+    _, log = talk(content, [], end="end_of_input")
+    assert result(log).partial and not [e for e in log if isinstance(e, Say) and e.kind == "advice"]
+
+
+def test_the_conversation_cap_gives_a_partial_result(content):
+    _, log = talk(content, ["like a period", "yes"] + ["repeat"] * 60, spoken=True)
+    res = result(log)
+    assert res is not None and res.partial and res.tier in ("urgent", "emergency")
+
+
+@pytest.mark.parametrize("mixed", ["no that's right", "yes no"])
+def test_a_mixed_reply_to_do_you_want_to_stop_is_asked_again(content, mixed):
+    conv, log = talk(content, ["like a period", "yes", "stop", mixed], spoken=True)
+    assert not conv.finished and last_ask(log).question_id == "confirm_command"
+    log = conv.hear("no", 0.9, spoken=True)
+    assert not conv.finished and last_ask(log).question_id == "acute"
+
+
+# -- pads in a time -------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("said, value", [
+    ("I've gone through three pads in the last hour", "soaking"),
+    ("changed my pad twice in forty minutes", "soaking"),
+    ("a pad every half an hour", "soaking"),
+    ("I changed pads 4 times in two hours", "soaking"),
+    ("one pad in three hours", "heavy"),
+])
+def test_pads_in_a_time(content, said, value):
+    reading = Conversation(content).understander.read(said, asked=("amount",))
+    assert reading.fills["amount"].value == value
+
+
+def test_pads_in_a_time_spoken_is_confirmed_then_an_emergency(content):
+    conv, log = talk(content, ["I've gone through three pads in the last hour"], spoken=True)
+    assert last_ask(log).confirm == {"amount": "soaking"}
+    assert result(conv.hear("yes", 0.9, spoken=True)).tier == "emergency"
+
+
+def test_no_pad_an_hour_is_not_soaking(content):
+    reading = Conversation(content).understander.read("not even a pad in an hour", asked=("amount",))
+    assert reading.fills.get("amount") is None or reading.fills["amount"].value != "soaking"

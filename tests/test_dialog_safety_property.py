@@ -1,0 +1,101 @@
+"""Property (issue 11): over random answer sequences, typed or spoken, with confirmations, corrections, doubt,
+late news and an early end, the tier given is never below what the person's own words call for."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from voice_triage.content import load_content
+from voice_triage.dialog import Conversation
+from voice_triage.dialog.belief import rank
+from voice_triage.dialog.events import Ask, Result
+from voice_triage.dialog.planner import tier_so_far
+from voice_triage.triage.slots import SLOTS
+from voice_triage.triage.tiers import RANK
+
+CONTENT = load_content("en")
+SAY = {
+    "amount": {"spotting": "just a few drops", "heavy": "like a period", "soaking": "I'm soaking a pad every hour"},
+    "dizzy_or_faint": {"yes": "I feel faint", "no": "I'm not dizzy"},
+    "pain": {"none": "no pain", "some": "mild cramps", "severe": "the pain is severe"},
+    "fever_or_unwell": {"yes": "I have a fever", "no": "no fever"},
+    "unusual_discharge": {"yes": "smelly discharge", "no": "no unusual discharge"},
+    "pain_peeing": {"yes": "it burns when I pee", "no": "no burning when I pee"},
+    "pain_during_sex": {"yes": "sex was painful", "no": "sex didn't hurt"},
+    "pregnancy_possible": {"yes": "I might be pregnant", "no": "I'm not pregnant"},
+    "postmenopausal": {"yes": "my periods stopped years ago", "no": "I still have periods"},
+    "frequency": {"first": "this is the first time", "occasional": "it happened once before",
+                  "repeated": "it keeps happening"},
+    "contraception": {"none": "none", "hormonal": "the pill", "iud": "a copper coil"},
+    "blood_thinners": {"yes": "I take warfarin", "no": "no blood thinners"},
+    "sores": {"yes": "I have sores", "no": "no sores"},
+    "sti_risk": {"yes": "I have a new partner", "no": "same partner for years"},
+    "screening_up_to_date": {"yes": "my smear is up to date", "no": "my smear is overdue"},
+    "dryness": {"yes": "it was dry", "no": "it was not dry"},
+    "worried": {"yes": "I'd like to be checked", "no": "no need"},
+}
+LATE = {"amount": "soaking", "dizzy_or_faint": "yes", "pain": "severe"}  # news more serious than any answer
+DOUBT = ["I don't know", "maybe", "not sure"]
+
+
+def say(slot: str, value) -> str:
+    return f"I'm {value}" if slot == "age" else SAY[slot][str(value)]
+
+
+personas = st.fixed_dictionaries({s: st.sampled_from(list(SAY[s])) for s in SAY}).flatmap(
+    lambda p: st.integers(min_value=16, max_value=70).map(lambda age: {**p, "age": age}))
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(persona=personas, spoken=st.booleans(), choices=st.lists(st.integers(0, 9), min_size=40, max_size=40),
+       late=st.sampled_from([None, *LATE]), late_at=st.integers(1, 6), end_at=st.integers(1, 40),
+       slip_at=st.sampled_from([None, 0, 1, 2, 3]))
+def test_the_tier_is_never_below_what_the_words_call_for(persona, spoken, choices, late, late_at, end_at, slip_at):
+    """``slip_at``: at that turn the person first names the mildest value for the question's first slot, and
+    corrects it at the next turn ("no, I feel faint")."""
+    conv = Conversation(CONTENT)
+    events = conv.start()
+    stated: dict = {}  # what the person's own words said so far
+    slipped = None
+    for turn, choice in enumerate(choices):
+        if conv.finished:
+            break
+        if turn == end_at:
+            events = conv.stop("end_of_input")
+            break
+        ask = [e for e in events if isinstance(e, Ask)][-1]
+        if slipped is not None and not ask.confirm:  # the correction of the slip
+            text = f"no, {say(slipped, persona[slipped])}"
+            stated[slipped] = persona[slipped]
+            slipped = None
+        elif ask.confirm:
+            right = all(str(persona.get(s)) == str(v) for s, v in ask.confirm.items())
+            if choice < 3:  # doubt: the words called for what was proposed, if they said it
+                text = DOUBT[choice]
+            elif right:
+                text = "yes"
+            elif slipped is not None and slipped in ask.confirm:  # the slip, confirmed: corrected here
+                text, stated[slipped], slipped = f"no, {say(slipped, persona[slipped])}", persona[slipped], None
+            else:
+                slot = next(iter(ask.confirm))
+                text = f"no, {say(slot, persona[slot])}" if slot in persona else "no"
+        else:
+            slots = [s for s in ask.slots if s in persona]
+            said = {s: persona[s] for s in slots}
+            mildest = min(SAY[slots[0]], key=lambda v: rank(slots[0], v)) if slots and slots[0] in SAY else None
+            if turn == slip_at and mildest is not None and rank(slots[0], said[slots[0]]) > rank(slots[0], mildest):
+                slipped = slots[0]
+                said[slipped] = mildest
+            text = ", ".join(say(s, v) for s, v in said.items()) or "no"
+            stated.update(said)
+            if late is not None and turn == late_at and late in stated:
+                text += f", and actually {say(late, LATE[late])} now"
+                persona[late] = stated[late] = LATE[late]
+        events = conv.hear(text, 0.9, spoken=True) if spoken else conv.hear(text)
+    else:
+        events = conv.stop("end_of_input")
+    result = next((e for e in events if isinstance(e, Result)), conv.result)
+    assert result is not None
+    words = tier_so_far({s: v for s, v in stated.items() if s in SLOTS})
+    assert RANK[result.tier] >= RANK[words], (result.tier, words, stated, result.facts)

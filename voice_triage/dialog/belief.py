@@ -1,0 +1,102 @@
+"""What the dialog believes about each slot: the value, the evidence for it, and its status.
+
+Status: ``proposed`` (being confirmed), ``confirmed`` (taken: said clearly, or confirmed), ``implicit`` (taken
+and said back; a correction at the next turn may still change it). A value the person rejected is kept
+apart (``rejected``), so hearing it again is confirmed first. ``facts`` are the taken values, which the
+triage reads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from voice_triage.dialog.events import SlotValue
+from voice_triage.triage.slots import SLOTS, UNKNOWN
+from voice_triage.triage.tiers import RANK
+
+if TYPE_CHECKING:
+    from voice_triage.dialog.state import Pending
+
+
+@dataclass
+class Belief:
+    value: SlotValue
+    status: str  # proposed | confirmed | implicit
+    evidence: list[str] = field(default_factory=list)  # the answers it came from, in order
+
+
+@dataclass
+class Beliefs:
+    slots: dict[str, Belief] = field(default_factory=dict)
+    facts: dict[str, SlotValue] = field(default_factory=dict)  # slot -> taken value
+    rejected: set[tuple[str, str]] = field(default_factory=set)  # (slot, value) the person said was wrong
+
+    def _set(self, slot: str, value: SlotValue, status: str, text: str) -> None:
+        old = self.slots.get(slot)
+        evidence = [*(old.evidence if old else []), *([text] if text else [])]
+        self.slots[slot] = Belief(value, status, evidence)
+
+    def propose(self, values: Mapping[str, SlotValue], text: str) -> None:
+        for slot, value in values.items():
+            if slot not in self.facts:
+                self._set(slot, value, "proposed", text)
+
+    def take(self, values: Mapping[str, SlotValue], text: str = "", status: str = "confirmed") -> None:
+        for slot, value in values.items():
+            self._set(slot, value, status, text)
+            self.facts[slot] = value
+
+    def take_missing(self, values: Mapping[str, SlotValue]) -> None:
+        self.take({s: v for s, v in values.items() if s not in self.facts})
+
+    def reject(self, values: Mapping[str, SlotValue]) -> None:
+        for slot, value in values.items():
+            self.rejected.add((slot, str(value)))
+            if slot in self.slots and self.slots[slot].status == "proposed":
+                del self.slots[slot]
+
+    def was_rejected(self, slot: str, value: SlotValue) -> bool:
+        return (slot, str(value)) in self.rejected
+
+    def implicit(self) -> dict[str, SlotValue]:
+        """Values taken and said back, not yet past the turn that could correct them."""
+        return {s: b.value for s, b in self.slots.items() if b.status == "implicit" and s in self.facts}
+
+    def settle_implicit(self) -> None:
+        for b in self.slots.values():
+            if b.status == "implicit":
+                b.status = "confirmed"
+
+
+def cautious(pending: Pending) -> dict[str, SlotValue]:
+    """When a turn cannot be settled: the fills already certain, and for each slot being confirmed the
+    more cautious of the reading and "unknown" (so giving up never lowers the tier)."""
+    safe: dict[str, SlotValue] = dict(pending.confirmed)
+    for slot in pending.slots:
+        proposed = pending.proposal.get(slot)
+        keep = proposed is not None and rank(slot, proposed) >= rank(slot, UNKNOWN)
+        safe.setdefault(slot, proposed if keep else UNKNOWN)  # type: ignore[arg-type]
+    return safe
+
+
+def rank(slot: str, value: SlotValue) -> int:
+    """How serious a value is for the triage: the tier it triggers (unknown: its floor), -1 for none."""
+    spec = SLOTS[slot]
+    if value == UNKNOWN:
+        return RANK[spec.unknown_floor] if spec.unknown_floor else -1
+    tier = spec.trigger(value)
+    return RANK[tier] if tier else -1
+
+
+def said_so_far(facts: Mapping[str, SlotValue], pending: Pending | None) -> dict[str, SlotValue]:
+    """The facts, and what a pending confirmation proposes where it is more serious (the person said it)."""
+    out = dict(facts)
+    pending = pending.resume if pending is not None and pending.resume is not None else pending
+    if pending is not None and pending.kind == "confirm":
+        out.update({s: v for s, v in pending.confirmed.items() if s not in out})
+        for slot, value in pending.proposal.items():
+            if slot not in out or rank(slot, value) > rank(slot, out[slot]):
+                out[slot] = value
+    return out

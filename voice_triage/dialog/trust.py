@@ -1,0 +1,72 @@
+"""How far to trust a heard value: take it, take it and say it back, or confirm it first, as the policy table
+(prompts/<lang>/policy.yaml) says; news about a slot answered before counts only when more serious; a
+correction of a value just said back. A part of :class:`~voice_triage.dialog.conversation.Conversation`."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from voice_triage.content.model import Question
+from voice_triage.dialog.belief import rank
+from voice_triage.dialog.events import SlotValue
+from voice_triage.dialog.planner import next_question, tier_so_far
+from voice_triage.dialog.policy import Case
+from voice_triage.triage.slots import SLOTS, UNKNOWN
+from voice_triage.triage.tiers import RANK
+from voice_triage.understanding import Reading
+from voice_triage.understanding.evidence import Evidence
+
+if TYPE_CHECKING:
+    from voice_triage.dialog.conversation import Conversation
+
+EMERGENCY_SLOTS = tuple(s for s, spec in SLOTS.items() if "emergency" in spec.triggers.values())
+
+
+class Trust:
+    def _correction(self: Conversation, ev: Evidence, implied: dict[str, SlotValue]) -> Evidence | None:
+        """The answer read as a correction of the values just said back, if it names another value for one."""
+        other = self.understander.read(ev.text, asked=tuple(implied))
+        fills = {s: f for s, f in other.fills.items() if s in implied and f.value != implied[s]
+                 and not self.understander.needs_confirmation(f)}
+        return Evidence(ev.text, Reading(ev.text, fills=fills), ev.channel, ev.confidence, "single", ev.heard) \
+            if fills else None
+
+    def _goes_on(self: Conversation, q: Question, facts: dict[str, SlotValue]) -> bool:
+        """Another question follows once ``facts`` are taken (so a said-back value can still be corrected)."""
+        if tier_so_far(facts) == "emergency":
+            return False
+        return any(s not in facts for s in q.slots) or next_question(self.content, facts) is not None
+
+    def _judge(self: Conversation, ev: Evidence) -> tuple[dict[str, SlotValue], dict[str, SlotValue], dict[str, SlotValue]]:
+        """The values to take at once, those to confirm first, and those taken and said back, as the policy
+        says. A value for a slot answered before (news) counts only when more serious than the answer."""
+        certain: dict[str, SlotValue] = {}
+        doubtful: dict[str, SlotValue] = {}
+        said_back: dict[str, SlotValue] = {}
+        facts = self.state.facts
+
+        def put(slot: str, value: SlotValue, agreement: str, loose: bool, unsure: bool) -> None:
+            action = self._decide(slot, value, ev.channel, agreement, loose, unsure)
+            (doubtful if action == "confirm" else certain)[slot] = value
+            if action == "implicit":
+                said_back[slot] = value
+        for slot, fill in ev.reading.fills.items():
+            if slot in facts and not fill.asked and (
+                    fill.value == UNKNOWN or rank(slot, fill.value) <= rank(slot, facts[slot])):
+                continue  # lowering an answered slot needs an explicit correction
+            unsure = ev.confidence < self.limit("low_confidence") and fill.value != UNKNOWN
+            put(slot, fill.value, ev.agreement if fill.value != UNKNOWN else "single",
+                self.understander.needs_confirmation(fill), unsure)
+        for slot, values in ev.reading.ambiguous.items():  # two readings of one slot: the more serious
+            put(slot, max(values, key=lambda v: (rank(slot, v), str(v))), "disagree", False, False)
+        return certain, doubtful, said_back
+
+    def _decide(self: Conversation, slot: str, value: SlotValue, channel: str, agreement: str, loose: bool,
+                unsure: bool) -> str:
+        """What the policy does with ``value``: accept, implicit (take it and say it back) or confirm."""
+        serious = rank(slot, value)
+        case = Case(channel, "number" if SLOTS[slot].numeric else "emergency" if slot in EMERGENCY_SLOTS else "other",
+                    "emergency" if serious == RANK["emergency"] else "none" if serious < 0 else
+                    "unknown" if value == UNKNOWN else "raises", agreement, loose, unsure,
+                    self.state.beliefs.was_rejected(slot, value))
+        return self.policy.decide(case).action

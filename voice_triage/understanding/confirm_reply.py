@@ -1,0 +1,71 @@
+"""A reply to "I understood: ... Is that right?", classified once: yes, no, no with a correction, unsure, unclear.
+
+Recognizers drop and add short words, so a spoken yes or no counts only when the rest of the reply agrees with
+it; typed replies are taken as written (a typed "yes no" is a change of mind: the last word counts).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from enum import Enum
+
+from voice_triage.triage.slots import UNKNOWN
+from voice_triage.understanding.evidence import SPOKEN, only_unknown
+from voice_triage.understanding.reading import Reading, SlotValue
+
+
+class Reply(Enum):
+    YES = "yes"
+    NO = "no"
+    NO_WITH_CORRECTION = "no_with_correction"
+    UNSURE = "unsure"
+    UNCLEAR = "unclear"
+
+
+@dataclass(frozen=True)
+class ConfirmReply:
+    kind: Reply
+    text: str = ""  # for a correction: the words it came from
+    reading: Reading | None = None  # for a correction: their reading
+    corrections: dict[str, SlotValue] = field(default_factory=dict)
+
+
+def classify(text: str, reading: Reading, proposal: Mapping[str, SlotValue], *, channel: str,
+             read: Callable[[str], Reading], weak: Callable[[object], bool], misheard_yes: bool = False) -> ConfirmReply:
+    """``reading``: the reply read for the slots being confirmed; ``read`` reads other words the same way;
+    ``weak``: a fill too loosely matched to count as a correction; ``misheard_yes``: the whole reply is one
+    that, heard, is more often a misheard yes ("not right" for "that's right")."""
+    spoken = channel == SPOKEN
+    if spoken and (misheard_yes or reading.mixed):
+        return ConfirmReply(Reply.UNCLEAR)  # both a yes and a no heard: a garble more often than a change of mind
+    if reading.affirmed is True:
+        return ConfirmReply(Reply.YES)
+    if only_unknown(reading) and reading.affirmed is None:
+        return ConfirmReply(Reply.UNSURE)
+    said = {s: f.value for s, f in reading.fills.items() if not weak(f)}
+    same = [s for s, v in said.items() if proposal.get(s) == v]
+    contrary = {s: v for s, v in said.items() if s in proposal and proposal[s] != v}
+    corrections = {s: v for s, v in said.items() if proposal.get(s) != v}
+    if spoken:
+        if reading.leading is True:  # "yes, just spotting": a yes, unless the rest says otherwise
+            return ConfirmReply(Reply.UNCLEAR if contrary else Reply.YES)
+        if reading.leading is False and same and not contrary:
+            # "no, I feel woozy": read without its "no" the rest corrects the reading; if the rest alone says
+            # the same, a "not" was dropped ("not quite, I don't feel faint" heard as "nope i feel faint")
+            rest = text.split(maxsplit=1)[1] if len(text.split()) > 1 else ""
+            again = read(rest) if rest else None
+            fixes = {s: f.value for s, f in (again.fills.items() if again else ()) if not weak(f)
+                     and f.value not in (UNKNOWN, proposal.get(s))}
+            return ConfirmReply(Reply.NO_WITH_CORRECTION, rest, again, fixes) if fixes else ConfirmReply(Reply.UNCLEAR)
+        if reading.affirmed is None and corrections and all(v == UNKNOWN for v in corrections.values()):
+            return ConfirmReply(Reply.UNSURE)
+        if reading.affirmed is None and corrections and not contrary:
+            return ConfirmReply(Reply.UNCLEAR)  # words about something else, with no yes or no
+    else:
+        corrections = said  # typed "it's heavy" at "heavy?" is taken as written, like "no, it's heavy"
+    if corrections:
+        return ConfirmReply(Reply.NO_WITH_CORRECTION, text, reading, corrections)
+    if reading.affirmed is False:
+        return ConfirmReply(Reply.NO)
+    return ConfirmReply(Reply.UNCLEAR)
