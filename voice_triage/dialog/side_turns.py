@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from voice_triage.dialog.events import Ask, Event, PrivacyChoice, Say, SettingChanged
+from voice_triage.dialog.events import Ask, Event, PrivacyChoice, Result, Say, SettingChanged
 from voice_triage.dialog.state import SETTING_LIMIT, Pending, State
 from voice_triage.understanding import Reading
 from voice_triage.understanding.choice import choose
@@ -18,6 +18,11 @@ SETTING_COMMANDS = {"slower": ("rate", -1), "faster": ("rate", 1), "louder": ("v
 
 
 class SideTurns:
+    # the conversation's state these turns change (set in Conversation.__init__)
+    result: Result | None
+    end_reason: str | None
+    privacy_mode: str | None
+
     # -- commands ---------------------------------------------------------------------------------
     def _command(self: Conversation, name: str) -> list[Event]:
         pending = self.state.pending

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import Any
 
 from voice_triage.triage.slots import UNKNOWN
 from voice_triage.understanding.evidence import SPOKEN, only_unknown
@@ -32,7 +33,7 @@ class ConfirmReply:
 
 
 def classify(text: str, reading: Reading, proposal: Mapping[str, SlotValue], *, channel: str,
-             read: Callable[[str], Reading], weak: Callable[[object], bool], misheard_yes: bool = False) -> ConfirmReply:
+             read: Callable[[str], Reading], weak: Callable[[Any], bool], misheard_yes: bool = False) -> ConfirmReply:
     """``reading``: the reply read for the slots being confirmed; ``read`` reads other words the same way;
     ``weak``: a fill too loosely matched to count as a correction; ``misheard_yes``: the whole reply is one
     that, heard, is more often a misheard yes ("not right" for "that's right")."""

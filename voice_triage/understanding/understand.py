@@ -345,10 +345,10 @@ class Understander:
         for slot, hs in heard.items():
             if slot in unsure_slots:
                 continue
-            distinct = list(dict.fromkeys(h.value for h in hs))
-            alts = [a for h in hs for a in h.alternatives if a not in distinct]
-            if len(distinct) > 1 or alts:
-                reading.ambiguous[slot] = tuple(dict.fromkeys(distinct + alts))
+            distinct: list[str | int] = list(dict.fromkeys(h.value for h in hs))
+            others = [a for h in hs for a in h.alternatives if a not in distinct]
+            if len(distinct) > 1 or others:
+                reading.ambiguous[slot] = tuple(dict.fromkeys([*distinct, *others]))
                 continue
             best = max(hs, key=lambda h: h.score)
             reading.fills[slot] = Fill(slot, best.value, best.score, best.phrase, slot in asked_set)
