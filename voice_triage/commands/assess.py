@@ -9,7 +9,8 @@ from typing import Any, BinaryIO
 
 from voice_triage.content.model import Content
 from voice_triage.safe_text import cut, quote
-from voice_triage.limits import MAX_ASSESS_BYTES, MAX_NUMBER_DIGITS
+from voice_triage import strict_json
+from voice_triage.limits import MAX_ASSESS_BYTES
 from voice_triage.triage.advice import compose
 from voice_triage.triage.slots import SLOT_NAMES, validate_value
 
@@ -64,22 +65,6 @@ def read_input(name: str) -> bytes:
         os.close(fd)
 
 
-def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    seen: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in seen:
-            raise AssessInputError(f"the slot {quote(key)} is given twice; give each slot once")
-        seen[key] = value
-    return seen
-
-
-def _checked_int(text: str) -> int:
-    digits = text.lstrip("-")
-    if len(digits) > MAX_NUMBER_DIGITS:
-        raise AssessInputError(f"a number in the input is too long ({len(digits)} digits)")
-    return int(text)
-
-
 def parse_facts(raw: bytes) -> dict[str, str | int]:
     if len(raw) > MAX_INPUT_BYTES:
         raise AssessInputError(f"input is too large (more than {MAX_INPUT_BYTES} bytes)")
@@ -89,15 +74,13 @@ def parse_facts(raw: bytes) -> dict[str, str | int]:
     except UnicodeDecodeError as e:
         raise AssessInputError(f"input is not valid UTF-8 (byte {e.start})") from e
     try:
-        obj = json.loads(text, object_pairs_hook=_no_duplicates, parse_int=_checked_int)
+        obj = strict_json.loads(text)
     except json.JSONDecodeError as e:
         raise AssessInputError(f"input is not valid JSON ({e.msg} at line {e.lineno} column {e.colno})") from e
     except RecursionError as e:
         raise AssessInputError("input JSON is nested too deeply") from e
-    except AssessInputError:
-        raise
-    except ValueError as e:  # e.g. Python's limit on the digits of an integer
-        raise AssessInputError(f"input is not usable ({cut(str(e))})") from e
+    except ValueError as e:  # a slot given twice, a number too long
+        raise AssessInputError(f"input is not usable: {cut(str(e))}") from e
     if not isinstance(obj, dict):
         raise AssessInputError(f"expected a JSON object mapping slot names to values, got {type(obj).__name__}")
     facts: dict[str, str | int] = {}

@@ -12,26 +12,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, BinaryIO, TextIO
 
+from voice_triage import strict_json
 from voice_triage.content.model import Content
 from voice_triage.dialog import Ask, Conversation, Event
 from voice_triage.frontends.events_json import dumps_line, event_json
 from voice_triage.frontends.line_input import read_line
-from voice_triage.safe_text import cut, quote
+from voice_triage.safe_text import cut
 
 
 @dataclass(frozen=True)
 class Answer:
     kind: str  # "text", "audio", "silence", "error"
     value: str = ""
-
-
-def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    obj: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in obj:
-            raise ValueError(f"the key {quote(key, 40)} is given twice")
-        obj[key] = value
-    return obj
 
 
 def _surrogate(text: str) -> bool:
@@ -44,7 +36,7 @@ def parse_line(line: str) -> Answer:
         return Answer("silence")
     if stripped.startswith("{") or stripped.startswith("["):
         try:
-            obj = json.loads(stripped, object_pairs_hook=_no_duplicates)
+            obj = strict_json.loads(stripped)
         except json.JSONDecodeError as e:
             return Answer("error", f"not valid JSON ({e.msg} at column {e.colno})")
         except RecursionError:
