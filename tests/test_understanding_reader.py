@@ -12,7 +12,7 @@ import pytest
 from voice_triage.content.loader import load_content
 from voice_triage.triage.slots import UNKNOWN
 from voice_triage.understanding import Understander
-from voice_triage.understanding.normalize import clauses, normalize
+from voice_triage.content.normalize import clauses, normalize
 from voice_triage.understanding.numbers import read_age
 
 HERE = Path(__file__).parent

@@ -15,7 +15,7 @@ from voice_triage.content.model import (
 )
 from voice_triage.triage.slots import SLOTS, UNKNOWN
 from voice_triage.triage.tiers import TIERS
-from voice_triage.understanding.normalize import normalize
+from voice_triage.content.normalize import normalize
 
 
 class _YamlLoader(yaml.SafeLoader):

@@ -14,7 +14,7 @@ from voice_triage.content.model import Content
 from voice_triage.dialog.events import End, Event, Heard, Reason, Result, Say, SlotValue
 from voice_triage.triage.advice import ComposedAdvice, compose
 from voice_triage.triage.slots import UNKNOWN
-from voice_triage.understanding.normalize import normalize
+from voice_triage.content.normalize import normalize
 
 MAX_FOLLOW_UPS = 4  # "more", "summary", "repeat" after the result; then they are no longer answered
 RESULT_COMMANDS = ("more", "summary", "repeat")

@@ -11,7 +11,7 @@ from rapidfuzz import fuzz
 
 from voice_triage.content import ContentError
 from voice_triage.paths import prompts_root
-from voice_triage.understanding.normalize import normalize
+from voice_triage.content.normalize import normalize
 
 
 @dataclass(frozen=True)

@@ -88,7 +88,7 @@ class SpokenPhrases:
 
     def __init__(self, content, knows: Callable[[str], bool], spec: SpokenSpec | None = None):
         from voice_triage.triage.slots import SLOTS
-        from voice_triage.understanding.normalize import normalize
+        from voice_triage.content.normalize import normalize
 
         self.content = content
         self.knows = knows

@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 
 from rapidfuzz import fuzz, process
 
-from voice_triage.understanding.normalize import normalize
+from voice_triage.content.normalize import normalize
 
 CHOICE_SCORE = 85.0
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rapidfuzz import fuzz, process
 
 from voice_triage.content.model import Content
-from voice_triage.understanding.normalize import normalize
+from voice_triage.content.normalize import normalize
 
 COMMAND_SCORE = 88.0
 

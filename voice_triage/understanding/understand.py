@@ -28,8 +28,8 @@ from voice_triage.content.model import Content, Question
 from voice_triage.triage.slots import SLOTS, UNKNOWN
 from voice_triage.triage.tiers import RANK
 from voice_triage.understanding.commands import CommandMatcher
-from voice_triage.understanding.normalize import clauses, normalize
-from voice_triage.understanding.normalize import words as word_sets
+from voice_triage.content.normalize import clauses, normalize
+from voice_triage.content.normalize import words as word_sets
 from voice_triage.understanding.numbers import read_age
 from voice_triage.understanding.pads import PadRate
 from voice_triage.understanding.reading import ACCEPT_SCORE, VOLUNTEER_SCORE, Fill, Reading, SlotValue
