@@ -70,7 +70,9 @@ def _talk(content, answers, spoken=False):
 
 
 def test_endless_help_is_bounded_and_ends_unknown_never_lower(content):
-    from voice_triage.dialog.conversation import MAX_TURNS_PER_QUESTION
+    from voice_triage.dialog.policy import load_policy
+
+    MAX_TURNS_PER_QUESTION = int(load_policy("en").limit("max_turns_per_question"))
 
     conv, events = _talk(content, ["what"] * MAX_TURNS_PER_QUESTION)
     assert conv.state.facts == {}  # (still asking)

@@ -107,7 +107,9 @@ def test_a_not_sure_among_definite_answers_is_confirmed(content):
 
 
 def test_a_serious_answer_that_comes_too_late_still_counts(content):
-    from voice_triage.dialog.conversation import MAX_TURNS_PER_QUESTION
+    from voice_triage.dialog.policy import load_policy
+
+    MAX_TURNS_PER_QUESTION = int(load_policy("en").limit("max_turns_per_question"))
 
     conv = Conversation(content)
     conv.start()
@@ -211,7 +213,9 @@ def test_a_heard_answer_that_raises_the_tier_is_confirmed_a_typed_one_is_not(con
 
 
 def test_a_plain_yes_on_the_last_turn_of_a_question_still_counts(content):
-    from voice_triage.dialog.conversation import MAX_TURNS_PER_QUESTION
+    from voice_triage.dialog.policy import load_policy
+
+    MAX_TURNS_PER_QUESTION = int(load_policy("en").limit("max_turns_per_question"))
 
     conv = _confirming(content, {"pain": "none"})
     conv.state.turns["acute"] = MAX_TURNS_PER_QUESTION  # the question has had all its turns

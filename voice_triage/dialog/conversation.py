@@ -29,10 +29,6 @@ from voice_triage.understanding import Reading, Understander
 from voice_triage.understanding.confirm_reply import Reply, classify
 from voice_triage.understanding.evidence import SPOKEN, TYPED, Evidence, interpret
 
-_LIMITS = load_policy("en").limits
-MAX_REPROMPTS = int(_LIMITS["max_reprompts"])
-MAX_TURNS_PER_QUESTION = int(_LIMITS["max_turns_per_question"])
-MAX_TURNS_TOTAL = int(_LIMITS["max_turns_total"])
 
 
 class Conversation(SideTurns, TurnBounds, Trust):
@@ -210,7 +206,7 @@ class Conversation(SideTurns, TurnBounds, Trust):
         q = self._question(pending.question_id)
         assert q is not None
         pending.reprompts += 1
-        if pending.reprompts > MAX_REPROMPTS:
+        if pending.reprompts > self.limit("max_reprompts"):
             self.state.beliefs.take_missing({s: UNKNOWN for s in pending.slots})
             return [*(prefix or []), Say(self.content.line("gave_up")), *self._advance()]
         text = q.reprompt if pending.reprompts == 1 else f"{self.content.line('reprompt_last')} {q.reprompt}"
@@ -322,7 +318,7 @@ class Conversation(SideTurns, TurnBounds, Trust):
         pending = self.state.pending
         assert pending is not None
         pending.reprompts += 1
-        if pending.reprompts > MAX_REPROMPTS:  # no clear yes or no: keep the more cautious
+        if pending.reprompts > self.limit("max_reprompts"):  # no clear yes or no: keep the more cautious
             return [Say(self.content.line("gave_up")), *self._apply("", _cautious(pending))[1:]]
         return self._reask([Say(self.content.line("confirm_again"))])
 

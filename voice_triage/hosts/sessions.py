@@ -94,7 +94,7 @@ class Sessions:
         self.idle_seconds = idle_seconds
         self.max_sessions = max_sessions
         self.clock = clock
-        # built once (it is read-only after that; measured ~75 ms each): every conversation shares it
+        # built once (read-only after that, and costly to build): every conversation shares it
         self.understander = Understander(content)
         self._held: OrderedDict[str, _Held] = OrderedDict()
         self._lock = threading.Lock()

@@ -14,7 +14,7 @@ recognizer with its speech brought to about -24 dBFS (up to 36 dB of gain), so t
 about 37 dB under it, as in the measure above. Without that, a soft voice 25-30 dB quieter than
 synthesized speech (-47 to -52 dBFS) had the floor only 9-14 dB under it, and the end-of-speech
 detector's fixed minimum level (now gone: only digital silence is never speech) dropped its quiet
-frames; measured on 8 conversations at -30 dB: 2/8 exact tiers before, 7/8 after. Kaldi-based recognizers (vosk) dither by themselves; pocketsphinx's own ``dither`` option adds
+frames. Kaldi-based recognizers (vosk) dither by themselves; pocketsphinx's own ``dither`` option adds
 half a bit, which is too little (74/120 in the same measure).
 """
 
