@@ -302,8 +302,9 @@ class _Stream:
         if self._free is not None:
             self._free.end_utt()
             f_text, f_words, f_conf = _best_path(self._free)
-            if f_text:  # the sentence as said; the grammar's phrase is the alternative
-                alts = [(text, tr.confidence)] if text and text != f_text else []
+            if f_text:  # the sentence as said; the grammar's phrase is the alternative (the same words
+                # from both decoders are two readings that agree, not one reading)
+                alts = [(text, tr.confidence)] if text else []
                 tr = Transcript(f_text, round(f_conf, 3), NAME, f_words, tr.audio_s, 0.0,
                                 g.contains(f_text) if g is not None else False,
                                 alternatives=alts)

@@ -79,10 +79,15 @@ class VoiceTriageSkill(ConversationalSkill):
         self.bus.emit(Message("padatious:register_intent", data, {"skill_id": self.skill_id}))
 
     def shutdown(self) -> None:
-        self.bus.emit(Message("detach_intent", {"intent_name": self._intent_name}, {"skill_id": self.skill_id}))
+        """Forgets every conversation; the intent is detached if the bus is still there (at interpreter exit,
+        the workshop calls this from __del__, when the bus can no longer serialize a message)."""
         for s in self._sessions.values():
             s.clear()
         self._started_lang.clear()
+        try:
+            self.bus.emit(Message("detach_intent", {"intent_name": self._intent_name}, {"skill_id": self.skill_id}))
+        except Exception as e:  # noqa: BLE001
+            log.debug("voice-triage: intent not detached at shutdown (%s)", e)
 
     # -- the conversation ---------------------------------------------------------------------------
     def _for(self, sid: str) -> Sessions | None:
