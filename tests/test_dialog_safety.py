@@ -162,3 +162,9 @@ def test_pads_in_a_time_spoken_is_confirmed_then_an_emergency(content):
 def test_no_pad_an_hour_is_not_soaking(content):
     reading = Conversation(content).understander.read("not even a pad in an hour", asked=("amount",))
     assert reading.fills.get("amount") is None or reading.fills["amount"].value != "soaking"
+
+
+def test_a_yes_to_do_you_want_to_stop_that_the_other_reading_hears_as_no_goes_on(content):
+    conv, log = talk(content, ["like a period", "yes", "stop"], spoken=True)
+    log = conv.hear("okay", 0.9, spoken=True, alternatives=[("nope", 0.9)])  # a quick "nope", misheard
+    assert not conv.finished and last_ask(log).question_id == "acute"

@@ -50,10 +50,14 @@ personas = st.fixed_dictionaries({s: st.sampled_from(list(SAY[s])) for s in SAY}
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(persona=personas, spoken=st.booleans(), choices=st.lists(st.integers(0, 9), min_size=40, max_size=40),
        late=st.sampled_from([None, *LATE]), late_at=st.integers(1, 6), end_at=st.integers(1, 40),
-       slip_at=st.sampled_from([None, 0, 1, 2, 3]))
-def test_the_tier_is_never_below_what_the_words_call_for(persona, spoken, choices, late, late_at, end_at, slip_at):
+       slip_at=st.sampled_from([None, 0, 1, 2, 3]),
+       others=st.lists(st.sampled_from([None, "same", "yes", "no", "okay", "nope", "not sure", "soaking a pad"]),
+                       min_size=40, max_size=40))
+def test_the_tier_is_never_below_what_the_words_call_for(persona, spoken, choices, late, late_at, end_at, slip_at,
+                                                        others):
     """``slip_at``: at that turn the person first names the mildest value for the question's first slot, and
-    corrects it at the next turn ("no, I feel faint")."""
+    corrects it at the next turn ("no, I feel faint"). ``others``: spoken, each answer's other reading of the
+    same audio (none, the same words, or a misheard yes, no, doubt or emergency)."""
     conv = Conversation(CONTENT)
     events = conv.start()
     stated: dict = {}  # what the person's own words said so far
@@ -92,7 +96,8 @@ def test_the_tier_is_never_below_what_the_words_call_for(persona, spoken, choice
             if late is not None and turn == late_at and late in stated:
                 text += f", and actually {say(late, LATE[late])} now"
                 persona[late] = stated[late] = LATE[late]
-        events = conv.hear(text, 0.9, spoken=True) if spoken else conv.hear(text)
+        other = {None: (), "same": ((text, 0.9),)}.get(others[turn], ((others[turn], 0.9),))
+        events = conv.hear(text, 0.9, spoken=True, alternatives=other) if spoken else conv.hear(text)
     else:
         events = conv.stop("end_of_input")
     result = next((e for e in events if isinstance(e, Result)), conv.result)

@@ -5,7 +5,7 @@ import pytest
 
 from voice_triage.content import load_content
 from voice_triage.dialog import Conversation
-from voice_triage.dialog.events import Ask
+from voice_triage.dialog.events import Ask, Result
 
 
 @pytest.fixture(scope="module")
@@ -226,3 +226,33 @@ def test_a_plain_yes_on_the_last_turn_of_a_question_still_counts(content):
     conv.state.turns["acute"] = MAX_TURNS_PER_QUESTION
     conv.hear("um what", 0.9, spoken=True)
     assert conv.state.facts["pain"] == "unknown"
+
+
+@pytest.mark.parametrize("heard, other", [("okay", "nope"), ("yes", "no"), ("okay", "not really")])
+def test_a_yes_the_other_reading_hears_as_a_no_is_a_no(content, heard, other):
+    """The sentence model heard a quick "nope" as "okay" (33 of 48 espeak-ng "nope"s); the yes/no grammar
+    heard "nope". Not a yes: nothing is ruled out, and the question is asked again."""
+    conv = _confirming(content, {"dizzy_or_faint": "no", "pain": "none"})
+    events = conv.hear(heard, 0.9, spoken=True, alternatives=[(other, 0.9)])
+    assert "dizzy_or_faint" not in conv.state.facts and "pain" not in conv.state.facts
+    ask = _ask(events)
+    assert ask.confirm is None and set(ask.slots) == {"dizzy_or_faint", "pain"}
+
+
+@pytest.mark.parametrize("other", ["yes", "yep", "correct", "giddy", ""])
+def test_a_yes_the_other_reading_does_not_contradict_is_a_yes(content, other):
+    conv = _confirming(content, {"dizzy_or_faint": "no", "pain": "none"})
+    conv.hear("yes", 0.9, spoken=True, alternatives=[(other, 0.9)] if other else ())
+    assert conv.state.facts.get("dizzy_or_faint") == "no" and conv.state.facts.get("pain") == "none"
+    conv = _confirming(content, {"dizzy_or_faint": "no"})
+    conv.hear("okay", 1.0, alternatives=[("nope", 0.9)])  # typed: as written
+    assert conv.state.facts.get("dizzy_or_faint") == "no"
+
+
+def test_a_yes_the_other_reading_hears_as_a_no_keeps_a_serious_proposal(content):
+    """Contradicted, a proposal that rules nothing out is doubt: asked again, and an end keeps it."""
+    conv = _confirming(content, {"dizzy_or_faint": "yes"})
+    events = conv.hear("yes", 0.9, spoken=True, alternatives=[("no", 0.9)])
+    assert _ask(events).confirm == {"dizzy_or_faint": "yes"}
+    result = next(e for e in conv.stop("end_of_input") if isinstance(e, Result))
+    assert result.tier == "emergency" and result.partial

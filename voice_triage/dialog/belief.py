@@ -8,7 +8,7 @@ triage reads.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -56,6 +56,12 @@ class Beliefs:
             self.rejected.add((slot, str(value)))
             if slot in self.slots and self.slots[slot].status == "proposed":
                 del self.slots[slot]
+
+    def reopen(self, slots: Iterable[str]) -> None:
+        """Forget the taken values of ``slots``: the person disputed them, so they are asked again."""
+        for slot in slots:
+            self.facts.pop(slot, None)
+            self.slots.pop(slot, None)
 
     def was_rejected(self, slot: str, value: SlotValue) -> bool:
         return (slot, str(value)) in self.rejected

@@ -17,7 +17,7 @@ from voice_triage.dialog import result_step
 from voice_triage.dialog.events import Ask, End, Event, Heard, Result, Say, SlotValue
 from voice_triage.dialog.outcome import partial_result
 from voice_triage.dialog.planner import next_question, tier_so_far
-from voice_triage.dialog.belief import cautious as _cautious, said_so_far
+from voice_triage.dialog.belief import cautious as _cautious, rank, said_so_far
 from voice_triage.dialog.bounds import TurnBounds
 from voice_triage.dialog.policy import load_policy
 from voice_triage.dialog.side_turns import CONFIRMED_COMMANDS, SETTING_COMMANDS, SideTurns
@@ -97,7 +97,8 @@ class Conversation(SideTurns, TurnBounds, Trust):
                 return self._apply(text, {**pending.confirmed, **pending.proposal})
             return [Heard(text, {}), *self._give_up_question(text)]
         if pending.kind == "confirm_command":
-            return [Heard(text, {}), *self._command_confirmation(text)]
+            other = alternatives[0][0] if spoken and alternatives and isinstance(alternatives[0][0], str) else ""
+            return [Heard(text, {}), *self._command_confirmation(text, other)]
         confirming = pending.kind == "confirm"
         ev = interpret(text, self._reader(pending, confirming), channel=SPOKEN if spoken else TYPED,
                        confidence=confidence, alternatives=alternatives,
@@ -292,7 +293,9 @@ class Conversation(SideTurns, TurnBounds, Trust):
         reply = classify(ev.text, ev.reading, pending.proposal, channel=ev.channel,
                          read=lambda t: self.understander.read(t, asked=pending.slots),
                          weak=self.understander.needs_confirmation,
-                         misheard_yes=ev.channel == SPOKEN and self.understander.misheard_yes(ev.heard))
+                         misheard_yes=ev.channel == SPOKEN and self.understander.misheard_yes(ev.heard),
+                         other=ev.other,
+                         lowering=all(rank(s, v) < rank(s, UNKNOWN) for s, v in pending.proposal.items()))
         if reply.kind is Reply.YES:
             return self._apply(ev.text, {**pending.confirmed, **pending.proposal})
         action = self.policy.on_reply(ev.channel, reply.kind.value)
@@ -301,6 +304,9 @@ class Conversation(SideTurns, TurnBounds, Trust):
                 return self._apply(ev.text, _cautious(pending))
             return [Heard(ev.text, {}), *self._confirm_failed()]
         self.state.beliefs.reject({s: v for s, v in pending.proposal.items() if reply.corrections.get(s) != v})
+        # a change of an answer taken before (a correction, or news) that is not what was said: the earlier
+        # answer was disputed as well, so that slot is asked again rather than left as it was
+        self.state.beliefs.reopen(s for s, v in pending.proposal.items() if s in self.state.facts and self.state.facts[s] != v)
         if reply.kind is Reply.NO_WITH_CORRECTION and action == "take":  # typed "no, it's heavy"
             return self._apply(ev.text, {**pending.confirmed, **reply.corrections})
         q = self._question(pending.question_id)

@@ -66,7 +66,9 @@ class SideTurns:
         self.state.pending = Pending("confirm_command", previous.question_id, (), ask, resume=previous)
         return [ask]
 
-    def _command_confirmation(self: Conversation, text: str) -> list[Event]:
+    def _command_confirmation(self: Conversation, text: str, other: str = "") -> list[Event]:
+        """The reply to "Do you want to stop now?" (or to start over). ``other``: the other reading of the
+        same audio; a yes it hears as a no is not a yes (the conversation goes on)."""
         pending = self.state.pending
         assert pending is not None and pending.resume is not None and pending.ask.confirm
         name = str(pending.ask.confirm["command"])
@@ -75,7 +77,10 @@ class SideTurns:
             pending.reprompts += 1  # "no that's right": a yes and a no, so neither is taken
             return [Say(self.content.line("confirm_again")), pending.ask]
         self.state.pending = pending.resume
-        if reading is not None and not reading.mixed and (reading.affirmed is True or reading.command == name):
+        second = self.understander.read(other) if other.strip() else None
+        contradicted = second is not None and second.affirmed is False and not second.mixed
+        if reading is not None and not reading.mixed and not contradicted and (
+                reading.affirmed is True or reading.command == name):
             return self._command(name)
         return self._reask([Say(self.content.line("carry_on"))])
 

@@ -33,13 +33,26 @@ class ConfirmReply:
 
 
 def classify(text: str, reading: Reading, proposal: Mapping[str, SlotValue], *, channel: str,
-             read: Callable[[str], Reading], weak: Callable[[Any], bool], misheard_yes: bool = False) -> ConfirmReply:
+             read: Callable[[str], Reading], weak: Callable[[Any], bool], misheard_yes: bool = False,
+             other: Reading | None = None, lowering: bool = True) -> ConfirmReply:
     """``reading``: the reply read for the slots being confirmed; ``read`` reads other words the same way;
     ``weak``: a fill too loosely matched to count as a correction; ``misheard_yes``: the whole reply is one
-    that, heard, is more often a misheard yes ("not right" for "that's right")."""
+    that, heard, is more often a misheard yes ("not right" for "that's right"); ``other``: the other reading
+    of the same audio, when the recognizer gave one; ``lowering``: every proposed value rules out more than
+    not knowing does (so a doubtful yes must not take it, and nothing serious is lost by asking again)."""
     spoken = channel == SPOKEN
     if spoken and (misheard_yes or reading.mixed):
         return ConfirmReply(Reply.UNCLEAR)  # both a yes and a no heard: a garble more often than a change of mind
+    if spoken and other is not None and not other.mixed:
+        # the two readings of the same audio differ: the careful side is taken. Doubt heard by either is doubt
+        # (it keeps the more serious reading). A yes the other hears as a no (the sentence model can hear a
+        # quick "nope" as "okay" where the yes/no grammar hears "nope") is a no when the proposal only rules
+        # things out (it is not taken, and the question is asked again), and doubt when it holds something serious
+        news = any(proposal.get(s) != f.value for s, f in reading.fills.items())  # a correction is kept
+        if only_unknown(other) and other.affirmed is None and not news:
+            return ConfirmReply(Reply.UNSURE)
+        if reading.affirmed is True and other.affirmed is False:
+            return ConfirmReply(Reply.NO if lowering else Reply.UNSURE)
     if reading.affirmed is True:
         return ConfirmReply(Reply.YES)
     if only_unknown(reading) and reading.affirmed is None:
