@@ -82,7 +82,7 @@ def cautious(pending: Pending) -> dict[str, SlotValue]:
     safe: dict[str, SlotValue] = dict(pending.confirmed)
     for slot in pending.slots:
         proposed = pending.proposal.get(slot)
-        keep = proposed is not None and rank(slot, proposed) >= rank(slot, UNKNOWN)
+        keep = proposed is not None and not rules_out(slot, proposed)
         safe.setdefault(slot, proposed if keep else UNKNOWN)  # type: ignore[arg-type]
     return safe
 
@@ -94,6 +94,11 @@ def rank(slot: str, value: SlotValue) -> int:
         return RANK[spec.unknown_floor] if spec.unknown_floor else -1
     tier = spec.trigger(value)
     return RANK[tier] if tier else -1
+
+
+def rules_out(slot: str, value: SlotValue) -> bool:
+    """Taking ``value`` calls for less care than not knowing the slot would."""
+    return rank(slot, value) < rank(slot, UNKNOWN)
 
 
 def said_so_far(facts: Mapping[str, SlotValue], pending: Pending | None) -> dict[str, SlotValue]:

@@ -9,6 +9,7 @@ from voice_triage.dialog.events import Ask, Event, PrivacyChoice, Result, Say, S
 from voice_triage.dialog.state import SETTING_LIMIT, Pending, State
 from voice_triage.understanding import Reading
 from voice_triage.understanding.choice import choose
+from voice_triage.understanding.confirm_reply import heard_as_no
 
 if TYPE_CHECKING:
     from voice_triage.dialog.conversation import Conversation
@@ -77,8 +78,7 @@ class SideTurns:
             pending.reprompts += 1  # "no that's right": a yes and a no, so neither is taken
             return [Say(self.content.line("confirm_again")), pending.ask]
         self.state.pending = pending.resume
-        second = self.understander.read(other) if other.strip() else None
-        contradicted = second is not None and second.affirmed is False and not second.mixed
+        contradicted = heard_as_no(self.understander.read(other) if other.strip() else None)
         if reading is not None and not reading.mixed and not contradicted and (
                 reading.affirmed is True or reading.command == name):
             return self._command(name)

@@ -93,7 +93,7 @@ class Grammar:
         return json.dumps(items, ensure_ascii=False)
 
     def jsgf(self, name: str = "answer") -> str:
-        """JSGF for pocketsphinx: exactly one phrase of the list (measured: sequences are far too slow)."""
+        """JSGF for pocketsphinx: exactly one phrase of the list (sequences of phrases decode far too slowly)."""
         alts = " | ".join(f"( {p} )" for p in self.phrases) or "<VOID>"
         # with hundreds of phrases a sequence grammar made pocketsphinx's end of utterance take minutes;
         # the small spoken grammars (~70 phrases) allow a short run of phrases and glue words

@@ -33,8 +33,8 @@ from .language_model import Counts, arpa, count, training_sentences
 from .noise_floor import DEFAULT_STD, NoiseFloor
 
 NAME = "pocketsphinx"
-#: decoder settings (pocketsphinx's defaults: measured, tighter beams lost accuracy on the synthesized
-#: answers; the end of an answer stays quick because the decoder runs while the person speaks)
+#: decoder settings: pocketsphinx's defaults (tighter beams lose accuracy; the end of an answer stays quick
+#: because the decoder runs while the person speaks)
 DECODER_CONFIG: dict = {}
 NBEST_LIMIT = 30  # hypotheses looked at for a whole phrase when the best path is a partial one
 NBEST_CONFIDENCE = 0.5
@@ -119,8 +119,8 @@ class PocketsphinxRecognizer(WholeUtterance):
         """Compile many grammars at start-up: every word of their sentence models first, then the models.
 
         (pocketsphinx's add_word also adds the word, as a unigram, to every language model already
-        loaded: measured, words added for later questions went into the earlier models, and the age
-        question heard "thirty five" as "so depo iud", two words of the birth-control question.)"""
+        loaded: words added for later questions would go into the earlier models, and the age question
+        could hear "thirty five" as "so depo iud", words of the birth-control question.)"""
         grammars = [g for g in grammars if g is not None]
         self._learn_words(set().union(*(_lm_words(g) for g in grammars if g.free)))
         for g in grammars:
@@ -290,7 +290,7 @@ class _Stream:
         in_g = True
         if g is not None and g.phrases and not g.contains(text):
             # pocketsphinx returns the best *partial* path when it is a hair better than every whole phrase
-            # (measured: "yes" heard as "use", the start of "use discreet words"): take the best whole
+            # ("yes" heard as "use", the start of "use discreet words"): take the best whole
             # phrase among the next hypotheses, with a middling confidence so that it is confirmed
             whole = self._best_whole(g)
             if whole:

@@ -114,8 +114,8 @@ class SpokenPhrases:
         return out
 
     def _numbers(self) -> list[str]:
-        # bare numbers only: "i'm forty two" is heard as "forty two" (same meaning); measured, adding
-        # "i am N" / "N years old" for every N made the end of an answer 5x slower (~0.4 s), no more accurate
+        # bare numbers only: "i'm forty two" is heard as "forty two" (same meaning); "i am N" / "N years old"
+        # for every N would make the end of an answer much slower, and no more accurate
         return [number_words(n) for n in AGE_RANGE]
 
     def common(self, seen: set[str]) -> list[str]:

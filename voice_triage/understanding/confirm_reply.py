@@ -32,6 +32,11 @@ class ConfirmReply:
     corrections: dict[str, SlotValue] = field(default_factory=dict)
 
 
+def heard_as_no(other: Reading | None) -> bool:
+    """The other reading of the same audio is a plain no (so a yes in the first is not to be trusted)."""
+    return other is not None and other.affirmed is False and not other.mixed
+
+
 def classify(text: str, reading: Reading, proposal: Mapping[str, SlotValue], *, channel: str,
              read: Callable[[str], Reading], weak: Callable[[Any], bool], misheard_yes: bool = False,
              other: Reading | None = None, lowering: bool = True) -> ConfirmReply:
@@ -51,7 +56,7 @@ def classify(text: str, reading: Reading, proposal: Mapping[str, SlotValue], *, 
         news = any(proposal.get(s) != f.value for s, f in reading.fills.items())  # a correction is kept
         if only_unknown(other) and other.affirmed is None and not news:
             return ConfirmReply(Reply.UNSURE)
-        if reading.affirmed is True and other.affirmed is False:
+        if reading.affirmed is True and heard_as_no(other):
             return ConfirmReply(Reply.NO if lowering else Reply.UNSURE)
     if reading.affirmed is True:
         return ConfirmReply(Reply.YES)

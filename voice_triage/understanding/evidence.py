@@ -61,8 +61,8 @@ def interpret(text: str, read: Callable[[str], Reading], *, channel: str = TYPED
         disputed = second is not None and any(s in second.fills and second.fills[s].value != f.value
                                               for s, f in reading.fills.items())
         return Evidence(text, reading, channel, confidence, "disagree" if disputed else "single", text, second)
-    for alt_text, alt_conf in alternatives if not reading.understood else ():
-        alt = other(alt_text)
+    for i, (alt_text, alt_conf) in enumerate(alternatives if not reading.understood else ()):
+        alt = second if i == 0 else other(alt_text)
         # a fallback reading that says only "not sure" is no evidence of it: ask again instead
         if alt is not None and alt.understood and not only_unknown(alt):
             return Evidence(str(alt_text), alt, channel, min(float(alt_conf), fallback), "fallback", text, reading)
