@@ -256,3 +256,42 @@ def test_a_yes_the_other_reading_hears_as_a_no_keeps_a_serious_proposal(content)
     assert _ask(events).confirm == {"dizzy_or_faint": "yes"}
     result = next(e for e in conv.stop("end_of_input") if isinstance(e, Result))
     assert result.tier == "emergency" and result.partial
+
+
+def _said(events) -> str:
+    return " ".join(e.text for e in events if hasattr(e, "text") and not isinstance(e, Result))
+
+
+@pytest.mark.parametrize("heard, echo", [
+    ("it won't stop", "it will not stop"),  # the person's words, not "soaking a pad in an hour or less"
+    ("a few drops", "a few drops"),
+    ("i missed my period", "missed your period"),  # turned to "you"
+])
+def test_a_check_says_the_persons_own_words(content, heard, echo):
+    conv = Conversation(content)
+    conv.start()
+    if "period" in heard:
+        conv.hear("just a few drops")
+        conv.hear("no i feel fine")
+        conv.hear("none of those")
+    events = conv.hear(heard, 0.3, spoken=True)  # doubtful: said back
+    assert echo in _said(events).lower()
+
+
+@pytest.mark.parametrize("heard, canonical", [
+    ("a lot", "heavier than spotting"),  # "a lot" means heavy only as an answer to "how much?"
+    ("gushing", "soaking a pad"),  # one word said back alone is too terse: the reading's own wording
+])
+def test_words_that_need_the_question_are_said_back_as_the_reading(content, heard, canonical):
+    conv = Conversation(content)
+    conv.start()
+    events = conv.hear(heard, 0.3, spoken=True)
+    assert canonical in _said(events)
+
+
+def test_discreet_checks_never_say_the_persons_words(content):
+    conv = Conversation(content.discreet_view())
+    conv.start()
+    events = conv.hear("it won't stop", 0.3, spoken=True)
+    said = _said(events)
+    assert "will not stop" not in said and "a lot, filling a pad within an hour" in said

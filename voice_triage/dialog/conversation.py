@@ -239,12 +239,20 @@ class Conversation(SideTurns, TurnBounds, Trust):
             said_back = {}
         if doubtful:
             self.state.beliefs.propose(doubtful, ev.text)
-            said = self.content.join([describe_fact(s, v, self.content, refused=s in self._refused) for s, v in doubtful.items()])
+            said = self._said(doubtful, reading)
             return [Heard(ev.text, {}), *self._put("confirm", q, tuple(doubtful), self.content.line("confirm", reading=said),
                                                    count=False, proposal=doubtful, confirmed=certain)]
-        return self._apply(ev.text, certain, said_back)
+        return self._apply(ev.text, certain, said_back, reading)
 
-    def _apply(self, text: str, fills: dict[str, SlotValue], said_back: dict[str, SlotValue] | None = None) -> list[Event]:
+    def _said(self, values: dict[str, SlotValue], reading: Reading | None = None) -> str:
+        """Readings in a few words, in the person's own words where they said the value on its own."""
+        fills = reading.fills if reading is not None else {}
+        return self.content.join([describe_fact(s, v, self.content, refused=s in self._refused,
+                                                words=fills[s].words if s in fills and fills[s].value == v else "")
+                                  for s, v in values.items()])
+
+    def _apply(self, text: str, fills: dict[str, SlotValue], said_back: dict[str, SlotValue] | None = None,
+               reading: Reading | None = None) -> list[Event]:
         """Record fills (undoable with "go back"), then ask what is still open, or move on. ``said_back``:
         fills said back before the next question, which carries them so that a correction is honoured."""
         self._history.append(self._snapshot_for_undo())
@@ -263,7 +271,7 @@ class Conversation(SideTurns, TurnBounds, Trust):
         if said_back and isinstance(events[-1], Ask) and self.state.pending is not None:
             self.state.beliefs.take(said_back, text, status="implicit")
             self.state.pending.ask = replace(events[-1], implied=dict(said_back))
-            said = self.content.join([describe_fact(s, v, self.content, refused=s in self._refused) for s, v in said_back.items()])
+            said = self._said(said_back, reading)
             events[-1:] = [Say(self.content.line("implicit_confirm", reading=said[:1].upper() + said[1:])),
                            self.state.pending.ask]
         return events

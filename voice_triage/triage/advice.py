@@ -149,16 +149,32 @@ def _spoken_steps(tier: str, steps: list[str], content: Content) -> list[str]:
     return steps[:MAX_STEPS]
 
 
-def describe_fact(slot: str, value: str | int, content: Content, refused: bool = False) -> str:
+def describe_fact(slot: str, value: str | int, content: Content, refused: bool = False, words: str = "") -> str:
     """One fact in a few words, to check a reading: "some pain or cramping", "age 36",
-    "you're not sure whether you have pain" (``refused``: "you'd rather not say how old you are")."""
+    "you're not sure whether you have pain" (``refused``: "you'd rather not say how old you are").
+    ``words``: the person's own words for it, said back as heard ("it will not stop", "you missed a period")
+    where advice.yaml's said_back has ``own_words`` (not when others may overhear)."""
     said = content.advice.words["said_back"]
+    own = said.get("own_words")
+    if words and value != UNKNOWN and isinstance(own, dict):
+        return str(own["as"]).format(words=_second_person(words, own.get("swap") or {}))
     if value == UNKNOWN:
         what = content.advice.reasons[slot].get(UNKNOWN, (slot.replace("_", " "), None))[0]
         line = str(said["refused" if refused and "refused" in said else "unknown"])
         return line.format(what=what) if "{what}" in line else line
     table = said[slot]
     return table["number"].format(n=value) if SLOTS[slot].numeric else table[str(value)]
+
+
+def _second_person(words: str, swap: Mapping[str, str]) -> str:
+    """"i missed my period" -> "you missed your period": the longest listed word run first."""
+    toks, out, i = words.split(), [], 0
+    runs = sorted(((tuple(k.split()), str(v)) for k, v in swap.items()), key=lambda kv: -len(kv[0]))
+    while i < len(toks):
+        hit = next(((k, v) for k, v in runs if tuple(toks[i:i + len(k)]) == k), None)
+        out.append(hit[1] if hit else toks[i])
+        i += len(hit[0]) if hit else 1
+    return " ".join(out)
 
 
 def summary(facts: Mapping[str, str | int], content: Content, refused: Collection[str] = (),

@@ -18,6 +18,7 @@ class Fill:
     score: float  # 0..100: how well the words matched
     phrase: str  # what was matched ("" for yes/no answers and numbers)
     asked: bool  # the slot was part of the question
+    words: str = ""  # the person's own words for it, when they say this value on their own (said back as heard)
 
 
 @dataclass

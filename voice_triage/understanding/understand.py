@@ -59,6 +59,7 @@ class _Heard:
     score: float
     phrase: str
     alternatives: tuple[SlotValue, ...] = ()  # other readings of the same words (ambiguous negation)
+    words: str = ""  # the answer's own words, when they matched a phrase that means this value on its own
 
 
 @dataclass
@@ -201,6 +202,14 @@ class Understander:
             return False
         return m.phrase not in self._asked_only.get(m.label.slot, ()) and m.phrase not in self._asked_only.get("*", ())
 
+    def _own_words(self, toks: list[str], m: Match) -> str:
+        """The answer's words for a fact, when they are a listed phrase word for word, of two words or more,
+        that means the fact out of context (not an asked-only phrase): those can be said back as heard."""
+        words = " ".join(toks[m.start:m.end])
+        if m.skipped or words != m.phrase or len(toks[m.start:m.end]) < 2 or not self._volunteer_ok(m):
+            return ""
+        return words
+
     def _has(self, toks: list[str], phrase: tuple[str, ...]) -> int | None:
         n = len(phrase)
         for i in range(len(toks) - n + 1):
@@ -267,7 +276,8 @@ class Understander:
                             and m.phrase.split()[0] in self._degree_words):
                         alternatives = (value,)
                     value = negated
-                cl.heard.setdefault(slot, []).append(_Heard(value, m.score, m.phrase, alternatives))
+                cl.heard.setdefault(slot, []).append(_Heard(value, m.score, m.phrase, alternatives,
+                                                            self._own_words(toks, m) if neg is None else ""))
         pads = self._pad_rate.amount(toks, frozenset(self._neg_words)) if self._pad_rate else None
         if pads is not None:  # "three pads in the last hour": the pads per hour say how much
             cl.mentioned.add("amount")
@@ -320,7 +330,7 @@ class Understander:
             for slot, hs in cl.heard.items():
                 best = max(hs, key=lambda h: (_severity(slot, h.value), h.score))
                 alts = tuple(dict.fromkeys(a for h in hs for a in h.alternatives if a != best.value))
-                heard.setdefault(slot, []).append(_Heard(best.value, best.score, best.phrase, alts))
+                heard.setdefault(slot, []).append(_Heard(best.value, best.score, best.phrase, alts, best.words))
             if cl.hedge and not cl.mentioned and not cl.yesno and not anything:
                 unsure_all = True
 
@@ -351,7 +361,7 @@ class Understander:
                 reading.ambiguous[slot] = tuple(dict.fromkeys([*distinct, *others]))
                 continue
             best = max(hs, key=lambda h: h.score)
-            reading.fills[slot] = Fill(slot, best.value, best.score, best.phrase, slot in asked_set)
+            reading.fills[slot] = Fill(slot, best.value, best.score, best.phrase, slot in asked_set, best.words)
         for slot in unsure_slots:
             reading.fills[slot] = Fill(slot, UNKNOWN, 100.0, "", slot in asked_set)
 
