@@ -26,9 +26,9 @@ from voice_triage.frontends.kiosk_screen import Screen
 
 T, RAISE = ScriptedSource.TIMEOUT, ScriptedSource.RAISE
 SCRIPTS = [
-    ("self_care", ["a few drops", "no", "none of those", "no", "29", "first time", "the pill", "no", "yes", "yes a bit dry", "no"]),
+    ("self_care", ["a few drops", "no", "none of those", "no", "29", "first time", "the pill", "no", "yes a bit dry", "no"]),
     ("urgent", ["more like a period, quite heavy", "no", "I have a fever and feel unwell", "no", "no", "forty one",
-                "it keeps happening", "a copper coil", "no", "yes", "no"]),
+                "it keeps happening", "a copper coil", "no", "no"]),
     ("emergency", ["I'm soaking a pad every hour"]),
     ("stopped", ["a few drops", "no", "stop"]),
     ("inactive", ["a few drops", T, T]),

@@ -19,7 +19,7 @@ from .recognition import HUMAN_DIR
 
 #: text answers that bring a fresh conversation to each question (benign, and never a confirmation)
 _ROUTE = {"amount": "just spotting", "acute": "no", "symptoms": "no", "pregnancy_menopause": "no", "age": "30",
-          "frequency": "first time", "contraception": "none", "risks": "no", "screening": "yes", "dryness": "no",
+          "frequency": "first time", "contraception": "none", "risks": "no", "dryness": "no",
           "worried": "no"}
 WHERE = {"yes": ("worried", {"worried": "yes"}), "no": ("acute", {"dizzy_or_faint": "no", "pain": "none"}),
          "stop": ("acute", None)}

@@ -194,7 +194,7 @@ def plot_questions(series: dict[str, list[int]], path: Path) -> None:
         bins = range(0, max(allq) + 2)
         for label, qs in series.items():
             ax.hist(qs, bins=bins, alpha=0.6, label=f"{label} (n={len(qs)})", align="left", rwidth=0.85)
-    ax.axvline(11.5, color="grey", ls=":", lw=1, label="at most 11 when every answer is benign")
+    ax.axvline(10.5, color="grey", ls=":", lw=1, label="at most 10 when every answer is benign")
     ax.legend()
     ax.set_xlabel("questions asked in the conversation")
     ax.set_ylabel("conversations")
@@ -315,7 +315,7 @@ def render_md(data: dict) -> str:
         q = s["questions"]
         if q["mean"] is not None:
             a(f"- Questions per conversation: mean {q['mean']:.2f}, median {q['median']}, max {q['max']}; "
-              f"max when every answer is benign: {q['max_all_benign']} (the dialog's limit is 11).")
+              f"max when every answer is benign: {q['max_all_benign']} (the dialog's limit is 10).")
         eq = data["text"].get("emergency_questions") or {}
         a("- Emergencies recognised: questions asked in the conversation → conversations: "
           + (", ".join(f"{q} → {c}" for q, c in eq.items()) or "n/a") + ".")

@@ -10,11 +10,13 @@ import sys
 
 import pytest
 
+from voice_triage.triage.slots import SLOTS
+
 from voice_triage.content import load_content
 from voice_triage.dialog import Conversation, End, Result, Say
 from voice_triage.dialog.events import PrivacyChoice
 
-BENIGN_ANSWERS = ["just a few drops", "no", "no", "no", "28", "first time", "the pill", "none", "yes", "no", "no"]
+BENIGN_ANSWERS = ["just a few drops", "no", "no", "no", "28", "first time", "the pill", "none", "no", "no"]
 # words that tell a bystander what this is about
 EXPLICIT = {"sex", "sexual", "intercourse", "vagina", "vaginal", "genital", "genitals", "cervix", "cervical", "discharge",
             "pee", "peeing", "sti", "stis", "postcoital", "lube", "lubrication", "penetration", "herpes",
@@ -67,7 +69,7 @@ def test_more_at_a_question_asks_it_again(content):
 
 
 def test_refusal_is_recorded_cautious_and_said_back(content):
-    answers = ["just a few drops", "no", "no", "I'd rather not say", "28", "first time", "the pill", "none", "yes", "no", "no"]
+    answers = ["just a few drops", "no", "no", "I'd rather not say", "28", "first time", "the pill", "none", "no", "no"]
     conv, _ = _run(content, answers)
     r = conv.result
     assert r.tier == "urgent" and r.facts["pregnancy_possible"] == "unknown"
@@ -124,7 +126,8 @@ def test_spoken_refusal_is_said_back_as_a_refusal(content):
 def test_groups_hold_three_items_each_one_where_yes_is_the_concern(content):
     for view in (content, content.discreet_view()):
         for q in view.questions:
-            assert not q.item_yes, q.id  # no item where "yes" means the reassuring value
+            # an item named or affirmed means the value that is the concern, never the reassuring one
+            assert all(SLOTS[s].trigger(v) is not None for s, v in q.item_yes.items()), q.id
             if "these" not in q.text:
                 continue
             listed = re.split(r"[?:]", q.text, maxsplit=1)[1]

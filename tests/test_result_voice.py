@@ -11,7 +11,7 @@ from voice_triage.content import load_content
 from voice_triage.recognition.base import Transcript
 
 ANSWERS = {"privacy": "yes", "amount": "a few drops", "acute": "no", "symptoms": "no", "pregnancy_menopause": "no",
-           "age": "thirty", "frequency": "first time", "contraception": "the pill", "risks": "no", "screening": "yes",
+           "age": "thirty", "frequency": "first time", "contraception": "the pill", "risks": "no",
            "dryness": "no", "worried": "no"}
 
 

@@ -94,16 +94,15 @@ TABLE = [
     ("contraception", "the coil", "contraception=iud"), ("contraception", "an IUD", "contraception=iud"),
     ("contraception", "Mirena", "contraception=iud"), ("symptoms", "it burns when I wee", "pain_peeing=yes"),
     ("symptoms", "it stings when I pee", "pain_peeing=yes"),
-    ("screening", "I'm overdue for my smear", "screening_up_to_date=no"),
-    ("screening", "my Pap test is overdue", "screening_up_to_date=no"),
+    ("risks", "I'm overdue for my smear", "screening_up_to_date=no"),
+    ("risks", "my Pap test is overdue", "screening_up_to_date=no"),
     ("risks", "I take warfarin", "blood_thinners=yes"),
     # negation
     ("symptoms", "no fever", "fever_or_unwell=no"), ("acute", "it doesn't hurt", "pain=none"),
     ("frequency", "never happened before", "frequency=first"), ("acute", "I haven't been dizzy", "dizzy_or_faint=no"),
     ("acute", "not really", "dizzy_or_faint=no,pain=none"), ("frequency", "it hasn't happened before", "frequency=first"),
     ("pregnancy_menopause", "not pregnant still have periods", "pregnancy_possible=no,postmenopausal=no"),
-    ("symptoms", "no fever, just discharge",
-     "fever_or_unwell=no,unusual_discharge=yes,pain_peeing=no,pain_during_sex=no"),
+    ("symptoms", "no fever, just discharge", "fever_or_unwell=no,unusual_discharge=yes,pain_peeing=no,pain_during_sex=no,sores=no"),
     ("acute", "the pain isn't severe", "pain=some"),  # not severe, but pain: never "none"
     # several facts in one answer
     ("amount", "just a few drops and it didn't hurt", "amount=spotting,pain=none"),
@@ -118,8 +117,8 @@ TABLE = [
     # "I don't know"
     ("amount", "I don't know", "amount=unknown"), ("amount", "no idea", "amount=unknown"),
     ("amount", "dunno", "amount=unknown"), ("age", "I'd rather not say", "age=unknown"),
-    ("symptoms", "not sure", "fever_or_unwell=unknown,unusual_discharge=unknown,pain_peeing=unknown,pain_during_sex=unknown"),
-    ("screening", "I'm not sure about my screening", "screening_up_to_date=unknown"),
+    ("symptoms", "not sure", "fever_or_unwell=unknown,unusual_discharge=unknown,pain_peeing=unknown,pain_during_sex=unknown,sores=unknown"),
+    ("risks", "I'm not sure about my screening", "blood_thinners=unknown,sti_risk=unknown,screening_up_to_date=unknown"),
     # "no" inside "no idea", "i am" inside "i am 40", "sore" for pain vs sores, "a lot" for amount vs frequency
     ("dryness", "no idea", "dryness=unknown"), ("age", "i am 40", "age=40"),
     ("acute", "a bit sore", "pain=some"), ("risks", "a sore down there", "sores=yes"),

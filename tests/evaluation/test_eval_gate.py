@@ -75,7 +75,7 @@ def test_text_slot_accuracy_floor(text_run):
 @needs_product
 def test_text_benign_conversations_ask_at_most_ten(text_run):
     _, s = text_run
-    assert s["questions"]["max_all_benign"] is None or s["questions"]["max_all_benign"] <= 11
+    assert s["questions"]["max_all_benign"] is None or s["questions"]["max_all_benign"] <= 10
 
 
 @pytest.fixture(scope="module")

@@ -22,7 +22,7 @@ from voice_triage.audio_in import DeviceLost
 from voice_triage.audio_in.endpoint import Utterance
 from voice_triage.recognition.base import Transcript
 
-BENIGN_REST = ["no", "none of those", "no", "29", "first time", "the pill", "no", "yes", "yes a bit dry", "no"]
+BENIGN_REST = ["no", "none of those", "no", "29", "first time", "the pill", "no", "yes a bit dry", "no"]
 
 
 class FlakyMic:

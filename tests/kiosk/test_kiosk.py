@@ -21,10 +21,10 @@ from voice_triage.frontends.kiosk_screen import CLEAR_ALL, Screen
 from voice_triage.privacy import logpolicy
 
 T = ScriptedSource.TIMEOUT
-BENIGN = ["a few drops", "no", "none of those", "no", "29", "first time", "the pill", "no", "yes", "yes a bit dry", "no"]
+BENIGN = ["a few drops", "no", "none of those", "no", "29", "first time", "the pill", "no", "yes a bit dry", "no"]
 # answers only this person gave (distinct words, so we can look for them after the wipe)
 URGENT = ["more like a period, quite heavy", "no", "I have a fever and feel unwell", "no", "no", "forty one",
-          "it keeps happening", "a copper coil", "no", "yes", "no"]
+          "it keeps happening", "a copper coil", "no", "no"]
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,7 @@ import pytest
 
 pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed (scripts/setup installs it)")
 
-ANSWERS = ["a few drops", "no", "none of those", "no", "twenty nine", "first time", "the pill", "no", "yes", "yes a bit dry", "no"]
+ANSWERS = ["a few drops", "no", "none of those", "no", "twenty nine", "first time", "the pill", "no", "yes a bit dry", "no"]
 
 
 class Tmux:

@@ -132,7 +132,7 @@ def test_kiosk_spoken_start_and_answer_then_device_lost_nothing_lost():
     mic = FakeMic(quiet(0.5), speechlike(0.8, 1), quiet(1.2), speechlike(1.0, 2), quiet(1.2), quiet(0.3))
     rest = b"".join(a.encode() + b"\n" for a in
                     ["yes",  # the dialog confirms a spoken answer that rules out an emergency ("light spotting?")
-                     "no", "none of those", "no", "29", "first time", "the pill", "no", "yes", "yes a bit dry", "no", ""])
+                     "no", "none of those", "no", "29", "first time", "the pill", "no", "yes a bit dry", "no", ""])
     out = io.StringIO()
     r, w = os.pipe()
     mic.on_lost = lambda: (os.write(w, rest), os.close(w))  # the person types once the microphone is gone

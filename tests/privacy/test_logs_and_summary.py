@@ -12,7 +12,7 @@ VT = [sys.executable, "-m", "voice_triage"]
 # answers with words that appear nowhere in the assistant's own lines
 ANSWERS = ["just a few drops, barely any", "nope nothing like that", "none of those at all", "no",
            "I'm twenty nine years old", "this is the very first time", "I take the pill every morning", "no",
-           "yes", "yes it was a bit dry honestly", "no"]
+           "yes it was a bit dry honestly", "no"]
 DISTINCT = ["barely any", "nope nothing", "at all", "twenty nine", "very first", "every morning", "dry honestly"]
 
 
@@ -61,7 +61,7 @@ log.debug("a count: %d, a score: %.2f", 3, 0.5)
     assert "[ValueError]" in err and "Traceback" not in err
 
 
-BENIGN = ["a few drops", "no", "none of those", "no", "29", "first time", "the pill", "no", "yes", "yes a bit dry", "no"]
+BENIGN = ["a few drops", "no", "none of those", "no", "29", "first time", "the pill", "no", "yes a bit dry", "no"]
 
 
 def test_no_summary_file_unless_asked(tmp_path):

@@ -21,7 +21,7 @@ from voice_triage.privacy.memtmp import on_ram
 pytestmark = pytest.mark.skipif(STRACE is None, reason="strace is not installed (scripts/setup installs it)")
 
 VT = [sys.executable, "-m", "voice_triage"]
-BENIGN = ["a few drops", "no", "none of those", "no", "29", "first time", "the pill", "no", "yes", "yes a bit dry", "no"]
+BENIGN = ["a few drops", "no", "none of those", "no", "29", "first time", "the pill", "no", "yes a bit dry", "no"]
 
 
 def memory_dirs(t: Trace) -> list[str]:
@@ -112,7 +112,7 @@ def test_spoken_conversation_no_network_nothing_on_disk(tmp_path):
                 break
             elif ev["event"] == "ask":
                 turns += 1
-                if turns > 24:  # 11 questions, each with its confirmation
+                if turns > 24:  # 10 questions, each with its confirmation
                     break
                 f = files.get(ev.get("question"), files["other"])
                 if ev.get("confirm"):  # yes only to what the answer meant (a misheard one is corrected)

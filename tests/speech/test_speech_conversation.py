@@ -16,11 +16,9 @@ SCRIPTS = {
     "emergency": {"amount": "soaking a pad"},
     "urgent": {"amount": "just spotting", "acute": "no", "symptoms": "i have a fever"},
     "soon": {"amount": "just spotting", "acute": "no", "symptoms": "no", "pregnancy_menopause": "no",
-             "age": "fifty five", "frequency": "first time", "contraception": "none", "risks": "no",
-             "screening": "yes", "dryness": "no", "worried": "no"},
+             "age": "fifty five", "frequency": "first time", "contraception": "none", "risks": "no", "dryness": "no", "worried": "no"},
     "self_care": {"amount": "just spotting", "acute": "no", "symptoms": "no", "pregnancy_menopause": "no",
-                  "age": "thirty", "frequency": "first time", "contraception": "the pill", "risks": "no",
-                  "screening": "yes", "dryness": "no", "worried": "no"},
+                  "age": "thirty", "frequency": "first time", "contraception": "the pill", "risks": "no", "dryness": "no", "worried": "no"},
 }
 VOICES = [("en-us", 140, None), ("en-us+f3", 160, 20), ("en-us+m3", 130, None), ("en-us+f2", 150, 25)]
 

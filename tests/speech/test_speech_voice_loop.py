@@ -16,7 +16,7 @@ from voice_triage.frontends.voice import VoiceChat
 
 pytestmark = pytest.mark.audio
 
-SELF_CARE = ["spotting", "no", "no", "no", "30", "first time", "the pill", "no", "yes", "no", "no"]
+SELF_CARE = ["spotting", "no", "no", "no", "30", "first time", "the pill", "no", "no", "no"]
 
 
 @pytest.fixture(scope="module")

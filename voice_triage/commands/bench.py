@@ -16,7 +16,7 @@ import time
 import numpy as np
 
 ANSWERS = {"amount": "just spotting", "acute": "no", "symptoms": "no", "pregnancy_menopause": "no", "age": "thirty",
-           "frequency": "first time", "contraception": "the pill", "risks": "no", "screening": "yes", "dryness": "no", "worried": "no"}
+           "frequency": "first time", "contraception": "the pill", "risks": "no", "dryness": "no", "worried": "no"}
 
 
 def _peak_mb() -> float:

@@ -23,11 +23,11 @@ import time
 SCRIPTS: dict[str, dict[str, str]] = {
     "emergency": {"privacy": "yes", "amount": "soaking a pad"},
     "urgent": {"privacy": "yes", "amount": "more like a period", "age": "thirty", "frequency": "this is the first time",
-               "contraception": "the pill", "screening": "yes"},
+               "contraception": "the pill"},
     "soon": {"privacy": "yes", "amount": "just spotting", "age": "thirty", "frequency": "this is the first time",
-             "contraception": "the pill", "screening": "yes", "worried": "yes"},
+             "contraception": "the pill", "worried": "yes"},
     "self_care": {"privacy": "yes", "amount": "just spotting", "age": "thirty", "frequency": "this is the first time",
-                  "contraception": "the pill", "screening": "yes"},
+                  "contraception": "the pill"},
 }
 #: espeak-ng voices the assistant and the evaluation never use: the first for the tests, the rest fresh
 PERSON_VOICES = ["en-us-nyc", "en-029", "en-gb-x-gbclan+f2", "en-gb-x-gbcwmd+m3", "en-us-nyc+f4"]
