@@ -91,6 +91,10 @@ def figures(person, err_lines, t0: float, t_end: float, tier: str, content, time
         if last_heard is not None and last_heard + 1 < len(person.lines):
             advice_at = person.lines[last_heard + 1][0]
     first_word = next((t for t in person.heard.onsets if advice_at is not None and t >= advice_at), None)
+    # the advice is over with the last sound before the next listening tone (or the last sound at all)
+    next_tone = next((t for t in person.heard.tones if first_word is not None and t > first_word), None)
+    advice_end = max((e for e in person.heard.ends if first_word is not None and first_word <= e
+                      and (next_tone is None or e < next_tone - 0.3)), default=None)
     from voice_triage.frontends.text_chat import TIER_LABEL
 
     result = next((ln[len("Result:"):].strip() for ln in out if ln.startswith("Result:")), "")
@@ -102,6 +106,7 @@ def figures(person, err_lines, t0: float, t_end: float, tier: str, content, time
     return {
         "tier_expected": tier, "tier": got,
         "launch_to_advice_s": round(first_word - t0, 1) if first_word else None,
+        "launch_to_advice_end_s": round(advice_end - t0, 1) if advice_end else None,
         "launch_to_end_s": round(t_end - t0, 1), "timed_out": timed_out, "exit_code": rc,
         "answers": len(turns), "reasks": reasks, "lost": sum(t.heard is False for t in turns),
         "short_replies": len(short), "short_heard": sum(bool(t.heard) for t in short),
@@ -161,7 +166,9 @@ def run_live(tiers=tuple(SCRIPTS), voices=PERSON_VOICES[:1], seed: int = 0, echo
 
 def line(r: dict) -> str:
     adv = f"{r['launch_to_advice_s']:.0f} s" if r["launch_to_advice_s"] is not None else "never"
-    return (f"{r['tier_expected']:<9} ({r.get('voice', '')}): advice begins {adv}, end {r['launch_to_end_s']:.0f} s; "
+    over = f", over {r['launch_to_advice_end_s']:.0f} s" if r.get("launch_to_advice_end_s") is not None else ""
+    return (f"{r['tier_expected']:<9} ({r.get('voice', '')}): advice begins {adv}{over}, "
+            f"end {r['launch_to_end_s']:.0f} s; "
             f"{r['answers']} answers ({r['typed_answers']} typed), {r['reasks']} re-asks, {r['lost']} lost, "
             f"short replies heard {r['short_heard']}/{r['short_replies']}; tier {r['tier']} (typed {r['typed_tier']})"
             + (" TIMED OUT" if r["timed_out"] else ""))

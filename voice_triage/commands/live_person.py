@@ -115,6 +115,7 @@ class Listening:
 
     onsets: list[float] = field(default_factory=list)
     tones: list[float] = field(default_factory=list)
+    ends: list[float] = field(default_factory=list)  # the last sound of each stretch that began at an onset
 
 
 class Person:
@@ -201,8 +202,10 @@ class Person:
                     loud = float(np.sqrt(np.mean(x * x))) > 0.003
                     if loud and now - last_loud > 0.15:
                         self.heard.onsets.append(now)
+                        self.heard.ends.append(now)
                     if loud:
                         last_loud = now
+                        self.heard.ends[-1] = now
                     lo, hi = (_power(x, f) > 0.5 if loud else False for f in TONES)
                     if hi and run[0] >= 2:
                         run[1] += 1
