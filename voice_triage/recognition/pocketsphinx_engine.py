@@ -31,6 +31,7 @@ from .base import Transcript, WholeUtterance
 from .grammar import Grammar
 from .language_model import Counts, arpa, count, training_sentences
 from .noise_floor import DEFAULT_STD, NoiseFloor
+from .pronouncing import Pronouncing
 
 NAME = "pocketsphinx"
 #: decoder settings: pocketsphinx's defaults (tighter beams lose accuracy; the end of an answer stays quick
@@ -63,7 +64,12 @@ class PocketsphinxRecognizer(WholeUtterance):
             raise RuntimeError(f"pocketsphinx is not installed ({err})") from None
         # lm=None: no default search; grammars and the LM are added as named searches below
         self._config = {"samprate": 16000, "loglevel": loglevel, "lm": None, **DECODER_CONFIG, **config}
-        self._dec = Decoder(**self._config)
+        # the decoders know only the words of their searches (pronouncing.py: the whole dictionary, loaded,
+        # is about 22 MB a decoder); the open-vocabulary decoder, with all of it, is made when first needed
+        self._dict = Pronouncing(os.path.join(model_dir(), "cmudict-en-us.dict"), EXTRA_DICT)
+        self._main_known: set[str] = set()
+        self._dec = _decoder(Decoder, self._config, _named([(w, p) for w in ("yes", "no") for p in self._dict.lookup(w)]))
+        self._open_dec: Any = None
         self._free_dec: Any = None  # the second decoder, for whole sentences (made with the first model)
         self._free_known: set[str] = set()
         self._free_searches: set[str] = set()
@@ -72,43 +78,26 @@ class PocketsphinxRecognizer(WholeUtterance):
         self.noise_floor = DEFAULT_STD if noise_floor is None else float(noise_floor)
         self._searches: set[str] = set()
         self._active: str | None = None
-        self.added_words = self._add_words(self._dec, EXTRA_DICT)
+        self.added_words = self._dict.added
         self.description = f"pocketsphinx (embedded en-us model: {model_dir()})"
 
-    def _add_words(self, dec, path: str) -> int:
-        """Add the missing words; a bad line is skipped (the word then stays unknown and is reported)."""
-        try:
-            lines = open(path, encoding="utf-8").read().splitlines()
-        except OSError:
-            return 0
-        entries = [ln.split(None, 1) for ln in lines if ln.strip() and not ln.startswith("#")]
-        n = 0
-        for i, (word, phones) in enumerate(entries):
-            if dec.lookup_word(word) is not None:
-                continue
-            try:
-                dec.add_word(word, phones, update=(i == len(entries) - 1))
-                n += 1
-            except Exception:  # noqa: BLE001 - an unknown phone: leave the word out
-                continue
-        return n
-
     def knows(self, word: str) -> bool:
-        try:
-            return self._dec.lookup_word(word.lower()) is not None
-        except Exception:  # noqa: BLE001
-            return False
+        return isinstance(word, str) and self._dict.knows(word.lower())
 
     def prepare(self, grammar: Grammar | None) -> str:
         """Compile the grammar's search now (at start-up), so the first answer does not wait for it."""
         if grammar is None or not grammar.phrases:
             key = "_lm"
-            if key not in self._searches:
-                self._dec.add_lm_file(key, os.path.join(model_dir(), "en-us.lm.bin"))
-                self._searches.add(key)
+            if self._open_dec is None:
+                from pocketsphinx import Decoder
+
+                self._open_dec = Decoder(**self._config)  # the whole dictionary
+                self._open_dec.add_lm_file(key, os.path.join(model_dir(), "en-us.lm.bin"))
+                self._open_dec.activate_search(key)
         else:
             key = grammar.search_key
             if key not in self._searches:
+                self._main_words(_jsgf_words(grammar))
                 self._dec.add_jsgf_string(key, grammar.jsgf())
                 self._searches.add(key)
         if grammar is not None and grammar.free:
@@ -122,6 +111,7 @@ class PocketsphinxRecognizer(WholeUtterance):
         loaded: words added for later questions would go into the earlier models, and the age question
         could hear "thirty five" as "so depo iud", words of the birth-control question.)"""
         grammars = [g for g in grammars if g is not None]
+        self._main_words(set().union(*(_jsgf_words(g) for g in grammars)))
         self._learn_words(set().union(*(_lm_words(g) for g in grammars if g.free)))
         for g in grammars:
             self.prepare(g)
@@ -174,29 +164,24 @@ class PocketsphinxRecognizer(WholeUtterance):
         if self._free_dec is None:
             from pocketsphinx import Decoder
 
-            lines = "".join(f"{name} {p}\n" for name, p in _named(entries))
-            with _temp_file(lines, ".dict") as path:
-                self._free_dec = Decoder(**{**self._config, "dict": path})
+            self._free_dec = _decoder(Decoder, self._config, _named(entries))
             return
-        named = _named(entries)
-        for i, (name, p) in enumerate(named):
-            try:
-                self._free_dec.add_word(name, p, update=(i == len(named) - 1))
-            except Exception:  # noqa: BLE001 - a bad pronunciation: the word stays out
-                pass
+        _add(self._free_dec, _named(entries))
 
     def _pronunciations(self, word: str) -> list[str]:
-        """A word's pronunciations in the first decoder's dictionary (the model's, plus the added words)."""
-        out = []
-        for i in range(1, 10):
-            p = self._dec.lookup_word(word if i == 1 else f"{word}({i})")
-            if p is None:
-                break
-            out.append(p)
-        return out
+        """A word's pronunciations (the model's dictionary, plus extra_words.dict)."""
+        return self._dict.lookup(word)
+
+    def _main_words(self, words: set[str]) -> None:
+        """The grammar decoder learns ``words`` (an FSG search holds only its own words, so adding words
+        changes no search already made)."""
+        _add(self._dec, _named([(w, p) for w in sorted(words - self._main_known) for p in self._pronunciations(w)]))
+        self._main_known |= words
 
     def _activate(self, grammar: Grammar | None) -> None:
         key = self.prepare(grammar)
+        if key == "_lm":
+            return  # (the open-vocabulary decoder has that one search)
         if self._active != key:  # (current_search() crashes before any search is active)
             self._dec.activate_search(key)
             self._active = key
@@ -214,6 +199,25 @@ class PocketsphinxRecognizer(WholeUtterance):
 def _main_counts(free: tuple[str, ...], carriers: tuple[str, ...], joiners: tuple[str, ...]) -> Counts:
     """(Every confirmation's model has the same main part: counted once.)"""
     return count(training_sentences(free, carriers, joiners))
+
+
+def _decoder(cls, config: dict, entries: list[tuple[str, str]]):
+    """A decoder whose dictionary is ``entries`` (name, phones)."""
+    with _temp_file("".join(f"{name} {p}\n" for name, p in entries), ".dict") as path:
+        return cls(**{**config, "dict": path})
+
+
+def _add(dec, named: list[tuple[str, str]]) -> None:
+    for i, (name, p) in enumerate(named):
+        try:
+            dec.add_word(name, p, update=(i == len(named) - 1))
+        except Exception:  # noqa: BLE001 - a bad pronunciation: the word stays out
+            pass
+
+
+def _jsgf_words(g: Grammar) -> set[str]:
+    """Every word of a grammar's phrase search."""
+    return {w for p in (*g.phrases, *g.glue) for w in p.split()}
 
 
 def _lm_words(g: Grammar) -> set[str]:
@@ -263,7 +267,7 @@ class _Stream:
     def __init__(self, rec: PocketsphinxRecognizer, grammar: Grammar | None):
         self.rec, self.grammar = rec, grammar
         rec._activate(grammar)
-        self._dec = rec._dec
+        self._dec = rec._open_dec if grammar is None or not grammar.phrases else rec._dec
         self._dec.start_utt()
         self._free = rec._free_dec if grammar is not None and grammar.free else None
         if self._free is not None:
