@@ -171,7 +171,7 @@ def test_e2e_start_phrase_questions_emergency(croft):
     assert any(m.msg_type == f"{SKILL_ID}:start.intent" for m in first)
     assert speaks(first)[-1] == (CONTENT.question("amount").text, True)
     said = speaks(p.say("just a few drops"))  # a clear benign answer is said back, not checked (policy.yaml)
-    assert said[-1] == (CONTENT.question("acute").text, True) and ("Light spotting, thanks.", False) in said
+    assert said[-1] == (CONTENT.question("acute").text, True) and ("A few drops, thanks.", False) in said  # (the person's own words)
     confirm = p.say("I feel like I'm going to faint")
     assert any(m.msg_type == f"{SKILL_ID}.converse.request" for m in confirm)
     assert speaks(confirm)[-1][1] is True and "Is that right?" in speaks(confirm)[-1][0]
