@@ -91,6 +91,11 @@ def figures(person, err_lines, t0: float, t_end: float, tier: str, content, time
         if last_heard is not None and last_heard + 1 < len(person.lines):
             advice_at = person.lines[last_heard + 1][0]
     first_word = next((t for t in person.heard.onsets if advice_at is not None and t >= advice_at), None)
+    if first_word is None and advice_at is not None:
+        # the log line is timed when it is read: on a busy machine the advice may already be sounding (one
+        # stretch of sound, no new onset): its first word is the last onset after the person's last answer
+        answered = max((t.at for t in person.turns if t.at < advice_at), default=t0)
+        first_word = max((t for t in person.heard.onsets if answered < t < advice_at), default=None)
     # the advice is over with the last sound before the next listening tone (or the last sound at all)
     next_tone = next((t for t in person.heard.tones if first_word is not None and t > first_word), None)
     advice_end = max((e for e in person.heard.ends if first_word is not None and first_word <= e
