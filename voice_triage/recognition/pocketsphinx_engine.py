@@ -68,7 +68,7 @@ class PocketsphinxRecognizer(WholeUtterance):
         # is about 22 MB a decoder); the open-vocabulary decoder, with all of it, is made when first needed
         self._dict = Pronouncing(os.path.join(model_dir(), "cmudict-en-us.dict"), EXTRA_DICT)
         self._main_known: set[str] = set()
-        self._dec = _decoder(Decoder, self._config, _named([(w, p) for w in ("yes", "no") for p in self._dict.lookup(w)]))
+        self._dec = _decoder(Decoder, self._config, [])  # each grammar's words are added before its search
         self._open_dec: Any = None
         self._free_dec: Any = None  # the second decoder, for whole sentences (made with the first model)
         self._free_known: set[str] = set()
@@ -159,7 +159,7 @@ class PocketsphinxRecognizer(WholeUtterance):
     def _free_words(self, words: set[str]) -> None:
         """The second decoder knows only the words of its models: with the whole dictionary (134,000
         words) loading one model took 3.5 s, with its own words under 1 ms."""
-        entries = [(w, p) for w in sorted(words - self._free_known) for p in self._pronunciations(w)]
+        entries = [(w, p) for w in sorted(words - self._free_known) for p in self._dict.lookup(w)]
         self._free_known |= words
         if self._free_dec is None:
             from pocketsphinx import Decoder
@@ -168,14 +168,10 @@ class PocketsphinxRecognizer(WholeUtterance):
             return
         _add(self._free_dec, _named(entries))
 
-    def _pronunciations(self, word: str) -> list[str]:
-        """A word's pronunciations (the model's dictionary, plus extra_words.dict)."""
-        return self._dict.lookup(word)
-
     def _main_words(self, words: set[str]) -> None:
         """The grammar decoder learns ``words`` (an FSG search holds only its own words, so adding words
         changes no search already made)."""
-        _add(self._dec, _named([(w, p) for w in sorted(words - self._main_known) for p in self._pronunciations(w)]))
+        _add(self._dec, _named([(w, p) for w in sorted(words - self._main_known) for p in self._dict.lookup(w)]))
         self._main_known |= words
 
     def _activate(self, grammar: Grammar | None) -> None:

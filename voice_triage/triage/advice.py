@@ -156,7 +156,7 @@ def describe_fact(slot: str, value: str | int, content: Content, refused: bool =
     where advice.yaml's said_back has ``own_words`` (not when others may overhear)."""
     said = content.advice.words["said_back"]
     own = said.get("own_words")
-    if words and value != UNKNOWN and isinstance(own, dict):
+    if words and value != UNKNOWN and isinstance(own, dict) and len(words.split()) >= int(own.get("min_words", 1)):
         return str(own["as"]).format(words=_second_person(words, own.get("swap") or {}))
     if value == UNKNOWN:
         what = content.advice.reasons[slot].get(UNKNOWN, (slot.replace("_", " "), None))[0]

@@ -203,12 +203,10 @@ class Understander:
         return m.phrase not in self._asked_only.get(m.label.slot, ()) and m.phrase not in self._asked_only.get("*", ())
 
     def _own_words(self, toks: list[str], m: Match) -> str:
-        """The answer's words for a fact, when they are a listed phrase word for word, of two words or more,
-        that means the fact out of context (not an asked-only phrase): those can be said back as heard."""
+        """The answer's words for a fact, when they are a listed phrase word for word that means the fact
+        out of context (not an asked-only phrase): those can be said back as heard."""
         words = " ".join(toks[m.start:m.end])
-        if m.skipped or words != m.phrase or len(toks[m.start:m.end]) < 2 or not self._volunteer_ok(m):
-            return ""
-        return words
+        return words if not m.skipped and words == m.phrase and self._volunteer_ok(m) else ""
 
     def _has(self, toks: list[str], phrase: tuple[str, ...]) -> int | None:
         n = len(phrase)
