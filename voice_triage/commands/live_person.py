@@ -280,9 +280,13 @@ class Person:
         if meant in ("no", "nope", "none", "no i don't"):
             parts = re.split(r",| and ", reading)
             return all(re.search(r"\b(no|not|none|recent|up to date|never had)\b", p) for p in parts if p.strip())
+        if reading.startswith("not "):
+            return False
+        if re.search(rf"\b{re.escape(meant)}\b", reading):  # said back in the person's own words
+            return True
         key = {"thirty": "30", "the pill": "hormonal", "just spotting": "spotting", "soaking a pad": "soak",
                "more like a period": "period", "this is the first time": "first", "yes": ""}.get(meant, meant.split()[-1])
-        return key in reading and not reading.startswith("not ")
+        return key in reading
 
     def say(self, answer: str, asked: str, reaction_s: float) -> None:
         wav = self._wavs.get(answer)

@@ -1,0 +1,31 @@
+"""The scripted person of the live benchmark judges the assistant's checks as the person would: a check that
+says the person's own words back agrees with them, one that says something else does not."""
+
+import time
+
+import pytest
+
+from voice_triage.commands.live_person import Person, Turn
+from voice_triage.content import load_content
+
+
+@pytest.fixture(scope="module")
+def person(tmp_path_factory):
+    return Person(rig=None, content=load_content("en"), answers={}, voice="en-us-nyc")
+
+
+@pytest.mark.parametrize("answer, reading, agrees", [
+    ("the pill", "the pill", True),  # the person's own words, said back
+    ("the pill", "hormonal birth control", True),
+    ("the pill", "a copper coil", False),
+    ("thirty", "age 30", True),
+    ("thirty", "age 40", False),
+    ("just spotting", "a little spotting", True),
+    ("this is the first time", "it is the first time", True),
+    ("this is the first time", "it keeps happening", False),
+    ("no", "no fever, no sores and no pain when you pee", True),
+    ("no", "no fever and a new partner", False),
+])
+def test_the_person_agrees_with_a_check_only_when_it_says_what_they_meant(person, answer, reading, agrees):
+    person.turns[:] = [Turn(time.perf_counter(), "q", answer, False, 0.5)]
+    assert person._agrees(reading) is agrees
