@@ -152,3 +152,21 @@ def test_kiosk_spoken_start_and_answer_then_device_lost_nothing_lost():
     assert k.outcomes.get("result") == 1
     assert facts and facts[0]["amount"] == "spotting" and facts[0]["age"] == 29
     assert "continuing by typing" in out.getvalue()
+
+
+@needs_espeak
+def test_between_people_the_voice_learned_is_forgotten():
+    """The kiosk's wipe after a conversation also resets the capture front-end (filters, the last speaker's
+    level) and the recognizer's adaptation to the voice, so the next person starts afresh."""
+    resets = []
+
+    class Adapting(Rec):
+        def new_speaker(self):
+            resets.append(True)
+
+    mic = FakeMic(quiet(0.5), speechlike(1.0), quiet(1.2), lose_after=False)
+    src = VoiceSource(keyboard(), mic, Adapting("a few drops"), Book())
+    assert src.read(None).text == "a few drops"
+    assert src.frontend is not None and src.frontend.last_levels
+    src.wipe()
+    assert resets == [True] and src.frontend is None and mic.flushes >= 1

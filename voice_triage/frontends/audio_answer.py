@@ -36,6 +36,12 @@ class AudioAnswerer:
         if content is not None:
             self.grammars.prebuild()
 
+    def new_conversation(self) -> None:
+        """Another conversation (another person, another recording set-up): the front-end's filters and
+        levels and the recognizer's adaptation start afresh."""
+        self.frontend = FrontEnd()
+        self.recognizer.new_speaker()
+
     @property
     def engine(self) -> str:
         return self.recognizer.name

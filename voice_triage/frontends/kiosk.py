@@ -32,13 +32,16 @@ import signal
 import sys
 import termios
 from dataclasses import dataclass
-from typing import Callable, Protocol
+from typing import TYPE_CHECKING, Callable, Protocol
 
 from voice_triage.content.model import Content
 from voice_triage.dialog import Ask, Conversation, End, Event, Heard, Result, Say, SettingChanged
 from voice_triage.frontends.kiosk_screen import Block, Screen
 from voice_triage.frontends.line_input import MAX_LINE_BYTES
 from voice_triage.privacy import Safe, forget_sensitive, note_sensitive
+
+if TYPE_CHECKING:
+    from voice_triage.audio_in.frontend import FrontEnd
 
 log = logging.getLogger("voice_triage.kiosk")
 
@@ -182,6 +185,7 @@ class VoiceSource:
         self.endpoint = endpoint
         self.notify = notify or (lambda m: None)
         self._keyboard_ended = False
+        self.frontend: FrontEnd | None = None  # made with the first answer, kept for one person
 
     def read(self, timeout: float | None, ask: Ask | None = None) -> Input:
         import time
@@ -196,8 +200,8 @@ class VoiceSource:
         deadline = None if timeout is None else time.monotonic() + timeout
         from voice_triage.audio_in.frontend import FrontEnd, expects_yes_no
 
-        if getattr(self, "frontend", None) is None:
-            self.frontend = FrontEnd()  # kept for the session: its filters and the speaker's level carry over
+        if self.frontend is None:
+            self.frontend = FrontEnd()  # kept for the person: its filters and the speaker's level carry over
         cfg = (self.endpoint or EndpointConfig()).for_yes_no(expects_yes_no(ask, getattr(self.grammars, "content", None)))
         ep = Endpointer(cfg, frontend=self.frontend)
         n = 0
@@ -244,9 +248,15 @@ class VoiceSource:
         self.spoken = False
 
     def wipe(self) -> None:
+        """Between people: pending input, and what the front-end and the recognizer learned of the last
+        person's voice and level."""
         self.keyboard.wipe()
         if self.mic is not None:
             self.mic.flush()
+        self.frontend = None
+        new_speaker = getattr(self.recognizer, "new_speaker", None)  # (a stand-in recognizer may lack it)
+        if new_speaker is not None:
+            new_speaker()
 
 
 # -- the kiosk -----------------------------------------------------------------------------------------

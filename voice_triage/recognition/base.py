@@ -47,9 +47,16 @@ class Recognizer(Protocol):
     def stream(self, grammar: Grammar | None) -> "RecognizerStream":
         """Incremental recognition of one utterance."""
 
+    def new_speaker(self) -> None:
+        """A new conversation begins: forget what was learned of the last speaker (WholeUtterance)."""
+
 
 class WholeUtterance:
     """``transcribe`` for engines that stream: one utterance is a stream fed once."""
+
+    def new_speaker(self) -> None:
+        """A new conversation begins (at a kiosk, most often a new person): forget what the engine learned
+        of the last speaker's voice and room. Engines that learn nothing across utterances do nothing."""
 
     def transcribe(self, samples: np.ndarray, grammar: Grammar | None) -> Transcript:
         s = self.stream(grammar)  # type: ignore[attr-defined]

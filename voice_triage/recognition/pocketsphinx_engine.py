@@ -69,6 +69,7 @@ class PocketsphinxRecognizer(WholeUtterance):
         self._dict = Pronouncing(os.path.join(model_dir(), "cmudict-en-us.dict"), EXTRA_DICT)
         self._main_known: set[str] = set()
         self._dec = _decoder(Decoder, self._config, [])  # each grammar's words are added before its search
+        self._cmn_start = self._dec.get_cmn()  # the model's channel mean, before any speech (new_speaker)
         self._open_dec: Any = None
         self._free_dec: Any = None  # the second decoder, for whole sentences (made with the first model)
         self._free_known: set[str] = set()
@@ -83,6 +84,13 @@ class PocketsphinxRecognizer(WholeUtterance):
 
     def knows(self, word: str) -> bool:
         return isinstance(word, str) and self._dict.knows(word.lower())
+
+    def new_speaker(self) -> None:
+        """Each decoder's channel mean (live CMN) goes back to the model's own: it adapts to the voice and
+        microphone over a conversation's answers, and carried to the next person it misleads the first ones."""
+        for dec in (self._dec, self._open_dec, self._free_dec):
+            if dec is not None:
+                dec.set_cmn(self._cmn_start)
 
     def prepare(self, grammar: Grammar | None) -> str:
         """Compile the grammar's search now (at start-up), so the first answer does not wait for it."""
