@@ -29,3 +29,17 @@ def person(tmp_path_factory):
 def test_the_person_agrees_with_a_check_only_when_it_says_what_they_meant(person, answer, reading, agrees):
     person.turns[:] = [Turn(time.perf_counter(), "q", answer, False, 0.5)]
     assert person._agrees(reading) is agrees
+
+
+@pytest.mark.parametrize("script, asked, says", [
+    ({"frequency": "this is the first time"}, "Is this the first time?", "yes"),
+    ({"frequency": "this is the first time"}, "Does it keep happening?", "no"),
+    ({"contraception": "the pill"}, "Do you use the pill, a patch, ring, implant or injection?", "yes"),
+    ({}, "Do you use condoms only, or no birth control?", "yes"),  # not scripted: "no" (none)
+    ({"amount": "just spotting"}, "Are you soaking a pad in an hour or less?", "no"),
+])
+def test_the_person_answers_a_yes_no_option_by_what_they_meant(script, asked, says):
+    p = Person(rig=None, content=load_content("en"), answers=script, voice="en-us-nyc")
+    p.lines.append((time.perf_counter(), asked))
+    kind, words = p.reply()
+    assert kind == "confirm" and p._last_confirm == says

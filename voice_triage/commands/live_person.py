@@ -25,6 +25,7 @@ import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -136,6 +137,7 @@ class Person:
         self._stop = threading.Event()
         self._wavs: dict[str, bytes] = {}
         self._last_confirm: str | None = None
+        self._reader: Any = None
         self._tmp = tempfile.mkdtemp(prefix="vt-person-")
         q = {}
         for qu in content.questions:
@@ -144,6 +146,8 @@ class Person:
                 if t:
                     q[_norm(t)] = qu.id
         self._question_texts = q
+        #: the questions' yes/no options ("Is this the first time?"): text -> (question, value)
+        self._options = {_norm(t): (qu, v) for qu in content.questions for v, t in qu.options.items()}
         self._confirm_prefix = _norm(content.line("confirm").split("{")[0])
         self._privacy = {_norm(content.line(k)) for k in ("privacy_check", "privacy_check_reprompt")}
 
@@ -252,6 +256,10 @@ class Person:
             reading = prompt[len(self._confirm_prefix):].rsplit("is that right", 1)[0]
             self._last_confirm = "yes" if self._agrees(reading) else "no"
             return "confirm", self._confirm_words(self._last_confirm)
+        if prompt in self._options:
+            q, value = self._options[prompt]
+            self._last_confirm = "yes" if self._means(q) == value else "no"
+            return "confirm", self._confirm_words(self._last_confirm)
         if prompt == _norm(self.content.line("confirm_again")) and self._last_confirm:
             return "confirm", self._confirm_words(self._last_confirm)
         if prompt in self._privacy:
@@ -270,6 +278,16 @@ class Person:
         short = self.rng.random() < 0.5
         pool = (SHORT_YES if yes_no == "yes" else SHORT_NO) if short else (LONG_YES if yes_no == "yes" else LONG_NO)
         return pool[int(self.rng.integers(len(pool)))]
+
+    def _means(self, q) -> object:
+        """The value the person's scripted answer to question ``q`` means (read by the product's own reader)."""
+        from voice_triage.understanding import Understander
+
+        if self._reader is None:
+            self._reader = Understander(self.content)
+        r = self._reader.read(self.answers.get(q.id, "no"), asked=q.slots, question=q)
+        fill = r.fills.get(q.slots[0])
+        return fill.value if fill else None
 
     def _agrees(self, reading: str) -> bool:
         """Whether the assistant's reading is what the person meant (the last question's answer)."""

@@ -62,7 +62,7 @@ def _source(raw: Any, where: str) -> Source:
     return Source(str(raw["file"]), str(raw["quote"]))
 
 
-_DISCREET_KEYS = ("text", "short", "reprompt", "help", "clarify", "items")
+_DISCREET_KEYS = ("text", "short", "reprompt", "help", "clarify", "items", "options")
 
 
 def _discreet_text(raw: dict[str, Any]) -> str | None:
@@ -109,12 +109,16 @@ def _questions(data: dict[str, Any]) -> tuple[Question, ...]:
             for slot, value in mapping.items():
                 if slot not in slots or value not in SLOTS[slot].values:
                     raise ContentError(f"question {qid}: bad yes/no mapping {slot}={value}")
+        options = {str(k): str(v) for k, v in (raw.get("options") or {}).items()}
+        for where in (options, (raw.get("discreet") or {}).get("options") or {} if isinstance(raw.get("discreet"), dict) else {}):
+            if where and (len(slots) != 1 or set(map(str, where)) != set(SLOTS[slots[0]].values)):
+                raise ContentError(f"question {qid}: options must ask about every value of its one slot")
         out.append(Question(
             id=qid, slots=slots, text=raw["text"], short=raw["short"], reprompt=raw["reprompt"],
             help=raw["help"], open=bool(raw.get("open", False)), yes=yes, no=no,
             items=dict(raw.get("items") or {}), item_yes={k: str(v) for k, v in (raw.get("item_yes") or {}).items()},
             ask_if=raw.get("ask_if"), clarify=raw.get("clarify"), discreet=_discreet_text(raw),
-            discreet_words=_discreet_words(raw, qid),
+            discreet_words=_discreet_words(raw, qid), options=options,
         ))
     missing = set(SLOTS) - seen
     if missing:

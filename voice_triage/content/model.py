@@ -30,7 +30,10 @@ class Question:
     ask_if: str | None = None  # only ask while the tier so far is at most this
     clarify: str | None = None  # after a bare "yes" that does not say which value
     discreet: str | None = None  # wording for when others may overhear
-    discreet_words: dict = field(default_factory=dict)  # text/short/reprompt/help/clarify/items, overheard
+    discreet_words: dict = field(default_factory=dict)  # text/short/reprompt/help/clarify/items/options, overheard
+    #: value -> a yes/no question about it, most serious first: asked one by one when a spoken answer keeps
+    #: being heard as a value the person said was wrong
+    options: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -120,7 +123,7 @@ class Content:
     def discreet_view(self) -> Content:
         """The same content worded for when others may overhear: every question's discreet wording, and
         advice.yaml's said_back_discreet for readings said back. Understanding is unchanged."""
-        questions = tuple(replace(q, **{k: (dict(v) if k == "items" else v)  # type: ignore[arg-type]
+        questions = tuple(replace(q, **{k: (dict(v) if k in ("items", "options") else v)  # type: ignore[arg-type]
                                         for k, v in q.discreet_words.items()})
                           for q in self.questions)
         words = dict(self.advice.words)

@@ -19,6 +19,7 @@ from voice_triage.dialog.outcome import partial_result
 from voice_triage.dialog.planner import next_question, tier_so_far
 from voice_triage.dialog.belief import cautious as _cautious, rules_out, said_so_far
 from voice_triage.dialog.bounds import TurnBounds
+from voice_triage.dialog.options import AskOptions
 from voice_triage.dialog.policy import load_policy
 from voice_triage.dialog.side_turns import CONFIRMED_COMMANDS, SETTING_COMMANDS, SideTurns
 from voice_triage.dialog.state import Pending, Settings, State
@@ -31,7 +32,7 @@ from voice_triage.understanding.evidence import SPOKEN, TYPED, Evidence, interpr
 
 
 
-class Conversation(SideTurns, TurnBounds, Trust):
+class Conversation(SideTurns, TurnBounds, Trust, AskOptions):
     """One triage conversation. ``start()``, then ``hear(text)`` or ``silence()`` after each Ask."""
 
     def __init__(self, content: Content, *, understander: Understander | None = None,
@@ -237,6 +238,8 @@ class Conversation(SideTurns, TurnBounds, Trust):
             doubtful.update(said_back)
             certain = {s: v for s, v in certain.items() if s not in said_back}
             said_back = {}
+        if doubtful and ev.channel == SPOKEN and self._options_due(q, doubtful):
+            return [Heard(ev.text, {}), *self._start_options(q, certain)]  # heard again as what was ruled out
         if doubtful:
             self.state.beliefs.propose(doubtful, ev.text)
             said = self._said(doubtful, reading)
@@ -319,6 +322,8 @@ class Conversation(SideTurns, TurnBounds, Trust):
             return self._apply(ev.text, {**pending.confirmed, **reply.corrections})
         q = self._question(pending.question_id)
         assert q is not None
+        if pending.options and reply.kind is Reply.NO:  # that value ruled out: the next one
+            return [Heard(ev.text, {}), *self._ask_option(q, pending.confirmed)]
         if pending.confirmed:
             self._history.append(self._snapshot_for_undo())
             self.state.beliefs.take(pending.confirmed)

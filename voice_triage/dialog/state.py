@@ -23,6 +23,7 @@ class Pending:
     proposal: dict[str, SlotValue] = field(default_factory=dict)  # for confirm: the reading to confirm
     confirmed: dict[str, SlotValue] = field(default_factory=dict)  # for confirm: certain fills kept meanwhile
     resume: Pending | None = None  # for a command being confirmed: the turn to go back to
+    options: bool = False  # for confirm: one of the question's values asked as a yes/no question (options.py)
 
 
 @dataclass

@@ -87,4 +87,6 @@ def classify(text: str, reading: Reading, proposal: Mapping[str, SlotValue], *, 
         return ConfirmReply(Reply.NO_WITH_CORRECTION, text, reading, corrections)
     if reading.affirmed is False:
         return ConfirmReply(Reply.NO)
+    if same and not contrary:  # the value said again ("the first time" to "Is this the first time?")
+        return ConfirmReply(Reply.YES)
     return ConfirmReply(Reply.UNCLEAR)

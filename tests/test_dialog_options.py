@@ -1,0 +1,92 @@
+"""Asking it another way: a spoken answer heard again as a value the person already said was wrong makes
+the question's values be asked one at a time as yes/no questions (questions.yaml `options`, most serious
+first). Typed answers never need it; the tier never goes below what the person said."""
+
+import pytest
+
+from voice_triage.content import load_content
+from voice_triage.dialog import Conversation
+from voice_triage.dialog.belief import rank
+from voice_triage.dialog.events import Ask, Say
+from voice_triage.triage.slots import UNKNOWN
+
+ROUTE = {"amount": "just spotting", "acute": "no", "symptoms": "no", "pregnancy_menopause": "no", "age": "30"}
+
+
+@pytest.fixture(scope="module")
+def content():
+    return load_content("en")
+
+
+def at(content, qid: str) -> Conversation:
+    conv = Conversation(content)
+    conv.start()
+    while conv.pending.question_id != qid:
+        conv.hear(ROUTE.get(conv.pending.question_id, "no"))
+    return conv
+
+
+def asks(events) -> list[str]:
+    return [e.text for e in events if isinstance(e, (Ask, Say))]
+
+
+def misheard_twice(conv, wrong: str) -> list:
+    conv.hear(wrong, 0.3, spoken=True)  # "I understood: it keeps happening. Is that right?"
+    conv.hear("no", 0.9, spoken=True)  # "Sorry about that. Let's try again."
+    return conv.hear(wrong, 0.3, spoken=True)  # the same mishearing again
+
+
+def test_options_ask_about_every_value_most_serious_first(content):
+    for view in (content, content.discreet_view()):
+        for q in view.questions:
+            if q.options:
+                slot, = q.slots
+                ranks = [rank(slot, v) for v in q.options]
+                assert ranks == sorted(ranks, reverse=True), q.id
+                assert all(t.strip().endswith("?") for t in q.options.values())
+    plain = {q.id: q.options for q in content.questions}
+    discreet = {q.id: q.options for q in content.discreet_view().questions}
+    assert discreet["amount"] != plain["amount"]  # nothing explicit said where others may overhear
+
+
+def test_heard_again_as_what_was_ruled_out_asks_value_by_value(content):
+    conv = at(content, "frequency")
+    events = misheard_twice(conv, "it keeps happening")
+    said = asks(events)
+    assert said[0] == content.line("ask_options")
+    assert said[1] == content.question("frequency").options["occasional"]  # "repeated" was ruled out
+    said = asks(conv.hear("nope", 0.9, spoken=True))
+    assert said == [content.question("frequency").options["first"]]
+    conv.hear("yes", 0.9, spoken=True)
+    assert conv.state.facts["frequency"] == "first"
+
+
+def test_saying_the_value_again_is_a_yes(content):
+    conv = at(content, "frequency")
+    misheard_twice(conv, "it keeps happening")
+    conv.hear("no", 0.9, spoken=True)
+    conv.hear("this is the first time", 0.5, spoken=True)  # to "Is this the first time?"
+    assert conv.state.facts["frequency"] == "first"
+
+
+def test_every_value_ruled_out_is_not_known(content):
+    conv = at(content, "frequency")
+    misheard_twice(conv, "it keeps happening")
+    conv.hear("no", 0.9, spoken=True)
+    events = conv.hear("no", 0.9, spoken=True)
+    assert conv.state.facts["frequency"] == UNKNOWN and content.line("gave_up") in asks(events)
+
+
+def test_a_yes_to_the_most_serious_option_takes_it(content):
+    conv = at(content, "amount")
+    misheard_twice(conv, "like a period")
+    assert conv.pending.text == content.question("amount").options["soaking"]
+    conv.hear("yes", 0.9, spoken=True)
+    assert conv.state.facts["amount"] == "soaking" and conv.finished  # an emergency: the advice at once
+
+
+def test_typed_answers_never_ask_value_by_value(content):
+    conv = at(content, "frequency")
+    events = conv.hear("it keeps happening")
+    assert conv.state.facts["frequency"] == "repeated"
+    assert content.line("ask_options") not in asks(events)
