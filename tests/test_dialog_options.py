@@ -90,3 +90,24 @@ def test_typed_answers_never_ask_value_by_value(content):
     events = conv.hear("it keeps happening")
     assert conv.state.facts["frequency"] == "repeated"
     assert content.line("ask_options") not in asks(events)
+
+
+@pytest.mark.parametrize("reply", ["no that's not right", "no, that's wrong", "nope not what I said", "not right"])
+def test_no_thats_not_right_after_a_value_said_back_asks_for_it_again(content, reply):
+    """ "Age 38, thanks. Has this happened before?" - "No, that's not right" is about the age: it is asked
+    again, and the "no" is not taken as the answer to the question after it."""
+    conv = at(content, "age")
+    conv.hear("thirty eight", 0.9, spoken=True, alternatives=[("thirty eight", 0.9)])
+    assert conv.pending.implied == {"age": 38}
+    events = conv.hear(reply, 0.9, spoken=True)
+    assert "age" not in conv.state.facts and "frequency" not in conv.state.facts
+    assert asks(events) == [content.line("confirm_rejected"), content.question("age").reprompt]
+    conv.hear("thirty", 0.9, spoken=True, alternatives=[("thirty", 0.9)])
+    assert conv.state.facts["age"] == 30 and conv.pending.question_id == "frequency"
+
+
+def test_a_plain_no_after_a_value_said_back_answers_the_question(content):
+    conv = at(content, "age")
+    conv.hear("thirty eight", 0.9, spoken=True, alternatives=[("thirty eight", 0.9)])
+    conv.hear("no", 0.9, spoken=True)
+    assert conv.state.facts["age"] == 38 and conv.state.facts["frequency"] == "first"

@@ -224,7 +224,10 @@ class Conversation(SideTurns, TurnBounds, Trust, AskOptions):
         assert q is not None
         self.state.beliefs.settle_implicit()
         if pending.ask.implied and self.understander.opens_correction(ev.text):
-            ev = self._correction(ev, pending.ask.implied) or ev  # "no, I said it's heavy": about the last answer
+            corrected = self._correction(ev, pending.ask.implied)  # "no, I said it's heavy": about the last answer
+            if corrected is None and self.understander.says_said_back_is_wrong(ev.text):
+                return [Heard(ev.text, {}), *self._said_back_rejected(pending.ask.implied)]
+            ev = corrected or ev
         reading = ev.reading
         if reading.age_out_of_range and not reading.fills:
             return [Heard(ev.text, {}), *self._reprompt_or_give_up([Say(self.content.line("age_out_of_range"))])]

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from voice_triage.content.model import Question
 from voice_triage.dialog.belief import rank
-from voice_triage.dialog.events import SlotValue
+from voice_triage.dialog.events import Event, Say, SlotValue
 from voice_triage.dialog.planner import next_question, tier_so_far
 from voice_triage.dialog.policy import Case
 from voice_triage.triage.slots import SLOTS, UNKNOWN
@@ -30,6 +30,16 @@ class Trust:
                  and not self.understander.needs_confirmation(f)}
         return Evidence(ev.text, Reading(ev.text, fills=fills), ev.channel, ev.confidence, "single", ev.heard) \
             if fills else None
+
+    def _said_back_rejected(self: Conversation, implied: dict[str, SlotValue]) -> list[Event]:
+        """"No, that's not right" after a value was said back: that value is ruled out and its question is
+        asked again (the question just asked comes again after it)."""
+        self.state.beliefs.reject(implied)
+        self.state.beliefs.reopen(implied)
+        q = next(x for x in self.content.questions if set(implied) & set(x.slots))
+        slots = tuple(s for s in q.slots if s not in self.state.facts)
+        return [Say(self.content.line("confirm_rejected")),
+                *self._put("question", q, slots or q.slots, q.reprompt, count=False)]
 
     def _goes_on(self: Conversation, q: Question, facts: dict[str, SlotValue]) -> bool:
         """Another question follows once ``facts`` are taken (so a said-back value can still be corrected)."""

@@ -113,6 +113,8 @@ class Understander:
         self._rest = frozenset(str(w) for w in sets.get("rest") or ())
         self._correction_openers = tuple(tuple(normalize(str(w), drop_fillers=False).split())
                                          for w in sets.get("correction_openers") or ())
+        self._said_back_wrong = tuple(tuple(normalize(str(w), drop_fillers=False).split())
+                                      for w in sets.get("said_back_wrong") or ())
         self._negations = {tuple(n.split()) for n in ph.negations}
         self._neg_words = {n for n in ph.negations if " " not in n}
         self._yesno_words = {p for p in ph.affirm + ph.deny if " " not in p}
@@ -422,6 +424,12 @@ class Understander:
         """The answer opens like a correction of what was just said back ("no, I said it's heavy")."""
         toks = tuple(normalize(text, fillers=self.content.phrases.fillers).split()) if isinstance(text, str) else ()
         return any(p and toks[:len(p)] == p for p in self._correction_openers)
+
+    def says_said_back_is_wrong(self, text: str) -> bool:
+        """The answer says that what was just said back is wrong ("no, that's not right")."""
+        toks = tuple(normalize(text, fillers=self.content.phrases.fillers).split()) if isinstance(text, str) else ()
+        return any(p and any(toks[i:i + len(p)] == p for i in range(len(toks) - len(p) + 1))
+                   for p in self._said_back_wrong)
 
     @staticmethod
     def needs_confirmation(fill: Fill) -> bool:
