@@ -43,3 +43,13 @@ def test_the_person_answers_a_yes_no_option_by_what_they_meant(script, asked, sa
     p.lines.append((time.perf_counter(), asked))
     kind, words = p.reply()
     assert kind == "confirm" and p._last_confirm == says
+
+
+def test_the_person_says_no_to_a_wrong_value_said_back_and_goes_on_after_a_right_one():
+    p = Person(rig=None, content=load_content("en"), answers={"age": "thirty"}, voice="en-us-nyc")
+    p.turns.append(Turn(time.perf_counter(), "age", "thirty", False, 0.5))
+    p.lines += [(0.0, "Age 38, thanks."), (0.0, "Has this happened before?")]
+    kind, words = p.reply()
+    assert kind == "implicit" and words.startswith("no")
+    p.lines += [(0.0, "Age 30, thanks."), (0.0, "Has this happened before?")]
+    assert p.reply()[0] == "frequency"

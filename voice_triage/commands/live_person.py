@@ -250,8 +250,19 @@ class Person:
                 return line
         return ""
 
+    def said_back(self) -> str | None:
+        """The value said back just before the last prompt ("Age 38, thanks."), if one was."""
+        said = [ln for _, ln in self.lines if ln and not ln.startswith("(") and not ln.startswith("Result:")]
+        head, _, tail = self.content.line("implicit_confirm").partition("{reading}")
+        if len(said) < 2 or not (said[-2].startswith(head) and said[-2].endswith(tail)):
+            return None
+        return _norm(said[-2][len(head):len(said[-2]) - len(tail)])
+
     def reply(self) -> tuple[str, str | None]:
         prompt = _norm(self.last_prompt())
+        said_back = self.said_back()
+        if said_back is not None and not self._agrees(said_back):  # as a person would: "no, that's not right"
+            return "implicit", LONG_NO[int(self.rng.integers(len(LONG_NO)))]
         if prompt.startswith(self._confirm_prefix):
             reading = prompt[len(self._confirm_prefix):].rsplit("is that right", 1)[0]
             self._last_confirm = "yes" if self._agrees(reading) else "no"
@@ -291,7 +302,8 @@ class Person:
 
     def _agrees(self, reading: str) -> bool:
         """Whether the assistant's reading is what the person meant (the last question's answer)."""
-        last = next((t for t in reversed(self.turns) if t.asked not in ("confirm", "privacy", "other")), None)
+        last = next((t for t in reversed(self.turns) if t.asked not in ("confirm", "privacy", "other", "implicit")),
+                    None)
         if last is None:
             return True
         meant = _norm(last.answer)
