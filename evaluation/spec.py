@@ -77,8 +77,9 @@ def slot_tier(slot: str, value: Value | None) -> str | None:
     """The tier that one fact triggers, or None."""
     if is_unknown(value):
         return UNKNOWN_TIER[slot]
-    if slot == "age":
-        return "soon" if int(value) > AGE_LIMIT else None
+    if slot == "age":  # a number of years, or its band ("over_35": asked as "Are you older than 35?")
+        over = value == "over_35" if value in ("over_35", "35_or_under") else int(value) > AGE_LIMIT
+        return "soon" if over else None
     return TRIGGERS.get((slot, str(value)))
 
 

@@ -111,3 +111,19 @@ def test_a_plain_no_after_a_value_said_back_answers_the_question(content):
     conv.hear("thirty eight", 0.9, spoken=True, alternatives=[("thirty eight", 0.9)])
     conv.hear("no", 0.9, spoken=True)
     assert conv.state.facts["age"] == 38 and conv.state.facts["frequency"] == "first"
+
+
+def test_an_age_heard_again_as_ruled_out_is_asked_by_its_side_of_35(content):
+    conv = at(content, "age")
+    conv.hear("thirty eight", 0.3, spoken=True)  # "I understood: age 38. Is that right?"
+    conv.hear("no", 0.9, spoken=True)
+    events = conv.hear("thirty eight", 0.3, spoken=True)
+    assert asks(events)[-1] == "Are you older than 35?"
+    conv.hear("no", 0.9, spoken=True)
+    assert conv.pending.text == "Are you 35 or younger?"
+    conv.hear("yes", 0.9, spoken=True)
+    assert conv.state.facts["age"] == "35_or_under" and conv.pending.question_id == "frequency"
+    while not conv.finished:
+        conv.hear("no" if conv.pending.question_id != "frequency" else "this is the first time")
+    assert conv.result.tier == "self_care"
+    assert "I'm 35 or younger" in conv.result.summary

@@ -37,6 +37,8 @@ def test_the_person_agrees_with_a_check_only_when_it_says_what_they_meant(person
     ({"contraception": "the pill"}, "Do you use the pill, a patch, ring, implant or injection?", "yes"),
     ({}, "Do you use condoms only, or no birth control?", "yes"),  # not scripted: "no" (none)
     ({"amount": "just spotting"}, "Are you soaking a pad in an hour or less?", "no"),
+    ({"age": "thirty"}, "Are you older than 35?", "no"),
+    ({"age": "thirty"}, "Are you 35 or younger?", "yes"),
 ])
 def test_the_person_answers_a_yes_no_option_by_what_they_meant(script, asked, says):
     p = Person(rig=None, content=load_content("en"), answers=script, voice="en-us-nyc")

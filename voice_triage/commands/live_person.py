@@ -292,12 +292,15 @@ class Person:
 
     def _means(self, q) -> object:
         """The value the person's scripted answer to question ``q`` means (read by the product's own reader)."""
+        from voice_triage.triage.slots import SLOTS, age_band
         from voice_triage.understanding import Understander
 
         if self._reader is None:
             self._reader = Understander(self.content)
         r = self._reader.read(self.answers.get(q.id, "no"), asked=q.slots, question=q)
         fill = r.fills.get(q.slots[0])
+        if fill is not None and SLOTS[q.slots[0]].numeric:
+            return age_band(fill.value)  # "Are you older than 35?"
         return fill.value if fill else None
 
     def _agrees(self, reading: str) -> bool:

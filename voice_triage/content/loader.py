@@ -13,7 +13,7 @@ from voice_triage.paths import prompts_root
 from voice_triage.content.model import (
     Advice, Cause, Content, Phrases, Question, SlotPhrases, Source, Step,
 )
-from voice_triage.triage.slots import SLOTS, UNKNOWN
+from voice_triage.triage.slots import AGE_BANDS, SLOTS, UNKNOWN
 from voice_triage.triage.tiers import TIERS
 from voice_triage.content.normalize import normalize
 
@@ -111,7 +111,8 @@ def _questions(data: dict[str, Any]) -> tuple[Question, ...]:
                     raise ContentError(f"question {qid}: bad yes/no mapping {slot}={value}")
         options = {str(k): str(v) for k, v in (raw.get("options") or {}).items()}
         for where in (options, (raw.get("discreet") or {}).get("options") or {} if isinstance(raw.get("discreet"), dict) else {}):
-            if where and (len(slots) != 1 or set(map(str, where)) != set(SLOTS[slots[0]].values)):
+            values = AGE_BANDS if len(slots) == 1 and SLOTS[slots[0]].numeric else SLOTS[slots[0]].values
+            if where and (len(slots) != 1 or set(map(str, where)) != set(values)):
                 raise ContentError(f"question {qid}: options must ask about every value of its one slot")
         out.append(Question(
             id=qid, slots=slots, text=raw["text"], short=raw["short"], reprompt=raw["reprompt"],

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from voice_triage.content.model import Content
 from voice_triage.triage.engine import Assessment, Trigger, assess
-from voice_triage.triage.slots import AGE_THRESHOLD, SLOTS, UNKNOWN
+from voice_triage.triage.slots import AGE_BANDS, SLOTS, UNKNOWN, age_band
 
 MAX_REASONS = 3  # named in the spoken result; the rest are counted
 MAX_CAUSES = 2
@@ -67,7 +67,7 @@ def _fact_keys(facts: Mapping[str, str | int]) -> dict[str, str]:
     keys = {}
     for slot, value in facts.items():
         if SLOTS[slot].numeric and value != UNKNOWN:
-            keys[slot] = "over_35" if isinstance(value, int) and value > AGE_THRESHOLD else "35_or_under"
+            keys[slot] = age_band(value) or str(value)
         else:
             keys[slot] = str(value)
     return keys
@@ -163,7 +163,9 @@ def describe_fact(slot: str, value: str | int, content: Content, refused: bool =
         line = str(said["refused" if refused and "refused" in said else "unknown"])
         return line.format(what=what) if "{what}" in line else line
     table = said[slot]
-    return table["number"].format(n=value) if SLOTS[slot].numeric else table[str(value)]
+    if SLOTS[slot].numeric and str(value) not in AGE_BANDS:
+        return table["number"].format(n=value)
+    return table[str(value)]
 
 
 def _second_person(words: str, swap: Mapping[str, str]) -> str:
@@ -206,7 +208,7 @@ def _summary(facts: Mapping[str, str | int], content: Content, refused: Collecti
         value = facts.get(slot, UNKNOWN)
         if value == UNKNOWN:
             continue
-        if SLOTS[slot].numeric:
+        if SLOTS[slot].numeric and str(value) not in AGE_BANDS:
             about.append(str(by["number"]).format(n=value))
         elif str(value) in by:
             about.append(str(by[str(value)]))

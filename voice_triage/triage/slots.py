@@ -19,11 +19,24 @@ class SlotSpec:
     def trigger(self, value: str | int) -> str | None:
         """The tier a known value triggers, or None."""
         if self.numeric:
-            return "soon" if isinstance(value, int) and value > AGE_THRESHOLD else None
+            return "soon" if age_band(value) == OVER else None
         return self.triggers.get(str(value))
 
 
 AGE_THRESHOLD = 35  # spec: `age > 35` triggers soon
+#: all the rule needs to know of an age: which side of the threshold it is on. An age asked as "Are you older
+#: than 35?" (when the number keeps being misheard) is known only as its band.
+OVER, AT_MOST = "over_35", "35_or_under"
+AGE_BANDS = (OVER, AT_MOST)
+
+
+def age_band(value: object) -> str | None:
+    """"over_35" / "35_or_under" for a number of years or a band; None for anything else."""
+    if isinstance(value, str) and value in AGE_BANDS:
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return OVER if value > AGE_THRESHOLD else AT_MOST
+    return None
 AGE_RANGE = (10, 110)  # an age outside this range is not understood as an age
 
 
@@ -67,12 +80,14 @@ def validate_value(slot: str, value: object) -> str | int:
     if value == UNKNOWN:
         return UNKNOWN
     if spec.numeric:
+        if isinstance(value, str) and value in AGE_BANDS:
+            return value
         if isinstance(value, bool):
-            raise ValueError(f"{slot}: expected a whole number of years or \"unknown\", got {value!r}")
+            raise ValueError(f"{slot}: expected a whole number of years, {OVER}, {AT_MOST} or \"unknown\", got {value!r}")
         if isinstance(value, str) and value.strip().isdigit():
             value = int(value.strip())
         if not isinstance(value, int):
-            raise ValueError(f"{slot}: expected a whole number of years or \"unknown\", got {value!r}")
+            raise ValueError(f"{slot}: expected a whole number of years, {OVER}, {AT_MOST} or \"unknown\", got {value!r}")
         lo, hi = AGE_RANGE
         if not lo <= value <= hi:
             raise ValueError(f"{slot}: {value} is out of range ({lo} to {hi})")
