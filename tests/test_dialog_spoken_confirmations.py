@@ -295,3 +295,16 @@ def test_discreet_checks_never_say_the_persons_words(content):
     events = conv.hear("it won't stop", 0.3, spoken=True)
     said = _said(events)
     assert "will not stop" not in said and "a lot, filling a pad within an hour" in said
+
+
+@pytest.mark.parametrize("heard, grammar, taken", [
+    ("yeah none", "yep", True),  # the sentence model's trailing "none" after a quick "yep"
+    ("yes none of them", "yes", True),
+    ("yeah none", "no", False),  # the grammar heard a no: not a yes
+    ("yeah none", None, False),  # no second reading: asked again
+    ("yes no", "yes", False),  # a change of mind is no trailing "none"
+])
+def test_a_yes_with_a_trailing_none_is_a_yes_when_the_grammar_heard_a_plain_yes(content, heard, grammar, taken):
+    conv = _confirming(content, {"frequency": "first"})
+    conv.hear(heard, 0.8, spoken=True, alternatives=[(grammar, 0.9)] if grammar else [])
+    assert (conv.state.facts.get("frequency") == "first") is taken

@@ -309,7 +309,8 @@ class Conversation(SideTurns, TurnBounds, Trust, AskOptions):
                          weak=self.understander.needs_confirmation,
                          misheard_yes=ev.channel == SPOKEN and self.understander.misheard_yes(ev.heard),
                          other=ev.other,
-                         lowering=all(rules_out(s, v) for s, v in pending.proposal.items()))
+                         lowering=all(rules_out(s, v) for s, v in pending.proposal.items()),
+                         yes_then_none=self.understander.yes_then_none(ev.heard))
         if reply.kind is Reply.YES:
             return self._apply(ev.text, {**pending.confirmed, **pending.proposal})
         action = self.policy.on_reply(ev.channel, reply.kind.value)

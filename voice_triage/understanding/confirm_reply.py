@@ -39,13 +39,16 @@ def heard_as_no(other: Reading | None) -> bool:
 
 def classify(text: str, reading: Reading, proposal: Mapping[str, SlotValue], *, channel: str,
              read: Callable[[str], Reading], weak: Callable[[Any], bool], misheard_yes: bool = False,
-             other: Reading | None = None, lowering: bool = True) -> ConfirmReply:
+             other: Reading | None = None, lowering: bool = True, yes_then_none: bool = False) -> ConfirmReply:
     """``reading``: the reply read for the slots being confirmed; ``read`` reads other words the same way;
     ``weak``: a fill too loosely matched to count as a correction; ``misheard_yes``: the whole reply is one
     that, heard, is more often a misheard yes ("not right" for "that's right"); ``other``: the other reading
     of the same audio, when the recognizer gave one; ``lowering``: every proposed value rules out more than
-    not knowing does (so a doubtful yes must not take it, and nothing serious is lost by asking again)."""
+    not knowing does (so a doubtful yes must not take it, and nothing serious is lost by asking again);
+    ``yes_then_none``: the reply is a yes followed only by "none" words ("yeah none")."""
     spoken = channel == SPOKEN
+    if spoken and yes_then_none and other is not None and other.affirmed is True and not other.mixed:
+        return ConfirmReply(Reply.YES)  # the sentence model's trailing "none" after a yes the grammar heard plain
     if spoken and (misheard_yes or reading.mixed):
         return ConfirmReply(Reply.UNCLEAR)  # both a yes and a no heard: a garble more often than a change of mind
     if spoken and other is not None and not other.mixed:

@@ -115,6 +115,8 @@ class Understander:
                                          for w in sets.get("correction_openers") or ())
         self._said_back_wrong = tuple(tuple(normalize(str(w), drop_fillers=False).split())
                                       for w in sets.get("said_back_wrong") or ())
+        self._none_words = frozenset(tuple(normalize(str(w), drop_fillers=False).split())
+                                     for w in sets.get("none_words") or ())
         self._negations = {tuple(n.split()) for n in ph.negations}
         self._neg_words = {n for n in ph.negations if " " not in n}
         self._yesno_words = {p for p in ph.affirm + ph.deny if " " not in p}
@@ -430,6 +432,14 @@ class Understander:
         toks = tuple(normalize(text, fillers=self.content.phrases.fillers).split()) if isinstance(text, str) else ()
         return any(p and any(toks[i:i + len(p)] == p for i in range(len(toks) - len(p) + 1))
                    for p in self._said_back_wrong)
+
+    def yes_then_none(self, text: str) -> bool:
+        """A yes followed only by "none" words ("yeah none", "yes none of them")."""
+        toks = normalize(text, fillers=self.content.phrases.fillers).split() if isinstance(text, str) else []
+        n = 0
+        while n < len(toks) and toks[n] in self._affirm_words:
+            n += 1
+        return 0 < n < len(toks) and tuple(toks[n:]) in self._none_words
 
     @staticmethod
     def needs_confirmation(fill: Fill) -> bool:
