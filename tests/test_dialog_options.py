@@ -3,13 +3,15 @@ the question's values be asked one at a time as yes/no questions (questions.yaml
 first). Typed answers never need it; the tier never goes below what the person said."""
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from voice_triage.content import load_content
 from voice_triage.dialog import Conversation
-from voice_triage.dialog.belief import rank
+from voice_triage.dialog.belief import rank, rules_out
 from voice_triage.dialog.events import Ask, Say
 from voice_triage.triage.slots import UNKNOWN
 
+CONTENT = load_content("en")
 ROUTE = {"amount": "just spotting", "acute": "no", "symptoms": "no", "pregnancy_menopause": "no", "age": "30"}
 
 
@@ -127,3 +129,28 @@ def test_an_age_heard_again_as_ruled_out_is_asked_by_its_side_of_35(content):
         conv.hear("no" if conv.pending.question_id != "frequency" else "this is the first time")
     assert conv.result.tier == "self_care"
     assert "I'm 35 or younger" in conv.result.summary
+
+WRONG = {"amount": "like a period", "frequency": "it keeps happening", "contraception": "a copper coil",
+         "age": "thirty eight"}
+
+
+@settings(max_examples=60, deadline=None)
+@given(qid=st.sampled_from(sorted(WRONG)), replies=st.lists(st.sampled_from(["yes", "no", "not sure", "mm", "nope"]),
+                                                             min_size=1, max_size=8))
+def test_asked_value_by_value_nothing_lower_is_taken_without_a_yes(qid, replies):
+    """Whatever the replies to the yes/no questions, the value taken is one the person said yes to, or one
+    no lower than not knowing."""
+    content = CONTENT
+    conv = at(content, qid)
+    slot, = content.question(qid).slots
+    misheard_twice(conv, WRONG[qid])
+    yes_to = set()
+    for r in replies:
+        if conv.pending is None or conv.pending.question_id != "confirm" or slot in conv.state.facts:
+            break
+        if r == "yes":
+            yes_to.add(conv.pending.confirm[slot])
+        conv.hear(r, 0.9, spoken=True)
+    value = conv.state.facts.get(slot)
+    if value is not None:
+        assert value in yes_to or not rules_out(slot, value), (replies, value)
