@@ -55,3 +55,16 @@ def test_the_person_says_no_to_a_wrong_value_said_back_and_goes_on_after_a_right
     assert kind == "implicit" and words.startswith("no")
     p.lines += [(0.0, "Age 30, thanks."), (0.0, "Has this happened before?")]
     assert p.reply()[0] == "frequency"
+
+
+def test_a_check_is_judged_against_the_question_asked_not_the_last_answer():
+    """"Age 40, thanks. Has this happened before?" - "no, that's not right" (about the age), heard as a no to
+    the new question: "I understood: the first time" is then judged by what the person means about it."""
+    p = Person(rig=None, content=load_content("en"), answers={"age": "thirty", "frequency": "this is the first time"},
+               voice="en-us-nyc")
+    p.turns.append(Turn(time.perf_counter(), "age", "thirty", False, 0.5))
+    p.lines += [(0.0, "Age 40, thanks."), (0.0, load_content("en").question("frequency").text)]
+    assert p.reply()[0] == "implicit"
+    p.turns.append(Turn(time.perf_counter(), "implicit", "no, that's wrong", False, 0.5))
+    p.lines += [(0.0, "(heard: no right)"), (0.0, "I understood: the first time. Is that right?")]
+    assert p.reply()[0] == "confirm" and p._last_confirm == "yes"

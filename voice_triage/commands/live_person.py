@@ -138,6 +138,7 @@ class Person:
         self._wavs: dict[str, bytes] = {}
         self._last_confirm: str | None = None
         self._reader: Any = None
+        self._current_q: str | None = None  # the question being asked (what a check is about)
         self._tmp = tempfile.mkdtemp(prefix="vt-person-")
         q = {}
         for qu in content.questions:
@@ -260,12 +261,16 @@ class Person:
 
     def reply(self) -> tuple[str, str | None]:
         prompt = _norm(self.last_prompt())
+        checks = prompt.startswith(self._confirm_prefix) or prompt in self._options or prompt in self._privacy \
+            or prompt == _norm(self.content.line("confirm_again"))
+        qid = None if checks else self._question_of(prompt)
         said_back = self.said_back()
         if said_back is not None and not self._agrees(said_back):  # as a person would: "no, that's not right"
+            self._current_q = qid or self._current_q
             return "implicit", LONG_NO[int(self.rng.integers(len(LONG_NO)))]
         if prompt.startswith(self._confirm_prefix):
             reading = prompt[len(self._confirm_prefix):].rsplit("is that right", 1)[0]
-            self._last_confirm = "yes" if self._agrees(reading) else "no"
+            self._last_confirm = "yes" if self._agrees(reading, self._current_q) else "no"
             return "confirm", self._confirm_words(self._last_confirm)
         if prompt in self._options:
             q, value = self._options[prompt]
@@ -275,15 +280,19 @@ class Person:
             return "confirm", self._confirm_words(self._last_confirm)
         if prompt in self._privacy:
             return "privacy", self.answers.get("privacy", "yes")
+        if qid is None:
+            return "other", "no"  # "do you want to stop?" and the like
+        self._current_q = qid
+        return qid, self.answers.get(qid, "no")
+
+    def _question_of(self, prompt: str) -> str | None:
         qid = self._question_texts.get(prompt)
         if qid is None:  # a question asked in other words (a clarification): the best-matching one
             from rapidfuzz import process
 
             m = process.extractOne(prompt, list(self._question_texts))
             qid = self._question_texts[m[0]] if m and m[1] >= 60 else None
-        if qid is None:
-            return "other", "no"  # "do you want to stop?" and the like
-        return qid, self.answers.get(qid, "no")
+        return qid
 
     def _confirm_words(self, yes_no: str) -> str:
         short = self.rng.random() < 0.5
@@ -303,13 +312,17 @@ class Person:
             return age_band(fill.value)  # "Are you older than 35?"
         return fill.value if fill else None
 
-    def _agrees(self, reading: str) -> bool:
-        """Whether the assistant's reading is what the person meant (the last question's answer)."""
-        last = next((t for t in reversed(self.turns) if t.asked not in ("confirm", "privacy", "other", "implicit")),
-                    None)
-        if last is None:
-            return True
-        meant = _norm(last.answer)
+    def _agrees(self, reading: str, qid: str | None = None) -> bool:
+        """Whether the assistant's reading is what the person meant: the script's answer to question ``qid``
+        (a check is about the question being asked), else the last answer given (a value said back)."""
+        if qid is not None:
+            meant = _norm(self.answers.get(qid, "no"))
+        else:
+            last = next((t for t in reversed(self.turns) if t.asked not in ("confirm", "privacy", "other", "implicit")),
+                        None)
+            if last is None:
+                return True
+            meant = _norm(last.answer)
         if meant in ("no", "nope", "none", "no i don't"):
             parts = re.split(r",| and ", reading)
             return all(re.search(r"\b(no|not|none|recent|up to date|never had)\b", p) for p in parts if p.strip())
