@@ -428,10 +428,14 @@ class Understander:
         return any(p and toks[:len(p)] == p for p in self._correction_openers)
 
     def says_said_back_is_wrong(self, text: str) -> bool:
-        """The answer says that what was just said back is wrong ("no, that's not right")."""
-        toks = tuple(normalize(text, fillers=self.content.phrases.fillers).split()) if isinstance(text, str) else ()
-        return any(p and any(toks[i:i + len(p)] == p for i in range(len(toks) - len(p) + 1))
-                   for p in self._said_back_wrong)
+        """The answer says that what was just said back is wrong ("no, that's not right"). The phrase's words
+        count in order with others between them: recognizers add short words ("no not to all right")."""
+        toks = normalize(text, fillers=self.content.phrases.fillers).split() if isinstance(text, str) else []
+
+        def within(p: tuple[str, ...]) -> bool:
+            it = iter(toks)
+            return all(w in it for w in p)
+        return any(p and within(p) for p in self._said_back_wrong)
 
     def yes_then_none(self, text: str) -> bool:
         """A yes followed only by "none" words ("yeah none", "yes none of them")."""
