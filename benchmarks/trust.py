@@ -11,7 +11,9 @@ prints whether the value was right, grouped by:
 - agreement: the two readings give the same values (agree), differ (disagree), only the grammar's made
   sense (fallback), or there was one (single);
 - confidence: the recognizer's own 0..1 (the smallest word posterior of the sentence);
-- stability: the share of the sentence model's 10 best hypotheses that give the same value.
+- stability: the share of the sentence model's 10 best hypotheses that give the same value;
+- agreement and the sentence model's own confidence together (agreement alone lifts the dialog's
+  confidence to ``agreed_confidence``).
 """
 
 from __future__ import annotations
@@ -89,9 +91,11 @@ def main(argv: list[str] | None = None) -> int:
             right = str(got.value) == str(value)
             stab = _stability(answerer.recognizer, read, slot, got.value)
             conf = "conf>=0.6" if tr.confidence >= 0.6 else "conf<0.6"
+            conf4 = "conf<0.4" if tr.confidence < 0.4 else conf
             stable = "n-best all same" if stab == 1.0 else "n-best differ"
             for key in [("agreement", ev.agreement), ("confidence", conf), ("stability", stable),
-                        ("agreement+stability", f"{ev.agreement}, {stable}")]:
+                        ("agreement+stability", f"{ev.agreement}, {stable}"),
+                        ("agreement+confidence", f"{ev.agreement}, {conf4}")]:
                 table[key][0 if right else 1] += 1
     print(f"seed {args.seed}, {len(items)} answers ({args.condition}); the slot not filled: {unfilled}")
     print(f"{'evidence':<22} {'group':<32} {'right':>6} {'wrong':>6} {'precision':>9}")

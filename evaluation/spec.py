@@ -73,12 +73,16 @@ def is_unknown(value: Value | None) -> bool:
     return value is None or value == "unknown"
 
 
+#: an age asked by its side of the limit (the product's slots.AGE_BANDS; "Are you older than 35?")
+AGE_BANDS = ("over_35", "35_or_under")
+
+
 def slot_tier(slot: str, value: Value | None) -> str | None:
     """The tier that one fact triggers, or None."""
     if is_unknown(value):
         return UNKNOWN_TIER[slot]
     if slot == "age":  # a number of years, or its band ("over_35": asked as "Are you older than 35?")
-        over = value == "over_35" if value in ("over_35", "35_or_under") else int(value) > AGE_LIMIT
+        over = value == "over_35" if value in AGE_BANDS else int(value) > AGE_LIMIT
         return "soon" if over else None
     return TRIGGERS.get((slot, str(value)))
 
@@ -111,6 +115,8 @@ def value_matches(slot: str, persona_value: Value, reported: Value | None) -> bo
     if reported is None:
         return False
     if slot == "age" and not is_unknown(persona_value) and not is_unknown(reported):
+        if reported in AGE_BANDS:  # "Are you 35 or younger?": the band the persona's age is in
+            return slot_tier("age", reported) == slot_tier("age", persona_value)
         try:
             return int(reported) == int(persona_value)
         except (TypeError, ValueError):

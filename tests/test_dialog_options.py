@@ -155,3 +155,40 @@ def test_asked_value_by_value_nothing_lower_is_taken_without_a_yes(qid, replies)
     value = conv.state.facts.get(slot)
     if value is not None:
         assert value in yes_to or not rules_out(slot, value), (replies, value)
+
+
+def test_two_values_ruled_out_asks_value_by_value(content):
+    # a third different hearing after two values said to be wrong is not checked again: the values are asked
+    conv = at(content, "age")
+    for heard in ("thirty eight", "seventy"):
+        conv.hear(heard, 0.3, spoken=True)
+        conv.hear("no", 0.9, spoken=True)
+    said = asks(conv.hear("eighty", 0.3, spoken=True))
+    assert said == [content.line("ask_options"), content.question("age").options["over_35"]]
+
+
+def test_a_no_naming_nothing_more_serious_asks_the_next_value(content):
+    # "no, that's not right" heard as "no, not eight" to "Are you older than 35?": the next value is asked
+    conv = at(content, "frequency")
+    misheard_twice(conv, "it keeps happening")
+    said = asks(conv.hear("no, just once", 0.5, spoken=True))  # to "Has it happened once in a while?"
+    assert said == [content.question("frequency").options["first"]]
+    # a more serious value named is an answer like any other: checked, not skipped
+    conv = at(content, "amount")
+    misheard_twice(conv, "a heavy flow")
+    said = asks(conv.hear("no, I'm soaking a pad every hour", 0.5, spoken=True))
+    assert "soak" in said[-1] and conv.state.pending.proposal == {"amount": "soaking"}
+
+
+def test_every_value_ruled_out_then_another_hearing_is_checked(content):
+    conv = at(content, "age")
+    for heard in ("thirty eight", "seventy"):
+        conv.hear(heard, 0.3, spoken=True)
+        conv.hear("no", 0.9, spoken=True)
+    conv.hear("eighty", 0.3, spoken=True)
+    conv.hear("no", 0.9, spoken=True)  # not older than 35
+    said = asks(conv.hear("no, I'm forty", 0.5, spoken=True))  # to "Are you 35 or younger?"
+    assert said[-1].endswith("?") and "40" in said[-1]
+    assert conv.state.pending.proposal == {"age": 40}
+    conv.hear("yes", 0.9, spoken=True)
+    assert conv.state.facts["age"] == 40

@@ -86,6 +86,23 @@ def test_endless_confirm_rejections_are_bounded(content):
     assert "amount" in conv.state.facts
 
 
+def test_going_back_again_and_again_still_ends(content):
+    # going back undoes answers, not the count of turns: an answer and "go back", over and over, reach the
+    # conversation's cap and give the result so far, the bleeding as said
+    from voice_triage.dialog.policy import load_policy
+
+    cap = int(load_policy("en").limit("max_turns_total"))
+    for spoken in (False, True):
+        conv = Conversation(content)
+        conv.start()
+        answers = ["like a heavy period", "yes"][:1 + spoken] + ["no", "go back"] * cap
+        heard = 0
+        while not conv.finished:
+            conv.hear(answers[heard], 0.9, spoken=spoken)
+            heard += 1
+        assert heard <= cap + 1 and conv.result.partial and conv.result.tier == "urgent"
+
+
 def test_spoken_stop_is_confirmed_typed_stop_is_not(content):
     conv, events = _talk(content, ["stop"], spoken=True)
     assert not conv.finished and events[-1].question_id == "confirm_command"

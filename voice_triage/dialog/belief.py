@@ -66,6 +66,10 @@ class Beliefs:
     def was_rejected(self, slot: str, value: SlotValue) -> bool:
         return (slot, str(value)) in self.rejected
 
+    def rejections(self, slot: str) -> int:
+        """How many values of ``slot`` the person said were wrong."""
+        return sum(1 for s, _ in self.rejected if s == slot)
+
     def implicit(self) -> dict[str, SlotValue]:
         """Values taken and said back, not yet past the turn that could correct them."""
         return {s: b.value for s, b in self.slots.items() if b.status == "implicit" and s in self.facts}

@@ -24,7 +24,7 @@ class TurnBounds:
         return self.state.turns[qid] > self.limit("max_turns_per_question") or self._too_long()
 
     def _too_long(self: Conversation) -> bool:
-        return self._turns_before_restart + sum(self.state.turns.values()) > self.limit("max_turns_total")
+        return self._turns_set_aside + sum(self.state.turns.values()) > self.limit("max_turns_total")
 
     def _plain_yes_to_confirmation(self: Conversation, text: str) -> bool:
         """A bare yes ("yep") to a pending confirmation, with the conversation not yet too long."""

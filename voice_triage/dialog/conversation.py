@@ -49,7 +49,7 @@ class Conversation(SideTurns, TurnBounds, Trust, AskOptions):
             self.content = content.discreet_view()
         self.state = State()
         self._history: list[State] = []
-        self._turns_before_restart = 0  # a restart starts the facts afresh, not the bound on its length
+        self._turns_set_aside = 0  # turns undone by a restart or going back: they still count to the bound
         self.result: Result | None = None
         self.end_reason: str | None = None
         self._refused: set[str] = set()  # slots asked when the person said they'd rather not say
@@ -326,7 +326,7 @@ class Conversation(SideTurns, TurnBounds, Trust, AskOptions):
             return self._apply(ev.text, {**pending.confirmed, **reply.corrections})
         q = self._question(pending.question_id)
         assert q is not None
-        if pending.options and reply.kind is Reply.NO:  # that value ruled out: the next one
+        if pending.options and self._option_refused(reply):  # that value ruled out: the next one
             return [Heard(ev.text, {}), *self._ask_option(q, pending.confirmed)]
         if pending.confirmed:
             self._history.append(self._snapshot_for_undo())

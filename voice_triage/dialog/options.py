@@ -1,5 +1,6 @@
 """Asking it another way: when a spoken answer is heard again as a value the person already said was wrong,
-the question's values are asked one at a time as yes/no questions (``options`` in
+or the person has already said two values of it were wrong (``options_after_rejections`` in policy.yaml), the
+question's values are asked one at a time as yes/no questions (``options`` in
 prompts/<lang>/questions.yaml, most serious first), skipping those already ruled out. A yes or a no is heard
 far more reliably than a phrase, so a misheard answer stops costing a check and a re-ask each time.
 
@@ -13,8 +14,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from voice_triage.content.model import Question
+from voice_triage.dialog.belief import rank
 from voice_triage.dialog.events import Event, Say, SlotValue
 from voice_triage.triage.slots import UNKNOWN
+from voice_triage.understanding.confirm_reply import ConfirmReply, Reply
 
 if TYPE_CHECKING:
     from voice_triage.dialog.conversation import Conversation
@@ -22,11 +25,27 @@ if TYPE_CHECKING:
 
 class AskOptions:
     def _options_due(self: Conversation, q: Question, doubtful: dict[str, SlotValue]) -> bool:
-        """The question's one slot has options, and the value heard for it is one the person ruled out."""
-        if not q.options or len(q.slots) != 1:
+        """The question's one slot has options, and the value heard for it is one the person ruled out, or
+        the person has ruled out enough values of it that another check is likely to be wrong again."""
+        if not q.options or len(q.slots) != 1 or q.slots[0] not in doubtful:
             return False
         slot = q.slots[0]
-        return slot in doubtful and self.state.beliefs.was_rejected(slot, doubtful[slot])
+        beliefs = self.state.beliefs
+        if all(beliefs.was_rejected(slot, v) for v in q.options):
+            return False  # every value already ruled out by a yes/no: what is heard now is checked as usual
+        return beliefs.was_rejected(slot, doubtful[slot]) \
+            or beliefs.rejections(slot) >= self.limit("options_after_rejections")
+
+    def _option_refused(self: Conversation, reply: ConfirmReply) -> bool:
+        """A reply to a value asked as a yes/no question that rules it out: a no, or a no naming nothing more
+        serious than the value asked ("no, not eight" heard for "no, that's not right"): the next value is
+        asked. A more serious value named is an answer like any other."""
+        pending = self.state.pending
+        assert pending is not None and pending.options
+        if reply.kind is Reply.NO:
+            return True
+        return reply.kind is Reply.NO_WITH_CORRECTION and not any(
+            rank(s, v) > rank(s, pending.proposal[s]) for s, v in reply.corrections.items() if s in pending.proposal)
 
     def _ask_option(self: Conversation, q: Question, confirmed: dict[str, SlotValue]) -> list[Event]:
         """The next value not ruled out, as a yes/no question; none left: not known."""

@@ -37,10 +37,12 @@ class SideTurns:
         if name == "back":
             if not self._history:
                 return self._reask([Say(self.content.line("nothing_to_undo"))])
-            self.state = self._history.pop()
+            earlier = self._history.pop()
+            self._turns_set_aside += sum(self.state.turns.values()) - sum(earlier.turns.values())
+            self.state = earlier  # the turns it undoes still count: going back cannot make it endless
             return self._reask([Say(self.content.line("went_back"))])
         if name == "restart":  # a fresh conversation; voice settings and the privacy choice hold for the session
-            self._turns_before_restart += sum(self.state.turns.values())  # the bound on length holds too
+            self._turns_set_aside += sum(self.state.turns.values())  # the bound on length holds too
             self.state = State()
             self._history.clear()
             self.result = None
