@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from voice_triage.content import load_content
+from voice_triage.dialog.belief import rank
 from voice_triage.dialog.policy import Case, Policy, load_policy
 from voice_triage.understanding import Understander
 from voice_triage.understanding.confirm_reply import Reply, classify
@@ -82,6 +83,15 @@ REPLIES = [
     ({"dizzy_or_faint": "yes"}, "not quite and i do", "spoken", Reply.UNCLEAR, {}),
     ({"dizzy_or_faint": "yes"}, "yes no", "typed", Reply.NO, {}),
     ({"unusual_discharge": "no"}, "yes new discharge", "spoken", Reply.UNCLEAR, {}),
+    # a less serious value with no "no" is no correction when heard ("right, yes" heard as "like a period");
+    # with a "no", or more serious, or typed, it is
+    ({"amount": "soaking"}, "like a period", "spoken", Reply.UNCLEAR, {}),
+    ({"amount": "soaking"}, "no, like a period", "spoken", Reply.NO_WITH_CORRECTION, {"amount": "heavy"}),
+    ({"amount": "spotting"}, "like a period", "spoken", Reply.NO_WITH_CORRECTION, {"amount": "heavy"}),
+    ({"amount": "soaking"}, "like a period", "typed", Reply.NO_WITH_CORRECTION, {"amount": "heavy"}),
+    # the value said again is a yes only when all of what was said back is said again
+    ({"frequency": "first"}, "the first time", "spoken", Reply.YES, {}),
+    ({"dizzy_or_faint": "no", "pain": "some"}, "i don't feel faint", "spoken", Reply.UNCLEAR, {}),
 ]
 
 
@@ -89,6 +99,7 @@ REPLIES = [
 def test_confirmation_replies(reader, proposal, text, channel, kind, corrections):
     slots = tuple(proposal)
     got = classify(text, reader.read(text, asked=slots), proposal, channel=channel,
-                   read=lambda t: reader.read(t, asked=slots), weak=reader.needs_confirmation)
+                   read=lambda t: reader.read(t, asked=slots), weak=reader.needs_confirmation,
+                   lower=lambda slot, value, than: rank(slot, value) < rank(slot, than))
     assert got.kind is kind
     assert got.corrections == corrections

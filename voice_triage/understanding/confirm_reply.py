@@ -39,13 +39,15 @@ def heard_as_no(other: Reading | None) -> bool:
 
 def classify(text: str, reading: Reading, proposal: Mapping[str, SlotValue], *, channel: str,
              read: Callable[[str], Reading], weak: Callable[[Any], bool], misheard_yes: bool = False,
-             other: Reading | None = None, lowering: bool = True, yes_then_none: bool = False) -> ConfirmReply:
+             other: Reading | None = None, lowering: bool = True, yes_then_none: bool = False,
+             lower: Callable[[str, SlotValue, SlotValue], bool] = lambda slot, value, than: False) -> ConfirmReply:
     """``reading``: the reply read for the slots being confirmed; ``read`` reads other words the same way;
     ``weak``: a fill too loosely matched to count as a correction; ``misheard_yes``: the whole reply is one
     that, heard, is more often a misheard yes ("not right" for "that's right"); ``other``: the other reading
     of the same audio, when the recognizer gave one; ``lowering``: every proposed value rules out more than
     not knowing does (so a doubtful yes must not take it, and nothing serious is lost by asking again);
-    ``yes_then_none``: the reply is a yes followed only by "none" words ("yeah none")."""
+    ``yes_then_none``: the reply is a yes followed only by "none" words ("yeah none"); ``lower``: whether a
+    value of a slot is less serious than another."""
     spoken = channel == SPOKEN
     if spoken and yes_then_none and other is not None and other.affirmed is True and not other.mixed:
         return ConfirmReply(Reply.YES)  # the sentence model's trailing "none" after a yes the grammar heard plain
@@ -84,12 +86,17 @@ def classify(text: str, reading: Reading, proposal: Mapping[str, SlotValue], *, 
             return ConfirmReply(Reply.UNSURE)
         if reading.affirmed is None and corrections and not contrary:
             return ConfirmReply(Reply.UNCLEAR)  # words about something else, with no yes or no
+        said_no = reading.affirmed is False or reading.leading is False
+        if not said_no and any(lower(s, v, proposal[s]) for s, v in contrary.items()):
+            # a less serious value with no "no" ("right, yes" heard as "like a period" at "it will not stop"):
+            # lowering needs an explicit correction, and a garble can sound like any phrase
+            return ConfirmReply(Reply.UNCLEAR)
     else:
         corrections = said  # typed "it's heavy" at "heavy?" is taken as written, like "no, it's heavy"
     if corrections:
         return ConfirmReply(Reply.NO_WITH_CORRECTION, text, reading, corrections)
     if reading.affirmed is False:
         return ConfirmReply(Reply.NO)
-    if same and not contrary:  # the value said again ("the first time" to "Is this the first time?")
-        return ConfirmReply(Reply.YES)
+    if same and set(same) == set(proposal) and not contrary:
+        return ConfirmReply(Reply.YES)  # every value said again ("the first time" to "Is this the first time?")
     return ConfirmReply(Reply.UNCLEAR)
