@@ -68,3 +68,20 @@ def test_a_check_is_judged_against_the_question_asked_not_the_last_answer():
     p.turns.append(Turn(time.perf_counter(), "implicit", "no, that's wrong", False, 0.5))
     p.lines += [(0.0, "(heard: no right)"), (0.0, "I understood: the first time. Is that right?")]
     assert p.reply()[0] == "confirm" and p._last_confirm == "yes"
+
+
+def test_with_no_tone_heard_the_person_answers_after_a_silence():
+    # a listening tone cut short by an underrun is not noticed: after the question's sound and a silence
+    # of NO_TONE_S the person answers anyway; not while the assistant is still speaking, not twice
+    from voice_triage.commands.live_person import NO_TONE_S
+
+    p = Person(rig=None, content=load_content("en"), answers={}, voice="en-us-nyc")
+    now = time.perf_counter()
+    p.lines[:] = [(now - 10.0, "How old are you?")]
+    p.heard.onsets[:], p.heard.ends[:] = [now - 9.9], [now - 8.0]
+    assert p._silence_after_question()
+    p.heard.ends[-1] = now - NO_TONE_S / 2  # still speaking a moment ago
+    assert not p._silence_after_question()
+    p.heard.ends[-1] = now - 8.0
+    p.turns[:] = [Turn(now - 5.0, "age", "thirty", False, 0.5)]  # already answered it
+    assert not p._silence_after_question()

@@ -13,7 +13,7 @@ import pytest
 
 from voice_triage.content import load_content
 from voice_triage.commands.live_bench import LIBRARY_LINE, PERSON_VOICES, SCRIPTS, run_conversation
-from voice_triage.commands.live_person import PulseRig
+from voice_triage.commands.live_rig import PulseRig
 
 pytestmark = [pytest.mark.audio, pytest.mark.skipif(
     not all(shutil.which(t) for t in ("pulseaudio", "pactl", "parec", "paplay", "espeak-ng")),

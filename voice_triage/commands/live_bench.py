@@ -114,6 +114,7 @@ def figures(person, err_lines, t0: float, t_end: float, tier: str, content, time
         "launch_to_advice_end_s": round(advice_end - t0, 1) if advice_end else None,
         "launch_to_end_s": round(t_end - t0, 1), "timed_out": timed_out, "exit_code": rc,
         "answers": len(turns), "reasks": reasks, "lost": sum(t.heard is False for t in turns),
+        "no_tone": sum(not t.after_tone for t in turns),
         "short_replies": len(short), "short_heard": sum(bool(t.heard) for t in short),
         "typed_answers": typed_n, "typed_tier": typed_tier,
         "library_lines": [ln for ln in out + err if LIBRARY_LINE.search(ln)],
@@ -126,7 +127,7 @@ def run_live(tiers=tuple(SCRIPTS), voices=PERSON_VOICES[:1], seed: int = 0, echo
     """Every tier with every voice; prints a line per conversation and the totals."""
     from voice_triage.content import load_content
 
-    from .live_person import PulseRig
+    from .live_rig import PulseRig
 
     content = load_content("en")
     rig = PulseRig(runtime_dir)
@@ -175,7 +176,8 @@ def line(r: dict) -> str:
     return (f"{r['tier_expected']:<9} ({r.get('voice', '')}): advice begins {adv}{over}, "
             f"end {r['launch_to_end_s']:.0f} s; "
             f"{r['answers']} answers ({r['typed_answers']} typed), {r['reasks']} re-asks, {r['lost']} lost, "
-            f"short replies heard {r['short_heard']}/{r['short_replies']}; tier {r['tier']} (typed {r['typed_tier']})"
+            f"short replies heard {r['short_heard']}/{r['short_replies']}, "
+            f"{r.get('no_tone', 0)} answered with no tone heard; tier {r['tier']} (typed {r['typed_tier']})"
             + (" TIMED OUT" if r["timed_out"] else ""))
 
 

@@ -3,9 +3,10 @@ listens to the assistant and answers aloud.
 
 * ``vt_speaker``: the assistant's default sink (its speaker). The person listens on its monitor
   (``parec``), waits for the end of the assistant's speech and the listening tone, and answers after a
-  reaction time;
+  reaction time (a tone lost to the sound system, as an underrun can, does not stop them: after a
+  longer silence they answer anyway, as people do);
 * ``vt_mic``: the person speaks into it (``paplay``); its monitor is the default source, the
-  assistant's microphone.
+  assistant's microphone (the room: :mod:`voice_triage.commands.live_rig`).
 
 The person knows what was asked the way a listener would, from the words (the printed line before the
 tone); the timing comes from the sound alone. Answers are espeak-ng speech in a voice the assistant
@@ -29,63 +30,16 @@ from typing import Any
 
 import numpy as np
 
-SPEAKER, MIC = "vt_speaker", "vt_mic"
+from .live_rig import MIC, SPEAKER, PulseRig, speech
+
 RATE = 16000
 HOP = 160  # 10 ms analysis frames of the speaker's monitor
 TONES = (660.0, 880.0)  # the listening earcon: 660 Hz then 880 Hz (voice_triage.audio_in.earcon)
+NO_TONE_S = 2.0  # silence after the assistant spoke, with no tone, after which the person answers anyway
 
 SHORT_YES, SHORT_NO = ("yes", "yep"), ("no", "nope")
 LONG_YES = ("yes, that's right", "yes that's correct", "that's right")
 LONG_NO = ("no, that's wrong", "no that's not right")
-
-
-class PulseRig:
-    """A PulseAudio server of our own (``PULSE_RUNTIME_PATH`` = ``runtime_dir``) with the two sinks."""
-
-    def __init__(self, runtime_dir: str | None = None):
-        self.made_dir = runtime_dir is None
-        self.dir = runtime_dir or tempfile.mkdtemp(prefix="vt-pulse-")
-        env = {k: v for k, v in os.environ.items() if k not in ("PULSE_SERVER", "PULSE_SINK", "PULSE_SOURCE")}
-        self.env = {**env, "PULSE_RUNTIME_PATH": self.dir}
-        self.started = False
-
-    def _pactl(self, *args: str) -> subprocess.CompletedProcess:
-        return subprocess.run(["pactl", *args], env=self.env, capture_output=True, text=True, timeout=10)
-
-    def start(self) -> str | None:
-        """None when ready, else why not."""
-        for tool in ("pulseaudio", "pactl", "parec", "paplay", "espeak-ng"):
-            if not shutil.which(tool):
-                return f"{tool} is not installed (scripts/setup installs it)"
-        os.makedirs(self.dir, mode=0o700, exist_ok=True)
-        r = subprocess.run(["pulseaudio", "-n", "--daemonize=yes", "--exit-idle-time=-1", "--use-pid-file=yes",
-                            "--disallow-exit", "-L", "module-native-protocol-unix",
-                            "-L", f"module-null-sink sink_name={SPEAKER} sink_properties=device.description={SPEAKER}",
-                            "-L", f"module-null-sink sink_name={MIC} sink_properties=device.description={MIC}"],
-                           env=self.env, capture_output=True, text=True, timeout=20)
-        for _ in range(50):
-            if self._pactl("info").returncode == 0:
-                break
-            time.sleep(0.1)
-        else:
-            return f"pulseaudio would not start: {(r.stderr or r.stdout).strip()[-300:]}"
-        self.started = True
-        if self._pactl("set-default-sink", SPEAKER).returncode or self._pactl("set-default-source", f"{MIC}.monitor").returncode:
-            return "the null sinks could not be made the defaults"
-        return None
-
-    def stop(self) -> None:
-        if self.started:
-            subprocess.run(["pulseaudio", "--kill"], env=self.env, capture_output=True, timeout=10)
-            self.started = False
-        if self.made_dir:
-            shutil.rmtree(self.dir, ignore_errors=True)
-
-
-def speech(text: str, voice: str, rate: int = 165) -> bytes:
-    """espeak-ng speech of ``text`` as a WAV file's bytes (in memory)."""
-    return subprocess.run(["espeak-ng", "-v", voice, "-s", str(rate), "--stdout", text],
-                          capture_output=True, check=True, timeout=30).stdout
 
 
 _N = np.arange(HOP)
@@ -108,6 +62,7 @@ class Turn:
     short: bool  # a bare yes/no
     reaction_s: float
     heard: bool | None = None  # None until the assistant's next "(heard: ...)" / "(no answer heard)"
+    after_tone: bool = True  # False: no listening tone was heard, and the person answered after a silence
 
 
 @dataclass
@@ -233,7 +188,9 @@ class Person:
 
     def _answer(self, proc: subprocess.Popen) -> None:
         while not self._stop.is_set():
-            self._tone.wait()
+            toned = self._tone.wait(timeout=0.1)
+            if not toned and not self._silence_after_question():
+                continue
             self._tone.clear()
             if self._stop.is_set() or proc.poll() is not None:
                 break
@@ -242,7 +199,17 @@ class Person:
                 continue
             react = float(self.rng.uniform(*self.reaction))
             time.sleep(react)
-            self.say(answer, asked, react)
+            self.say(answer, asked, react, after_tone=toned)
+
+    def _silence_after_question(self) -> bool:
+        """The assistant said something after the person's last answer, its sound has ended, and no tone
+        came for ``NO_TONE_S``: the person answers anyway (a tone cut short by an underrun goes unnoticed)."""
+        now = time.perf_counter()
+        last_answer = self.turns[-1].at if self.turns else 0.0
+        said = [t for t, ln in self.lines if t > last_answer and ln and not ln.startswith("(")]
+        if not said or not self.heard.ends or now - said[-1] < NO_TONE_S:
+            return False
+        return any(o > said[-1] for o in self.heard.onsets) and now - self.heard.ends[-1] >= NO_TONE_S
 
     # -- what to say -------------------------------------------------------------------------
     def last_prompt(self) -> str:
@@ -334,14 +301,15 @@ class Person:
                "more like a period": "period", "this is the first time": "first", "yes": ""}.get(meant, meant.split()[-1])
         return key in reading
 
-    def say(self, answer: str, asked: str, reaction_s: float) -> None:
+    def say(self, answer: str, asked: str, reaction_s: float, after_tone: bool = True) -> None:
         wav = self._wavs.get(answer)
         if wav is None:
             wav = self._wavs[answer] = speech(answer, self.voice, self.rate)
         path = os.path.join(self._tmp, f"{abs(hash(answer))}.wav")
         with open(path, "wb") as f:
             f.write(wav)
-        self.turns.append(Turn(time.perf_counter(), asked, answer, answer in SHORT_YES + SHORT_NO, reaction_s))
+        self.turns.append(Turn(time.perf_counter(), asked, answer, answer in SHORT_YES + SHORT_NO, reaction_s,
+                               after_tone=after_tone))
         subprocess.run(["paplay", f"--device={MIC}", path], env=self.rig.env, capture_output=True, timeout=30)
 
 
