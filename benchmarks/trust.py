@@ -31,6 +31,14 @@ from evaluation import audio, phrasing  # noqa: E402
 from evaluation.recognition import ask_for  # noqa: E402
 
 
+def rules_out_emergency(slot: str, value) -> bool:
+    """A value of a slot that can make it an emergency which triggers nothing ("just spotting", "no pain")."""
+    from voice_triage.dialog.belief import rank
+    from voice_triage.dialog.trust import EMERGENCY_SLOTS
+
+    return slot in EMERGENCY_SLOTS and rank(slot, value) < 0
+
+
 def _stability(recognizer, read, slot: str, value) -> float | None:
     """The share of the sentence model's best hypotheses (up to 10) whose reading gives ``value``."""
     dec = getattr(recognizer, "_free_dec", None)
@@ -95,7 +103,8 @@ def main(argv: list[str] | None = None) -> int:
             stable = "n-best all same" if stab == 1.0 else "n-best differ"
             for key in [("agreement", ev.agreement), ("confidence", conf), ("stability", stable),
                         ("agreement+stability", f"{ev.agreement}, {stable}"),
-                        ("agreement+confidence", f"{ev.agreement}, {conf4}")]:
+                        ("agreement+confidence", f"{ev.agreement}, {conf4}")] + (
+                        [("rules out an emergency", f"{ev.agreement}, {conf4}")] if rules_out_emergency(slot, got.value) else []):
                 table[key][0 if right else 1] += 1
     print(f"seed {args.seed}, {len(items)} answers ({args.condition}); the slot not filled: {unfilled}")
     print(f"{'evidence':<22} {'group':<32} {'right':>6} {'wrong':>6} {'precision':>9}")

@@ -11,38 +11,35 @@ from voice_triage.dialog.policy import Case, Policy, load_policy
 from voice_triage.understanding import Understander
 from voice_triage.understanding.confirm_reply import Reply, classify
 
-# channel, slot class, effect, agreement, loose, low confidence, barely heard, rejected before -> action
+# channel, slot class, effect, agreement, loose, low confidence, rejected before -> action
 DECISIONS = [
-    ("typed", "emergency", "emergency", "single", False, False, False, False, "accept"),
-    ("typed", "other", "none", "single", True, False, False, False, "confirm"),
-    ("typed", "emergency", "emergency", "disagree", False, False, False, False, "confirm"),
-    ("spoken", "emergency", "emergency", "agree", False, False, False, False, "confirm"),  # both readings can drop a "not"
-    ("spoken", "emergency", "none", "agree", False, True, False, False, "implicit"),
-    # a barely heard sentence: even with the grammar agreeing, ruling out an emergency is asked first
-    ("spoken", "emergency", "none", "agree", False, False, True, False, "confirm"),
-    ("spoken", "other", "raises", "agree", False, False, True, False, "implicit"),
-    ("spoken", "emergency", "none", "single", False, False, False, False, "implicit"),
-    ("spoken", "emergency", "none", "single", False, True, False, False, "confirm"),
-    ("spoken", "emergency", "none", "single", True, False, False, False, "confirm"),
-    ("spoken", "emergency", "none", "disagree", False, False, False, False, "confirm"),
-    ("spoken", "emergency", "unknown", "single", False, False, False, False, "confirm"),  # "not sure" about pain
-    ("spoken", "other", "unknown", "agree", False, False, False, False, "confirm"),
-    ("spoken", "number", "none", "agree", False, True, False, False, "implicit"),
-    ("spoken", "number", "raises", "single", False, False, False, False, "confirm"),
-    ("spoken", "other", "raises", "agree", False, True, False, False, "implicit"),
-    ("spoken", "other", "raises", "single", False, False, False, False, "implicit"),
-    ("spoken", "other", "raises", "single", False, True, False, False, "confirm"),
-    ("spoken", "other", "none", "single", False, False, False, False, "accept"),
-    ("spoken", "other", "none", "single", False, True, False, False, "confirm"),
-    ("spoken", "other", "none", "single", True, False, False, False, "confirm"),
-    ("spoken", "other", "none", "fallback", False, False, False, False, "confirm"),
-    ("spoken", "other", "none", "single", False, False, False, True, "confirm"),
+    ("typed", "emergency", "emergency", "single", False, False, False, "accept"),
+    ("typed", "other", "none", "single", True, False, False, "confirm"),
+    ("typed", "emergency", "emergency", "disagree", False, False, False, "confirm"),
+    ("spoken", "emergency", "emergency", "agree", False, False, False, "confirm"),  # both readings can drop a "not"
+    ("spoken", "emergency", "none", "agree", False, True, False, "implicit"),
+    ("spoken", "emergency", "none", "single", False, False, False, "implicit"),
+    ("spoken", "emergency", "none", "single", False, True, False, "confirm"),
+    ("spoken", "emergency", "none", "single", True, False, False, "confirm"),
+    ("spoken", "emergency", "none", "disagree", False, False, False, "confirm"),
+    ("spoken", "emergency", "unknown", "single", False, False, False, "confirm"),  # "not sure" about pain
+    ("spoken", "other", "unknown", "agree", False, False, False, "confirm"),
+    ("spoken", "number", "none", "agree", False, True, False, "implicit"),
+    ("spoken", "number", "raises", "single", False, False, False, "confirm"),
+    ("spoken", "other", "raises", "agree", False, True, False, "implicit"),
+    ("spoken", "other", "raises", "single", False, False, False, "implicit"),
+    ("spoken", "other", "raises", "single", False, True, False, "confirm"),
+    ("spoken", "other", "none", "single", False, False, False, "accept"),
+    ("spoken", "other", "none", "single", False, True, False, "confirm"),
+    ("spoken", "other", "none", "single", True, False, False, "confirm"),
+    ("spoken", "other", "none", "fallback", False, False, False, "confirm"),
+    ("spoken", "other", "none", "single", False, False, True, "confirm"),
 ]
 
 
-@pytest.mark.parametrize("channel, slot_class, effect, agreement, loose, low, barely, rejected, action", DECISIONS)
-def test_policy_decisions(channel, slot_class, effect, agreement, loose, low, barely, rejected, action):
-    case = Case(channel, slot_class, effect, agreement, loose, low, barely, rejected)
+@pytest.mark.parametrize("channel, slot_class, effect, agreement, loose, low, rejected, action", DECISIONS)
+def test_policy_decisions(channel, slot_class, effect, agreement, loose, low, rejected, action):
+    case = Case(channel, slot_class, effect, agreement, loose, low, rejected)
     assert load_policy("en").decide(case).action == action
 
 

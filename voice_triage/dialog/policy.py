@@ -12,7 +12,7 @@ from voice_triage.paths import prompts_root
 
 ACTIONS = ("accept", "confirm", "implicit")
 REPLY_ACTIONS = ("keep_serious", "reask", "answer", "take")
-FIELDS = ("channel", "slot_class", "effect", "agreement", "loose", "low_confidence", "barely_heard", "rejected_before")
+FIELDS = ("channel", "slot_class", "effect", "agreement", "loose", "low_confidence", "rejected_before")
 
 
 @dataclass(frozen=True)
@@ -25,7 +25,6 @@ class Case:
     agreement: str  # agree | single | disagree | fallback
     loose: bool = False  # the words matched a phrase loosely
     low_confidence: bool = False  # the recognizer was not sure of the words
-    barely_heard: bool = False  # the sentence's own confidence was very low (whatever the other reading says)
     rejected_before: bool = False
 
 

@@ -55,10 +55,8 @@ class Trust:
         said_back: dict[str, SlotValue] = {}
         facts = self.state.facts
 
-        barely = ev.heard_confidence < self.limit("barely_heard")
-
         def put(slot: str, value: SlotValue, agreement: str, loose: bool, unsure: bool) -> None:
-            action = self._decide(slot, value, ev.channel, agreement, loose, unsure, barely)
+            action = self._decide(slot, value, ev.channel, agreement, loose, unsure)
             (doubtful if action == "confirm" else certain)[slot] = value
             if action == "implicit":
                 said_back[slot] = value
@@ -74,11 +72,11 @@ class Trust:
         return certain, doubtful, said_back
 
     def _decide(self: Conversation, slot: str, value: SlotValue, channel: str, agreement: str, loose: bool,
-                unsure: bool, barely: bool = False) -> str:
+                unsure: bool) -> str:
         """What the policy does with ``value``: accept, implicit (take it and say it back) or confirm."""
         serious = rank(slot, value)
         case = Case(channel, "number" if SLOTS[slot].numeric else "emergency" if slot in EMERGENCY_SLOTS else "other",
                     "emergency" if serious == RANK["emergency"] else "none" if serious < 0 else
-                    "unknown" if value == UNKNOWN else "raises", agreement, loose, unsure, barely,
+                    "unknown" if value == UNKNOWN else "raises", agreement, loose, unsure,
                     self.state.beliefs.was_rejected(slot, value))
         return self.policy.decide(case).action

@@ -24,12 +24,6 @@ class Evidence:
     agreement: str  # agree | single | disagree | fallback (see prompts/<lang>/policy.yaml)
     heard: str = ""  # the recognizer's best text (or the typed line), whichever reading was taken
     other: Reading | None = None  # the other reading of the same audio (the first alternative's), if any
-    own_confidence: float | None = None  # the sentence's own confidence, where agreement lifted ``confidence``
-
-    @property
-    def heard_confidence(self) -> float:
-        """How sure the recognizer was of the sentence itself, whatever the other reading says."""
-        return self.confidence if self.own_confidence is None else self.own_confidence
 
 
 def values(reading: Reading) -> dict[str, SlotValue]:
@@ -60,7 +54,7 @@ def interpret(text: str, read: Callable[[str], Reading], *, channel: str = TYPED
     if reading.fills and alternatives:
         first = alternatives[0][0]
         if second is not None and values(second) == values(reading):
-            return Evidence(text, reading, channel, max(confidence, agreed), "agree", text, second, confidence)
+            return Evidence(text, reading, channel, max(confidence, agreed), "agree", text, second)
         if second is not None and only_unknown(reading) and second.understood and not only_unknown(second):
             # a "not sure" that the other reading contradicts is no evidence of it: take the other
             return Evidence(first, second, channel, min(confidence, fallback), "fallback", text, reading)
