@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from voice_triage.content import load_content
-from voice_triage.dialog.belief import rank
+from voice_triage.dialog.belief import less_serious
 from voice_triage.dialog.policy import Case, Policy, load_policy
 from voice_triage.understanding import Understander
 from voice_triage.understanding.confirm_reply import Reply, classify
@@ -97,6 +97,6 @@ def test_confirmation_replies(reader, proposal, text, channel, kind, corrections
     slots = tuple(proposal)
     got = classify(text, reader.read(text, asked=slots), proposal, channel=channel,
                    read=lambda t: reader.read(t, asked=slots), weak=reader.needs_confirmation,
-                   lower=lambda slot, value, than: rank(slot, value) < rank(slot, than))
+                   lower=less_serious)
     assert got.kind is kind
     assert got.corrections == corrections

@@ -100,6 +100,10 @@ def rank(slot: str, value: SlotValue) -> int:
     return RANK[tier] if tier else -1
 
 
+def less_serious(slot: str, value: SlotValue, than: SlotValue) -> bool:
+    return rank(slot, value) < rank(slot, than)
+
+
 def rules_out(slot: str, value: SlotValue) -> bool:
     """Taking ``value`` calls for less care than not knowing the slot would."""
     return rank(slot, value) < rank(slot, UNKNOWN)

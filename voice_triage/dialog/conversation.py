@@ -17,7 +17,7 @@ from voice_triage.dialog import result_step
 from voice_triage.dialog.events import Ask, End, Event, Heard, Result, Say, SlotValue
 from voice_triage.dialog.outcome import partial_result
 from voice_triage.dialog.planner import next_question, tier_so_far
-from voice_triage.dialog.belief import cautious as _cautious, rank, rules_out, said_so_far
+from voice_triage.dialog.belief import cautious as _cautious, less_serious, rules_out, said_so_far
 from voice_triage.dialog.bounds import TurnBounds
 from voice_triage.dialog.options import AskOptions
 from voice_triage.dialog.policy import load_policy
@@ -311,7 +311,7 @@ class Conversation(SideTurns, TurnBounds, Trust, AskOptions):
                          other=ev.other,
                          lowering=all(rules_out(s, v) for s, v in pending.proposal.items()),
                          yes_then_none=self.understander.yes_then_none(ev.heard),
-                         lower=lambda slot, value, than: rank(slot, value) < rank(slot, than))
+                         lower=less_serious)
         if reply.kind is Reply.YES:
             return self._apply(ev.text, {**pending.confirmed, **pending.proposal})
         action = self.policy.on_reply(ev.channel, reply.kind.value)

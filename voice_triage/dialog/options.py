@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from voice_triage.content.model import Question
-from voice_triage.dialog.belief import rank
+from voice_triage.dialog.belief import less_serious
 from voice_triage.dialog.events import Event, Say, SlotValue
 from voice_triage.triage.slots import UNKNOWN
 from voice_triage.understanding.confirm_reply import ConfirmReply, Reply
@@ -31,10 +31,14 @@ class AskOptions:
             return False
         slot = q.slots[0]
         beliefs = self.state.beliefs
-        if all(beliefs.was_rejected(slot, v) for v in q.options):
+        if not self._options_left(q):
             return False  # every value already ruled out by a yes/no: what is heard now is checked as usual
         return beliefs.was_rejected(slot, doubtful[slot]) \
             or beliefs.rejections(slot) >= self.limit("options_after_rejections")
+
+    def _options_left(self: Conversation, q: Question) -> list[str]:
+        """The question's values not yet ruled out, most serious first."""
+        return [v for v in q.options if not self.state.beliefs.was_rejected(q.slots[0], v)]
 
     def _option_refused(self: Conversation, reply: ConfirmReply) -> bool:
         """A reply to a value asked as a yes/no question that rules it out: a no, or a no naming nothing more
@@ -45,12 +49,12 @@ class AskOptions:
         if reply.kind is Reply.NO:
             return True
         return reply.kind is Reply.NO_WITH_CORRECTION and not any(
-            rank(s, v) > rank(s, pending.proposal[s]) for s, v in reply.corrections.items() if s in pending.proposal)
+            less_serious(s, pending.proposal[s], v) for s, v in reply.corrections.items() if s in pending.proposal)
 
     def _ask_option(self: Conversation, q: Question, confirmed: dict[str, SlotValue]) -> list[Event]:
         """The next value not ruled out, as a yes/no question; none left: not known."""
         slot = q.slots[0]
-        left = [v for v in q.options if not self.state.beliefs.was_rejected(slot, v)]
+        left = self._options_left(q)
         if not left:
             return [Say(self.content.line("gave_up")), *self._apply("", {**confirmed, slot: UNKNOWN})[1:]]
         events = self._put("confirm", q, (slot,), q.options[left[0]], count=False, proposal={slot: left[0]},
