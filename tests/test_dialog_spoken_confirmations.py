@@ -308,3 +308,22 @@ def test_a_yes_with_a_trailing_none_is_a_yes_when_the_grammar_heard_a_plain_yes(
     conv = _confirming(content, {"frequency": "first"})
     conv.hear(heard, 0.8, spoken=True, alternatives=[(grammar, 0.9)] if grammar else [])
     assert (conv.state.facts.get("frequency") == "first") is taken
+
+
+@pytest.mark.parametrize("heard", ["no no dizziness", "no no i don't feel faint all and really"])
+def test_a_no_that_says_again_part_of_a_check_disputes_the_rest(content, heard):
+    # "I understood: no dizziness and some pain. Is that right?" "No, no dizziness": the pain was wrong
+    conv = _confirming(content, {"dizzy_or_faint": "no", "pain": "some"})
+    events = conv.hear(heard, 0.4, spoken=True)
+    assert "pain" not in conv.state.facts and _ask(events).slots == ("pain",)  # the pain is asked again
+    assert conv.state.facts.get("dizzy_or_faint") == "no"  # heard twice, said back, and can still be corrected
+    events = conv.hear("no i said i feel faint", 0.9, spoken=True)  # a correction at the next turn
+    assert _ask(events).confirm == {"dizzy_or_faint": "yes"}
+    conv.hear("yes", 0.9, spoken=True)
+    assert conv.result is not None and conv.result.tier == "emergency"
+
+
+def test_a_no_that_says_again_all_of_a_check_is_asked_again(content):
+    conv = _confirming(content, {"dizzy_or_faint": "yes"})  # "nope, I don't feel faint" heard without its "not"
+    events = conv.hear("nope i feel faint", 0.9, spoken=True)
+    assert conv.result is None and _ask(events).confirm == {"dizzy_or_faint": "yes"}

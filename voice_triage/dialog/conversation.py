@@ -31,7 +31,6 @@ from voice_triage.understanding.confirm_reply import Reply, classify
 from voice_triage.understanding.evidence import SPOKEN, TYPED, Evidence, interpret
 
 
-
 class Conversation(SideTurns, TurnBounds, Trust, AskOptions):
     """One triage conversation. ``start()``, then ``hear(text)`` or ``silence()`` after each Ask."""
 
@@ -282,15 +281,6 @@ class Conversation(SideTurns, TurnBounds, Trust, AskOptions):
                            self.state.pending.ask]
         return events
 
-    def _snapshot_for_undo(self) -> State:
-        snap = self.state.snapshot()
-        if snap.pending is not None and snap.pending.kind == "confirm":
-            # going back re-asks the question itself, not the confirmation
-            q = self._question(snap.pending.question_id)
-            if q is not None:
-                snap.pending = Pending("question", q.id, q.slots, Ask(q.text, q.slots, q.id, q.open))
-        return snap
-
     def _clarify(self, q: Question, slots: tuple[str, ...]) -> list[Event]:
         if q.clarify and slots == q.slots:
             text = q.clarify
@@ -335,7 +325,9 @@ class Conversation(SideTurns, TurnBounds, Trust, AskOptions):
         open_slots = tuple(s for s in q.slots if s not in self.state.facts)
         self._put("question", q, open_slots or q.slots, q.reprompt, count=False)
         if reply.kind is Reply.NO_WITH_CORRECTION and reply.reading is not None:  # an answer like any other
-            return self._answer(Evidence(reply.text, reply.reading, ev.channel, ev.confidence, "single"))
+            again = all(pending.proposal.get(s) == v for s, v in reply.corrections.items())  # heard twice: agree
+            conf = max(ev.confidence, self.limit("agreed_confidence")) if again else ev.confidence
+            return self._answer(Evidence(reply.text, reply.reading, ev.channel, conf, "agree" if again else "single"))
         return [Heard(ev.text, {}), Say(self.content.line("confirm_rejected")), self.state.pending.ask]  # type: ignore[union-attr]
 
     def _confirm_failed(self) -> list[Event]:

@@ -25,6 +25,15 @@ class SideTurns:
     privacy_mode: str | None
 
     # -- commands ---------------------------------------------------------------------------------
+    def _snapshot_for_undo(self: Conversation) -> State:
+        snap = self.state.snapshot()
+        if snap.pending is not None and snap.pending.kind == "confirm":
+            # going back re-asks the question itself, not the confirmation
+            q = self._question(snap.pending.question_id)
+            if q is not None:
+                snap.pending = Pending("question", q.id, q.slots, Ask(q.text, q.slots, q.id, q.open))
+        return snap
+
     def _command(self: Conversation, name: str) -> list[Event]:
         pending = self.state.pending
         assert pending is not None

@@ -76,12 +76,19 @@ def classify(text: str, reading: Reading, proposal: Mapping[str, SlotValue], *, 
             return ConfirmReply(Reply.UNCLEAR if contrary else Reply.YES)
         if reading.leading is False and same and not contrary:
             # "no, I feel woozy": read without its "no" the rest corrects the reading; if the rest alone says
-            # the same, a "not" was dropped ("not quite, I don't feel faint" heard as "nope i feel faint")
+            # the same as all that was said back, a "not" was dropped ("not quite, I don't feel faint" heard
+            # as "nope i feel faint"). "No" saying again only part of it ("not quite, I don't feel faint" to
+            # "no dizziness and some pain") disputes the rest: what it says again is an answer like any other
             rest = text.split(maxsplit=1)[1] if len(text.split()) > 1 else ""
             again = read(rest) if rest else None
             fixes = {s: f.value for s, f in (again.fills.items() if again else ()) if not weak(f)
                      and f.value not in (UNKNOWN, proposal.get(s))}
-            return ConfirmReply(Reply.NO_WITH_CORRECTION, rest, again, fixes) if fixes else ConfirmReply(Reply.UNCLEAR)
+            if fixes:
+                return ConfirmReply(Reply.NO_WITH_CORRECTION, rest, again, fixes)
+            kept = {s: proposal[s] for s in same if again is not None and s in again.fills}
+            if kept and set(kept) != set(proposal):
+                return ConfirmReply(Reply.NO_WITH_CORRECTION, rest, again, kept)
+            return ConfirmReply(Reply.UNCLEAR)
         if reading.affirmed is None and corrections and all(v == UNKNOWN for v in corrections.values()):
             return ConfirmReply(Reply.UNSURE)
         if reading.affirmed is None and corrections and not contrary:
