@@ -192,3 +192,16 @@ def test_every_value_ruled_out_then_another_hearing_is_checked(content):
     assert conv.state.pending.proposal == {"age": 40}
     conv.hear("yes", 0.9, spoken=True)
     assert conv.state.facts["age"] == 40
+
+
+def test_two_answers_that_meant_nothing_ask_value_by_value(content):
+    # "this is the first time" heard as "really that i tell you", then "it is not at all you": the third try
+    # is the values as yes/no questions, not the whole question again; typed, it is asked again as before
+    conv = at(content, "frequency")
+    said = asks(conv.hear("really that i tell you", 0.3, spoken=True))
+    assert said[-1] == content.question("frequency").reprompt
+    said = asks(conv.hear("it is not at all you", 0.3, spoken=True))
+    assert said[-2:] == [content.line("ask_options"), content.question("frequency").options["repeated"]]
+    conv = at(content, "frequency")
+    conv.hear("really that i tell you")
+    assert content.line("ask_options") not in asks(conv.hear("it is not at all you"))

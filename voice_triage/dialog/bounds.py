@@ -1,4 +1,5 @@
-"""Bounded turns: no question, and no conversation, goes on for ever. When a question has had its turns it is
+"""Bounded turns: no question, and no conversation, goes on for ever. An answer that means nothing is asked
+again a bounded number of times. When a question has had its turns it is
 given up cautiously (the more serious of what was heard and "not known"); when the conversation has, the
 result comes from what is known. A part of :class:`~voice_triage.dialog.conversation.Conversation`."""
 
@@ -7,7 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from voice_triage.dialog.belief import cautious, rank
-from voice_triage.dialog.events import Event, Say
+from voice_triage.dialog.events import Ask, Event, Say
 from voice_triage.triage.slots import UNKNOWN
 
 if TYPE_CHECKING:
@@ -58,3 +59,22 @@ class TurnBounds:
             self.state.beliefs.take(safe)
             return [Say(self.content.line("gave_up_conversation")), *self._finish(partial=True)]
         return [Say(self.content.line("gave_up")), *self._apply("", safe)[1:]]
+
+    def _reprompt_or_give_up(self: Conversation, prefix: list[Event] | None = None,
+                             spoken: bool = False) -> list[Event]:
+        """An answer that meant nothing: the question again in other words, its values one by one when
+        spoken answers keep meaning nothing, or, after ``max_reprompts``, not known."""
+        pending = self.state.pending
+        assert pending is not None
+        q = self._question(pending.question_id)
+        assert q is not None
+        pending.reprompts += 1
+        if spoken and self._options_instead_of_reprompt(q):  # answers that keep meaning nothing
+            return [*(prefix or []), *self._start_options(q, {})]
+        if pending.reprompts > self.limit("max_reprompts"):
+            self.state.beliefs.take_missing({s: UNKNOWN for s in pending.slots})
+            return [*(prefix or []), Say(self.content.line("gave_up")), *self._advance()]
+        text = q.reprompt if pending.reprompts == 1 else f"{self.content.line('reprompt_last')} {q.reprompt}"
+        ask = Ask(text, pending.slots, pending.ask.question_id, pending.ask.open, pending.ask.confirm, pending.reprompts)
+        pending.ask = ask
+        return [*(prefix or []), ask]

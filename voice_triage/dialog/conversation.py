@@ -25,7 +25,6 @@ from voice_triage.dialog.side_turns import CONFIRMED_COMMANDS, SETTING_COMMANDS,
 from voice_triage.dialog.state import Pending, Settings, State
 from voice_triage.dialog.trust import Trust
 from voice_triage.triage.advice import describe_fact
-from voice_triage.triage.slots import UNKNOWN
 from voice_triage.understanding import Reading, Understander
 from voice_triage.understanding.confirm_reply import Reply, classify
 from voice_triage.understanding.evidence import SPOKEN, TYPED, Evidence, interpret
@@ -201,20 +200,6 @@ class Conversation(SideTurns, TurnBounds, Trust, AskOptions):
             ask = Ask(q.short, ask.slots, ask.question_id, ask.open, ask.confirm, ask.reprompt)
         return [*(prefix or []), ask]
 
-    def _reprompt_or_give_up(self, prefix: list[Event] | None = None) -> list[Event]:
-        pending = self.state.pending
-        assert pending is not None
-        q = self._question(pending.question_id)
-        assert q is not None
-        pending.reprompts += 1
-        if pending.reprompts > self.limit("max_reprompts"):
-            self.state.beliefs.take_missing({s: UNKNOWN for s in pending.slots})
-            return [*(prefix or []), Say(self.content.line("gave_up")), *self._advance()]
-        text = q.reprompt if pending.reprompts == 1 else f"{self.content.line('reprompt_last')} {q.reprompt}"
-        ask = Ask(text, pending.slots, pending.ask.question_id, pending.ask.open, pending.ask.confirm, pending.reprompts)
-        pending.ask = ask
-        return [*(prefix or []), ask]
-
     # -- answers ----------------------------------------------------------------------------------
     def _answer(self, ev: Evidence) -> list[Event]:
         pending = self.state.pending
@@ -229,12 +214,14 @@ class Conversation(SideTurns, TurnBounds, Trust, AskOptions):
             ev = corrected or ev
         reading = ev.reading
         if reading.age_out_of_range and not reading.fills:
-            return [Heard(ev.text, {}), *self._reprompt_or_give_up([Say(self.content.line("age_out_of_range"))])]
+            return [Heard(ev.text, {}), *self._reprompt_or_give_up([Say(self.content.line("age_out_of_range"))],
+                                                                   ev.channel == SPOKEN)]
         if reading.clarify and not reading.fills:
             return [Heard(ev.text, {}), *self._clarify(q, pending.slots)]
         certain, doubtful, said_back = self._judge(ev)
         if not certain and not doubtful:
-            return [Heard(ev.text, {}), *self._reprompt_or_give_up([Say(self.content.line("not_understood"))])]
+            return [Heard(ev.text, {}), *self._reprompt_or_give_up([Say(self.content.line("not_understood"))],
+                                                                   ev.channel == SPOKEN)]
         if said_back and (doubtful or not self._goes_on(q, {**self.state.facts, **certain})):
             # said back only where the next turn can correct it; otherwise confirmed with the rest
             doubtful.update(said_back)

@@ -1,6 +1,6 @@
 """Asking it another way: when a spoken answer is heard again as a value the person already said was wrong,
-or the person has already said two values of it were wrong (``options_after_rejections`` in policy.yaml), the
-question's values are asked one at a time as yes/no questions (``options`` in
+or the person has already said two values of it were wrong (``options_after_rejections`` in policy.yaml), or
+two answers to it meant nothing (``options_after_unclear``), the question's values are asked one at a time as yes/no questions (``options`` in
 prompts/<lang>/questions.yaml, most serious first), skipping those already ruled out. A yes or a no is heard
 far more reliably than a phrase, so a misheard answer stops costing a check and a re-ask each time.
 
@@ -39,6 +39,15 @@ class AskOptions:
     def _options_left(self: Conversation, q: Question) -> list[str]:
         """The question's values not yet ruled out, most serious first."""
         return [v for v in q.options if not self.state.beliefs.was_rejected(q.slots[0], v)]
+
+    def _options_instead_of_reprompt(self: Conversation, q: Question) -> bool:
+        """Spoken answers to the question have meant nothing ``options_after_unclear`` times: its values are
+        asked one by one rather than the whole question again (a phrase the recognizer keeps garbling)."""
+        pending = self.state.pending
+        assert pending is not None
+        return bool(q.options) and len(q.slots) == 1 and pending.kind == "question" \
+            and pending.reprompts >= self.limit("options_after_unclear") \
+            and bool(self._options_left(q))
 
     def _option_refused(self: Conversation, reply: ConfirmReply) -> bool:
         """A reply to a value asked as a yes/no question that rules it out: a no, or a no naming nothing more
