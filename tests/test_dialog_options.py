@@ -109,6 +109,20 @@ def test_no_thats_not_right_after_a_value_said_back_asks_for_it_again(content, r
     assert conv.state.facts["age"] == 30 and conv.pending.question_id == "frequency"
 
 
+def test_words_opening_a_correction_that_mean_nothing_else_dispute_the_value_said_back(content):
+    """ "No cramps, thanks. And what about feeling dizzy or faint?" - "Not quite, severe pain", heard as
+    "not what do you": the pain said back is asked again, never kept."""
+    conv = at(content, "acute")
+    conv.hear("no cramps", 0.9, spoken=True, alternatives=[("no cramps", 0.9)])
+    assert conv.pending.implied == {"pain": "none"}
+    events = conv.hear("not what do you", 0.4, spoken=True)
+    assert "pain" not in conv.state.facts and conv.pending.question_id == "acute"
+    assert asks(events)[0] == content.line("confirm_rejected")
+    conv.hear("severe pain", 0.9, spoken=True, alternatives=[("severe pain", 0.9)])
+    conv.hear("yes", 0.9, spoken=True)
+    assert conv.result is not None and conv.result.tier == "emergency"
+
+
 def test_a_plain_no_after_a_value_said_back_answers_the_question(content):
     conv = at(content, "age")
     conv.hear("thirty eight", 0.9, spoken=True, alternatives=[("thirty eight", 0.9)])

@@ -89,6 +89,10 @@ REPLIES = [
     # the value said again is a yes only when all of what was said back is said again
     ({"frequency": "first"}, "the first time", "spoken", Reply.YES, {}),
     ({"dizzy_or_faint": "no", "pain": "some"}, "i don't feel faint", "spoken", Reply.UNCLEAR, {}),
+    # a spoken yes counts when the reply opens with it, not after words that meant nothing
+    ({"amount": "spotting"}, "so not say also aye", "spoken", Reply.UNCLEAR, {}),
+    ({"amount": "spotting"}, "that's right", "spoken", Reply.YES, {}),
+    ({"amount": "spotting"}, "so not say also aye", "typed", Reply.YES, {}),
     # "no" saying again only part of what was said back disputes the rest; the part said again is an answer
     ({"dizzy_or_faint": "no", "pain": "some"}, "no no i don't feel faint all and really", "spoken",
      Reply.NO_WITH_CORRECTION, {"dizzy_or_faint": "no"}),

@@ -209,7 +209,9 @@ class Conversation(SideTurns, TurnBounds, Trust, AskOptions):
         self.state.beliefs.settle_implicit()
         if pending.ask.implied and self.understander.opens_correction(ev.text):
             corrected = self._correction(ev, pending.ask.implied)  # "no, I said it's heavy": about the last answer
-            if corrected is None and self.understander.says_said_back_is_wrong(ev.text):
+            # "no, that's not right", or words opening like a correction that mean nothing else ("not quite,
+            # severe pain" heard "not what do you"): the value said back is disputed, and asked again
+            if corrected is None and (self.understander.says_said_back_is_wrong(ev.text) or not ev.reading.understood):
                 return [Heard(ev.text, {}), *self._said_back_rejected(pending.ask.implied)]
             ev = corrected or ev
         reading = ev.reading

@@ -53,6 +53,8 @@ def classify(text: str, reading: Reading, proposal: Mapping[str, SlotValue], *, 
         return ConfirmReply(Reply.YES)  # the sentence model's trailing "none" after a yes the grammar heard plain
     if spoken and (misheard_yes or reading.mixed):
         return ConfirmReply(Reply.UNCLEAR)  # both a yes and a no heard: a garble more often than a change of mind
+    if spoken and reading.affirmed is True and not reading.opens_yesno:
+        return ConfirmReply(Reply.UNCLEAR)  # a yes only after words that meant nothing ("so not say also aye")
     if spoken and other is not None and not other.mixed:
         # the two readings of the same audio differ: the careful side is taken. Doubt heard by either is doubt
         # (it keeps the more serious reading). A yes the other hears as a no (the sentence model can hear a

@@ -375,6 +375,7 @@ class Understander:
         """What a yes/no, "only ...", "nothing else" or "I don't know" says about the asked slots not named."""
         if cls and cls[0].lead:
             reading.leading = cls[0].lead == "affirm"
+        reading.opens_yesno = bool(cls and (cls[0].lead or cls[0].yesno))
         if reading.age_out_of_range:
             return
         named = set(reading.fills) | set(reading.ambiguous)
