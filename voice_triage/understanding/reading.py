@@ -31,6 +31,7 @@ class Reading:
     affirmed: bool | None = None  # bare yes (True) / no (False), when the answer was only that
     mixed: bool = False  # both a yes and a no were said ("no... yes"): ``affirmed`` is the last one
     leading: bool | None = None  # the answer opens with a yes (True) or a no (False): "yes, just spotting"
+    unplaced: bool = False  # a bare yes or no came with words the reader could not place ("no plenty on yah")
     opens_yesno: bool = False  # its first words are a yes or no phrase ("that's right", "no"), not words before it
     age_out_of_range: tuple[int, ...] = ()
 

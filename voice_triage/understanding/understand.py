@@ -72,6 +72,7 @@ class _Clause:
     rest_no: bool = False  # "nothing else", "that's all"
     only: bool = False  # "just the burning when I pee"
     mentioned: set[str] = field(default_factory=set)  # slots the clause names
+    unplaced: bool = False  # words no phrase of the clause covers ("no plenty on yah")
     heard: dict[str, list[_Heard]] = field(default_factory=dict)
 
 
@@ -227,6 +228,8 @@ class Understander:
         cl.hedge = "hedge" in kinds
         cl.rest_no = "rest_no" in kinds
         has_slot = any(m.label.kind == "slot" for m in spans) or any(t.isdigit() for t in toks)
+        covered = {i for m in spans for i in range(m.start, m.end)}
+        cl.unplaced = any(i not in covered and not t.isdigit() for i, t in enumerate(toks))
         if toks and toks[0] in self._yesno_words:  # a one-word yes or no first ("yes i am soaking ...")
             cl.lead = "affirm" if toks[0] in self._affirm_words else "deny"
             # unless it opens a longer yes/no phrase that says the other ("definitely not", "absolutely not")
@@ -392,6 +395,7 @@ class Understander:
             answer = yesno[-1] if len(set(yesno)) > 1 else yesno[0]
             reading.affirmed = answer == "affirm"
             reading.mixed = len(set(yesno)) > 1
+            reading.unplaced = any(cl.unplaced for cl in cls)
             if question is None or not remaining:
                 return
             if answer == "deny":
