@@ -88,7 +88,11 @@ REPLIES = [
     ({"amount": "soaking"}, "like a period", "typed", Reply.NO_WITH_CORRECTION, {"amount": "heavy"}),
     # the value said again is a yes only when all of what was said back is said again
     ({"frequency": "first"}, "the first time", "spoken", Reply.YES, {}),
-    ({"dizzy_or_faint": "no", "pain": "some"}, "i don't feel faint", "spoken", Reply.UNCLEAR, {}),
+    # part of it said again, with or without a "no", disputes the rest (not a yes to all of it)
+    ({"dizzy_or_faint": "no", "pain": "some"}, "i don't feel faint", "spoken", Reply.NO_WITH_CORRECTION,
+     {"dizzy_or_faint": "no"}),
+    ({"amount": "spotting", "unusual_discharge": "yes"}, "few drops", "spoken", Reply.NO_WITH_CORRECTION,
+     {"amount": "spotting"}),
     # a spoken yes counts when the reply opens with it, not after words that meant nothing
     ({"amount": "spotting"}, "so not say also aye", "spoken", Reply.UNCLEAR, {}),
     ({"amount": "spotting"}, "that's right", "spoken", Reply.YES, {}),

@@ -132,7 +132,7 @@ def test_the_conversation_cap_gives_a_partial_result(content):
     assert res is not None and res.partial and res.tier in ("urgent", "emergency")
 
 
-@pytest.mark.parametrize("mixed", ["no that's right", "yes no"])
+@pytest.mark.parametrize("mixed", ["no that's right", "yes no", "okay like that no"])  # (a no heard anywhere)
 def test_a_mixed_reply_to_do_you_want_to_stop_is_asked_again(content, mixed):
     conv, log = talk(content, ["like a period", "yes", "stop", mixed], spoken=True)
     assert not conv.finished and last_ask(log).question_id == "confirm_command"
@@ -168,3 +168,10 @@ def test_a_yes_to_do_you_want_to_stop_that_the_other_reading_hears_as_no_goes_on
     conv, log = talk(content, ["like a period", "yes", "stop"], spoken=True)
     log = conv.hear("okay", 0.9, spoken=True, alternatives=[("nope", 0.9)])  # a quick "nope", misheard
     assert not conv.finished and last_ask(log).question_id == "acute"
+
+
+def test_a_reply_with_a_no_anywhere_never_wipes_the_answers(content):
+    # "so, a couple of times" heard as "start over"; "not quite, no" heard as "okay like that no"
+    conv, log = talk(content, ["like a period", "yes", "start over", "okay like that no", "okay like that no",
+                               "okay like that no"], spoken=True)
+    assert conv.state.facts.get("amount") == "heavy" and not conv.finished

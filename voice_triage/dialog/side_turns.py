@@ -85,6 +85,8 @@ class SideTurns:
         assert pending is not None and pending.resume is not None and pending.ask.confirm
         name = str(pending.ask.confirm["command"])
         reading = self.understander.read(text) if text else None
+        if reading is not None and reading.affirmed is True and self.understander.says_no_anywhere(text):
+            reading.mixed = True  # "okay like that no": a yes and a no, wherever the no was heard
         if reading is not None and reading.mixed and pending.reprompts < self.limit("max_reprompts"):
             pending.reprompts += 1  # "no that's right": a yes and a no, so neither is taken
             return [Say(self.content.line("confirm_again")), pending.ask]

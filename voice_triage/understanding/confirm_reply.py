@@ -91,6 +91,10 @@ def classify(text: str, reading: Reading, proposal: Mapping[str, SlotValue], *, 
             if kept and set(kept) != set(proposal):
                 return ConfirmReply(Reply.NO_WITH_CORRECTION, rest, again, kept)
             return ConfirmReply(Reply.UNCLEAR)
+        if reading.affirmed is None and same and not contrary and not corrections and set(same) != set(proposal):
+            # part of what was said back said again, with no yes ("few drops" to "light spotting and unusual
+            # discharge"): the rest is disputed, and what was said again is an answer like any other
+            return ConfirmReply(Reply.NO_WITH_CORRECTION, text, reading, {s: proposal[s] for s in same})
         if reading.affirmed is None and corrections and all(v == UNKNOWN for v in corrections.values()):
             return ConfirmReply(Reply.UNSURE)
         if reading.affirmed is None and corrections and not contrary:

@@ -116,6 +116,7 @@ class Understander:
                                          for w in sets.get("correction_openers") or ())
         self._said_back_wrong = tuple(tuple(normalize(str(w), drop_fillers=False).split())
                                       for w in sets.get("said_back_wrong") or ())
+        self._no_anywhere = frozenset(normalize(str(w), drop_fillers=False) for w in sets.get("no_anywhere") or ())
         self._none_words = frozenset(tuple(normalize(str(w), drop_fillers=False).split())
                                      for w in sets.get("none_words") or ())
         self._negations = {tuple(n.split()) for n in ph.negations}
@@ -441,6 +442,10 @@ class Understander:
             it = iter(toks)
             return all(w in it for w in p)
         return any(p and within(p) for p in self._said_back_wrong)
+
+    def says_no_anywhere(self, text: str) -> bool:
+        """A no word anywhere in the answer (words.yaml ``no_anywhere``), whatever came before it."""
+        return isinstance(text, str) and bool(set(normalize(text, drop_fillers=False).split()) & self._no_anywhere)
 
     def yes_then_none(self, text: str) -> bool:
         """A yes followed only by "none" words ("yeah none", "yes none of them")."""
