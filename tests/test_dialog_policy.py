@@ -93,6 +93,10 @@ REPLIES = [
      {"dizzy_or_faint": "no"}),
     ({"amount": "spotting", "unusual_discharge": "yes"}, "few drops", "spoken", Reply.NO_WITH_CORRECTION,
      {"amount": "spotting"}),
+    # "none" alone is a no to a check ("no" heard as "none"), not a new value for it, when spoken
+    ({"contraception": "iud"}, "none", "spoken", Reply.NO, {}),
+    ({"contraception": "iud"}, "none", "typed", Reply.NO_WITH_CORRECTION, {"contraception": "none"}),
+    ({"contraception": "none"}, "none", "spoken", Reply.YES, {}),  # "Do you use condoms only, or no birth control?"
     # a spoken yes counts when the reply opens with it, not after words that meant nothing
     ({"amount": "spotting"}, "so not say also aye", "spoken", Reply.UNCLEAR, {}),
     ({"amount": "spotting"}, "that's right", "spoken", Reply.YES, {}),
@@ -112,6 +116,7 @@ def test_confirmation_replies(reader, proposal, text, channel, kind, corrections
     slots = tuple(proposal)
     got = classify(text, reader.read(text, asked=slots), proposal, channel=channel,
                    read=lambda t: reader.read(t, asked=slots), weak=reader.needs_confirmation,
+                   only_none=reader.only_none(text),
                    lower=less_serious)
     assert got.kind is kind
     assert got.corrections == corrections

@@ -39,18 +39,21 @@ def heard_as_no(other: Reading | None) -> bool:
 
 def classify(text: str, reading: Reading, proposal: Mapping[str, SlotValue], *, channel: str,
              read: Callable[[str], Reading], weak: Callable[[Any], bool], misheard_yes: bool = False,
-             other: Reading | None = None, lowering: bool = True, yes_then_none: bool = False,
+             other: Reading | None = None, lowering: bool = True, yes_then_none: bool = False, only_none: bool = False,
              lower: Callable[[str, SlotValue, SlotValue], bool] = lambda slot, value, than: False) -> ConfirmReply:
     """``reading``: the reply read for the slots being confirmed; ``read`` reads other words the same way;
     ``weak``: a fill too loosely matched to count as a correction; ``misheard_yes``: the whole reply is one
     that, heard, is more often a misheard yes ("not right" for "that's right"); ``other``: the other reading
     of the same audio, when the recognizer gave one; ``lowering``: every proposed value rules out more than
     not knowing does (so a doubtful yes must not take it, and nothing serious is lost by asking again);
-    ``yes_then_none``: the reply is a yes followed only by "none" words ("yeah none"); ``lower``: whether a
+    ``yes_then_none``: the reply is a yes followed only by "none" words ("yeah none"); ``only_none``: it is only
+    "none" words ("none", "none of"), which are also a value of some slots (no birth control); ``lower``: whether a
     value of a slot is less serious than another."""
     spoken = channel == SPOKEN
     if spoken and yes_then_none and other is not None and other.affirmed is True and not other.mixed:
         return ConfirmReply(Reply.YES)  # the sentence model's trailing "none" after a yes the grammar heard plain
+    if spoken and only_none and any(proposal.get(s) != f.value for s, f in reading.fills.items()):
+        return ConfirmReply(Reply.NO)  # "no" and "none" sound alike: a no to the check, not a new value for it
     if spoken and (misheard_yes or reading.mixed):
         return ConfirmReply(Reply.UNCLEAR)  # both a yes and a no heard: a garble more often than a change of mind
     if spoken and reading.affirmed is True and not reading.opens_yesno:
@@ -82,6 +85,8 @@ def classify(text: str, reading: Reading, proposal: Mapping[str, SlotValue], *, 
             # as "nope i feel faint"). "No" saying again only part of it ("not quite, I don't feel faint" to
             # "no dizziness and some pain") disputes the rest: what it says again is an answer like any other
             rest = text.split(maxsplit=1)[1] if len(text.split()) > 1 else ""
+            if not rest and set(same) == set(proposal):
+                return ConfirmReply(Reply.YES)  # one word that is the value said back ("none": no birth control)
             again = read(rest) if rest else None
             fixes = {s: f.value for s, f in (again.fills.items() if again else ()) if not weak(f)
                      and f.value not in (UNKNOWN, proposal.get(s))}

@@ -443,6 +443,11 @@ class Understander:
             return all(w in it for w in p)
         return any(p and within(p) for p in self._said_back_wrong)
 
+    def only_none(self, text: str) -> bool:
+        """The answer is only "none" words (words.yaml ``none_words``)."""
+        toks = normalize(text, fillers=self.content.phrases.fillers).split() if isinstance(text, str) else []
+        return tuple(toks) in self._none_words
+
     def says_no_anywhere(self, text: str) -> bool:
         """A no word anywhere in the answer (words.yaml ``no_anywhere``), whatever came before it."""
         return isinstance(text, str) and bool(set(normalize(text, drop_fillers=False).split()) & self._no_anywhere)
