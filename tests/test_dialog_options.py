@@ -123,16 +123,15 @@ def test_words_opening_a_correction_that_mean_nothing_else_dispute_the_value_sai
     assert conv.result is not None and conv.result.tier == "emergency"
 
 
-def test_a_no_with_words_that_mean_nothing_after_a_value_said_back_is_checked(content):
-    """ "Age 20, thanks. Has this happened before?" - "no, 29 years old" heard as "no plenty on yah also":
-    about the age, or "no" to the question? The answer is checked, not taken."""
+def test_a_no_with_words_that_could_not_be_placed_after_a_value_said_back_disputes_it(content):
+    """ "Age 20, thanks. Has this happened before?" - "no, 29 years old" heard as "no plenty on yah also": not
+    taken as "first time"; the age is asked again, then the question."""
     conv = at(content, "age")
     conv.hear("twenty", 0.9, spoken=True, alternatives=[("twenty", 0.9)])
     assert conv.pending.implied == {"age": 20}
-    conv.hear("no plenty on yah also", 0.9, spoken=True)
-    assert "frequency" not in conv.state.facts and conv.pending.confirm == {"frequency": "first"}
-    conv.hear("no", 0.9, spoken=True)
-    assert "frequency" not in conv.state.facts and conv.pending.question_id == "frequency"
+    events = conv.hear("no plenty on yah also", 0.9, spoken=True)
+    assert "frequency" not in conv.state.facts and "age" not in conv.state.facts
+    assert asks(events) == [content.line("confirm_rejected"), content.question("age").reprompt]
 
 
 def test_a_plain_no_after_a_value_said_back_answers_the_question(content):

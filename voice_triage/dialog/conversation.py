@@ -207,15 +207,15 @@ class Conversation(SideTurns, TurnBounds, Trust, AskOptions):
         q = self._question(pending.question_id)
         assert q is not None
         self.state.beliefs.settle_implicit()
-        disputed = False  # a "no" with words that could not be placed, just after a value was said back
         if pending.ask.implied and self.understander.opens_correction(ev.text):
             corrected = self._correction(ev, pending.ask.implied)  # "no, I said it's heavy": about the last answer
-            # "no, that's not right", or words opening like a correction that mean nothing else ("not quite,
-            # severe pain" heard "not what do you"): the value said back is disputed, and asked again
-            if corrected is None and (self.understander.says_said_back_is_wrong(ev.text) or not ev.reading.understood):
+            # "no, that's not right", or words opening like a correction that say nothing clear to the question
+            # ("not quite, severe pain" heard "not what do you"; "no, 29" heard "no plenty on yah also": a no
+            # with words that could not be placed): the value said back is disputed, and asked again
+            if corrected is None and (self.understander.says_said_back_is_wrong(ev.text) or not ev.reading.understood
+                                      or ev.reading.unplaced):
                 return [Heard(ev.text, {}), *self._said_back_rejected(pending.ask.implied)]
             ev = corrected or ev
-            disputed = corrected is None and ev.reading.unplaced
         reading = ev.reading
         if reading.age_out_of_range and not reading.fills:
             return [Heard(ev.text, {}), *self._reprompt_or_give_up([Say(self.content.line("age_out_of_range"))],
@@ -223,8 +223,6 @@ class Conversation(SideTurns, TurnBounds, Trust, AskOptions):
         if reading.clarify and not reading.fills:
             return [Heard(ev.text, {}), *self._clarify(q, pending.slots)]
         certain, doubtful, said_back = self._judge(ev)
-        if disputed:  # about the value said back, or an answer to this question? Checked, never just taken
-            certain, doubtful, said_back = {}, {**certain, **said_back, **doubtful}, {}
         if not certain and not doubtful:
             return [Heard(ev.text, {}), *self._reprompt_or_give_up([Say(self.content.line("not_understood"))],
                                                                    ev.channel == SPOKEN)]

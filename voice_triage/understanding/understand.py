@@ -116,6 +116,7 @@ class Understander:
                                          for w in sets.get("correction_openers") or ())
         self._said_back_wrong = tuple(tuple(normalize(str(w), drop_fillers=False).split())
                                       for w in sets.get("said_back_wrong") or ())
+        self._add_nothing = frozenset(str(w) for w in sets.get("add_nothing") or ())
         self._no_anywhere = frozenset(normalize(str(w), drop_fillers=False) for w in sets.get("no_anywhere") or ())
         self._none_words = frozenset(tuple(normalize(str(w), drop_fillers=False).split())
                                      for w in sets.get("none_words") or ())
@@ -230,7 +231,7 @@ class Understander:
         cl.rest_no = "rest_no" in kinds
         has_slot = any(m.label.kind == "slot" for m in spans) or any(t.isdigit() for t in toks)
         covered = {i for m in spans for i in range(m.start, m.end)}
-        cl.unplaced = any(i not in covered and not t.isdigit() for i, t in enumerate(toks))
+        cl.unplaced = any(i not in covered and not t.isdigit() and t not in self._add_nothing for i, t in enumerate(toks))
         if toks and toks[0] in self._yesno_words:  # a one-word yes or no first ("yes i am soaking ...")
             cl.lead = "affirm" if toks[0] in self._affirm_words else "deny"
             # unless it opens a longer yes/no phrase that says the other ("definitely not", "absolutely not")
