@@ -230,3 +230,19 @@ def test_two_answers_that_meant_nothing_ask_value_by_value(content):
     conv = at(content, "frequency")
     conv.hear("really that i tell you")
     assert content.line("ask_options") not in asks(conv.hear("it is not at all you"))
+
+
+def test_a_no_to_a_check_of_several_values_never_rules_out_the_serious_one(content):
+    """ "It won't stop, and no unusual discharge" heard "it won't stop and discharge": "I understood: it will
+    not stop and unusual discharge. Is that right?" "Nope" (the discharge was wrong). Soaking stays possible:
+    heard again it is checked, not skipped by asking it another way."""
+    conv = Conversation(content)
+    conv.start()
+    conv.hear("it won't stop and discharge", 0.4, spoken=True)
+    assert conv.pending.confirm == {"amount": "soaking", "unusual_discharge": "yes"}
+    conv.hear("nope", 0.9, spoken=True)
+    assert not conv.state.beliefs.was_rejected("amount", "soaking")
+    events = conv.hear("will not stop", 0.4, spoken=True)
+    assert content.line("ask_options") not in asks(events) and conv.pending.confirm == {"amount": "soaking"}
+    conv.hear("yep", 0.9, spoken=True)
+    assert conv.result is not None and conv.result.tier == "emergency"

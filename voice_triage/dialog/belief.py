@@ -8,7 +8,7 @@ triage reads.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -107,6 +107,12 @@ def less_serious(slot: str, value: SlotValue, than: SlotValue) -> bool:
 def rules_out(slot: str, value: SlotValue) -> bool:
     """Taking ``value`` calls for less care than not knowing the slot would."""
     return rank(slot, value) < rank(slot, UNKNOWN)
+
+
+def refuted(proposal: Mapping[str, SlotValue], named: Collection[str] = ()) -> dict[str, SlotValue]:
+    """What a "no" to ``proposal`` rules out: a value checked alone; of several, those it named (a correction)
+    and those ruling something out. A serious one stays possible: the no may be about another."""
+    return {s: v for s, v in proposal.items() if len(proposal) == 1 or s in named or rules_out(s, v)}
 
 
 def said_so_far(facts: Mapping[str, SlotValue], pending: Pending | None) -> dict[str, SlotValue]:

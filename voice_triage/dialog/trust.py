@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from voice_triage.content.model import Question
-from voice_triage.dialog.belief import rank
+from voice_triage.dialog.belief import rank, refuted
 from voice_triage.dialog.events import Event, Say, SlotValue
 from voice_triage.dialog.planner import next_question, tier_so_far
 from voice_triage.dialog.policy import Case
@@ -34,7 +34,7 @@ class Trust:
     def _said_back_rejected(self: Conversation, implied: dict[str, SlotValue]) -> list[Event]:
         """"No, that's not right" after a value was said back: that value is ruled out and its question is
         asked again (the question just asked comes again after it)."""
-        self.state.beliefs.reject(implied)
+        self.state.beliefs.reject(refuted(implied))
         self.state.beliefs.reopen(implied)
         q = next(x for x in self.content.questions if set(implied) & set(x.slots))
         slots = tuple(s for s in q.slots if s not in self.state.facts)
