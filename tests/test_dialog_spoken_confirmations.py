@@ -327,3 +327,13 @@ def test_a_no_that_says_again_all_of_a_check_is_asked_again(content):
     conv = _confirming(content, {"dizzy_or_faint": "yes"})  # "nope, I don't feel faint" heard without its "not"
     events = conv.hear("nope i feel faint", 0.9, spoken=True)
     assert conv.result is None and _ask(events).confirm == {"dizzy_or_faint": "yes"}
+
+
+def test_a_spoken_correction_lower_than_what_was_heard_is_checked_first(content):
+    # "I understood: a fever and sores. Is that right?" "No, I've got a temperature" heard "no i don't a
+    # temperature": the person's words were heard as a fever; "no fever" is checked before it is taken
+    conv = _confirming(content, {"fever_or_unwell": "yes", "sores": "yes"})
+    events = conv.hear("no i don't have a temperature", 0.9, spoken=True)
+    assert "fever_or_unwell" not in conv.state.facts and _ask(events).confirm == {"fever_or_unwell": "no"}
+    conv.hear("no", 0.9, spoken=True)
+    assert "fever_or_unwell" not in conv.state.facts

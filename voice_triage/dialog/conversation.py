@@ -318,9 +318,14 @@ class Conversation(SideTurns, TurnBounds, Trust, AskOptions):
         open_slots = tuple(s for s in q.slots if s not in self.state.facts)
         self._put("question", q, open_slots or q.slots, q.reprompt, count=False)
         if reply.kind is Reply.NO_WITH_CORRECTION and reply.reading is not None:  # an answer like any other
-            again = all(pending.proposal.get(s) == v for s, v in reply.corrections.items())  # heard twice: agree
+            # what was said back said again: two hearings that agree; a lower value than was heard before: two
+            # hearings that disagree (lowering what the person's words called for is checked first)
+            again = all(pending.proposal.get(s) == v for s, v in reply.corrections.items())
+            lowers = any(s in pending.proposal and less_serious(s, v, pending.proposal[s])
+                         for s, v in reply.corrections.items())
             conf = max(ev.confidence, self.limit("agreed_confidence")) if again else ev.confidence
-            return self._answer(Evidence(reply.text, reply.reading, ev.channel, conf, "agree" if again else "single"))
+            agreement = "agree" if again else "disagree" if lowers else "single"
+            return self._answer(Evidence(reply.text, reply.reading, ev.channel, conf, agreement))
         return [Heard(ev.text, {}), Say(self.content.line("confirm_rejected")), self.state.pending.ask]  # type: ignore[union-attr]
 
     def _confirm_failed(self) -> list[Event]:
