@@ -134,6 +134,18 @@ def test_a_no_with_words_that_could_not_be_placed_after_a_value_said_back_disput
     assert asks(events) == [content.line("confirm_rejected"), content.question("age").reprompt]
 
 
+@pytest.mark.parametrize("between", ["quieter", "repeat", "slower"])
+def test_a_value_said_back_can_be_corrected_after_a_command(content, between):
+    # "Age 55, thanks. Has this happened before?" "Not quite, thirty five" heard as "quieter"; then "no, that's
+    # not right": still about the age
+    conv = at(content, "age")
+    conv.hear("fifty five", 0.9, spoken=True, alternatives=[("fifty five", 0.9)])
+    conv.hear(between, 0.9, spoken=True)
+    assert conv.pending.implied == {"age": 55}
+    events = conv.hear("no that's not right", 0.9, spoken=True)
+    assert "age" not in conv.state.facts and asks(events)[-1] == content.question("age").reprompt
+
+
 def test_a_plain_no_after_a_value_said_back_answers_the_question(content):
     conv = at(content, "age")
     conv.hear("thirty eight", 0.9, spoken=True, alternatives=[("thirty eight", 0.9)])

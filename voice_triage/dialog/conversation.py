@@ -197,7 +197,7 @@ class Conversation(SideTurns, TurnBounds, Trust, AskOptions):
         ask = pending.ask
         q = self._question(pending.question_id)
         if short and q is not None and pending.kind == "question" and ask.text == q.text:
-            ask = Ask(q.short, ask.slots, ask.question_id, ask.open, ask.confirm, ask.reprompt)
+            ask = replace(ask, text=q.short)  # what was said back before it can still be corrected
         return [*(prefix or []), ask]
 
     # -- answers ----------------------------------------------------------------------------------
