@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from voice_triage.content import load_content
-from voice_triage.dialog.belief import less_serious
+from voice_triage.dialog.belief import less_serious, rank
+from voice_triage.triage.tiers import RANK
 from voice_triage.dialog.policy import Case, Policy, load_policy
 from voice_triage.understanding import Understander
 from voice_triage.understanding.confirm_reply import Reply, classify
@@ -88,6 +89,9 @@ REPLIES = [
     ({"amount": "soaking"}, "like a period", "typed", Reply.NO_WITH_CORRECTION, {"amount": "heavy"}),
     # the value said again is a yes only when all of what was said back is said again
     ({"frequency": "first"}, "the first time", "spoken", Reply.YES, {}),
+    # ...but not an emergency's words heard again with no yes ("not quite, not light-headed at all")
+    ({"dizzy_or_faint": "yes"}, "lightheaded", "spoken", Reply.UNCLEAR, {}),
+    ({"dizzy_or_faint": "yes"}, "yes lightheaded", "spoken", Reply.YES, {}),
     # part of it said again, with or without a "no", disputes the rest (not a yes to all of it)
     ({"dizzy_or_faint": "no", "pain": "some"}, "i don't feel faint", "spoken", Reply.NO_WITH_CORRECTION,
      {"dizzy_or_faint": "no"}),
@@ -117,6 +121,7 @@ def test_confirmation_replies(reader, proposal, text, channel, kind, corrections
     got = classify(text, reader.read(text, asked=slots), proposal, channel=channel,
                    read=lambda t: reader.read(t, asked=slots), weak=reader.needs_confirmation,
                    only_none=reader.only_none(text),
+                   emergency=any(rank(s, v) == RANK["emergency"] for s, v in proposal.items()),
                    lower=less_serious)
     assert got.kind is kind
     assert got.corrections == corrections

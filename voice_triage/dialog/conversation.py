@@ -293,6 +293,7 @@ class Conversation(SideTurns, TurnBounds, Trust, AskOptions):
                          lowering=all(rules_out(s, v) for s, v in pending.proposal.items()),
                          yes_then_none=self.understander.yes_then_none(ev.heard),
                          only_none=self.understander.only_none(ev.heard),
+                         emergency=tier_so_far({**self.state.facts, **pending.proposal}) == "emergency",
                          lower=less_serious)
         if reply.kind is Reply.YES:
             return self._apply(ev.text, {**pending.confirmed, **pending.proposal})

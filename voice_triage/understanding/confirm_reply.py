@@ -40,6 +40,7 @@ def heard_as_no(other: Reading | None) -> bool:
 def classify(text: str, reading: Reading, proposal: Mapping[str, SlotValue], *, channel: str,
              read: Callable[[str], Reading], weak: Callable[[Any], bool], misheard_yes: bool = False,
              other: Reading | None = None, lowering: bool = True, yes_then_none: bool = False, only_none: bool = False,
+             emergency: bool = False,
              lower: Callable[[str, SlotValue, SlotValue], bool] = lambda slot, value, than: False) -> ConfirmReply:
     """``reading``: the reply read for the slots being confirmed; ``read`` reads other words the same way;
     ``weak``: a fill too loosely matched to count as a correction; ``misheard_yes``: the whole reply is one
@@ -47,7 +48,8 @@ def classify(text: str, reading: Reading, proposal: Mapping[str, SlotValue], *, 
     of the same audio, when the recognizer gave one; ``lowering``: every proposed value rules out more than
     not knowing does (so a doubtful yes must not take it, and nothing serious is lost by asking again);
     ``yes_then_none``: the reply is a yes followed only by "none" words ("yeah none"); ``only_none``: it is only
-    "none" words ("none", "none of"), which are also a value of some slots (no birth control); ``lower``: whether a
+    "none" words ("none", "none of"), which are also a value of some slots (no birth control); ``emergency``: the
+    proposal makes it an emergency (a spoken yes to it must be a yes, not its words again); ``lower``: whether a
     value of a slot is less serious than another."""
     spoken = channel == SPOKEN
     if spoken and yes_then_none and other is not None and other.affirmed is True and not other.mixed:
@@ -116,5 +118,7 @@ def classify(text: str, reading: Reading, proposal: Mapping[str, SlotValue], *, 
     if reading.affirmed is False:
         return ConfirmReply(Reply.NO)
     if same and set(same) == set(proposal) and not contrary:
-        return ConfirmReply(Reply.YES)  # every value said again ("the first time" to "Is this the first time?")
+        # every value said again ("the first time" to "Is this the first time?"); not an emergency when heard:
+        # "not quite, not light-headed at all" can be heard as "lightheaded"
+        return ConfirmReply(Reply.UNCLEAR if spoken and emergency else Reply.YES)
     return ConfirmReply(Reply.UNCLEAR)
