@@ -97,6 +97,8 @@ REPLIES = [
      {"dizzy_or_faint": "no"}),
     ({"amount": "spotting", "unusual_discharge": "yes"}, "few drops", "spoken", Reply.NO_WITH_CORRECTION,
      {"amount": "spotting"}),
+    # "no" and the same number again: the number was misheard again, not a "not" dropped
+    ({"age": 54}, "no i am fifty four years of them", "spoken", Reply.NO, {}),
     # "none" alone is a no to a check ("no" heard as "none"), not a new value for it, when spoken
     ({"contraception": "iud"}, "none", "spoken", Reply.NO, {}),
     ({"contraception": "iud"}, "none", "typed", Reply.NO_WITH_CORRECTION, {"contraception": "none"}),

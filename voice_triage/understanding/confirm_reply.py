@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
-from voice_triage.triage.slots import UNKNOWN
+from voice_triage.triage.slots import SLOTS, UNKNOWN
 from voice_triage.understanding.evidence import SPOKEN, only_unknown
 from voice_triage.understanding.reading import Reading, SlotValue
 
@@ -87,6 +87,8 @@ def classify(text: str, reading: Reading, proposal: Mapping[str, SlotValue], *, 
             # as "nope i feel faint"). "No" saying again only part of it ("not quite, I don't feel faint" to
             # "no dizziness and some pain") disputes the rest: what it says again is an answer like any other
             rest = text.split(maxsplit=1)[1] if len(text.split()) > 1 else ""
+            if set(same) == set(proposal) and all(SLOTS[s].numeric for s in same):
+                return ConfirmReply(Reply.NO)  # "no, I'm 34" heard "no i am fifty four" to "age 54?": no "not" to drop
             if not rest and set(same) == set(proposal):
                 return ConfirmReply(Reply.YES)  # one word that is the value said back ("none": no birth control)
             again = read(rest) if rest else None
