@@ -33,6 +33,7 @@ from voice_triage.content.normalize import words as word_sets
 from voice_triage.understanding.numbers import read_age
 from voice_triage.understanding.pads import PadRate
 from voice_triage.understanding.reading import ACCEPT_SCORE, VOLUNTEER_SCORE, Fill, Reading, SlotValue
+from voice_triage.understanding.reply_words import ReplyWords
 from voice_triage.understanding.spotting import Label, Match, PhraseIndex
 
 NEGATION_WINDOW = 5  # a negation word this many words before a phrase negates it
@@ -76,7 +77,7 @@ class _Clause:
     heard: dict[str, list[_Heard]] = field(default_factory=dict)
 
 
-class Understander:
+class Understander(ReplyWords):
     """Built once per content; ``read`` is called for each answer."""
 
     def __init__(self, content: Content):
@@ -103,7 +104,6 @@ class Understander:
         self._only_words = set(self._norm_list(extra.get("only_words")))
         self._degree_words = set(self._norm_list(extra.get("degree_words")))
         self._approx_ages = [(tuple(p.split()), int(a)) for p, a in self._approx_age_items(extra.get("approximate_ages"))]
-        self._misheard_yes = set(self._norm_list(extra.get("misheard_yes")))
         self._pad_rate = PadRate.from_data(extra.get("pad_rate"))
         # the reader's small word sets (prompts/<lang>/words.yaml): after a leading yes/no word these start a
         # new thought ("no I have a fever" = "no. I have a fever"); after these a negation no longer reaches
@@ -112,18 +112,12 @@ class Understander:
         self._new_thought = frozenset(str(w) for w in sets.get("new_thought") or ())
         self._scope_break = frozenset(str(w) for w in sets.get("scope_break") or ())
         self._rest = frozenset(str(w) for w in sets.get("rest") or ())
-        self._correction_openers = tuple(tuple(normalize(str(w), drop_fillers=False).split())
-                                         for w in sets.get("correction_openers") or ())
-        self._said_back_wrong = tuple(tuple(normalize(str(w), drop_fillers=False).split())
-                                      for w in sets.get("said_back_wrong") or ())
         self._add_nothing = frozenset(str(w) for w in sets.get("add_nothing") or ())
-        self._no_anywhere = frozenset(normalize(str(w), drop_fillers=False) for w in sets.get("no_anywhere") or ())
-        self._none_words = frozenset(tuple(normalize(str(w), drop_fillers=False).split())
-                                     for w in sets.get("none_words") or ())
         self._negations = {tuple(n.split()) for n in ph.negations}
         self._neg_words = {n for n in ph.negations if " " not in n}
         self._yesno_words = {p for p in ph.affirm + ph.deny if " " not in p}
         self._affirm_words = {p for p in ph.affirm if " " not in p} - {p for p in ph.deny if " " not in p}
+        self._load_reply_words(sets, self._norm_list(extra.get("misheard_yes")))
         # yes/no words that never start a phrase of their own: always a separate thought ("yes pain")
         self._split_words = {p for p in ph.affirm if " " not in p} | set(word_sets(content.lang).get("split_no") or ())
         # a yes/no word that opens a longer yes/no phrase is not split from it ("definitely not", "no i do
@@ -423,43 +417,6 @@ class Understander:
             for s in remaining:
                 if s in question.no:
                     reading.fills[s] = Fill(s, question.no[s], 100.0, "", True)
-
-    def misheard_yes(self, text: str) -> bool:
-        """A whole answer that, heard from a recognizer at a confirmation, is more often a yes than a no
-        (phrases.yaml ``misheard_yes``: "that's right" heard as "not right")."""
-        return isinstance(text, str) and normalize(text) in self._misheard_yes
-
-    def opens_correction(self, text: str) -> bool:
-        """The answer opens like a correction of what was just said back ("no, I said it's heavy")."""
-        toks = tuple(normalize(text, fillers=self.content.phrases.fillers).split()) if isinstance(text, str) else ()
-        return any(p and toks[:len(p)] == p for p in self._correction_openers)
-
-    def says_said_back_is_wrong(self, text: str) -> bool:
-        """The answer says that what was just said back is wrong ("no, that's not right"). The phrase's words
-        count in order with others between them: recognizers add short words ("no not to all right")."""
-        toks = normalize(text, fillers=self.content.phrases.fillers).split() if isinstance(text, str) else []
-
-        def within(p: tuple[str, ...]) -> bool:
-            it = iter(toks)
-            return all(w in it for w in p)
-        return any(p and within(p) for p in self._said_back_wrong)
-
-    def only_none(self, text: str) -> bool:
-        """The answer is only "none" words (words.yaml ``none_words``)."""
-        toks = normalize(text, fillers=self.content.phrases.fillers).split() if isinstance(text, str) else []
-        return tuple(toks) in self._none_words
-
-    def says_no_anywhere(self, text: str) -> bool:
-        """A no word anywhere in the answer (words.yaml ``no_anywhere``), whatever came before it."""
-        return isinstance(text, str) and bool(set(normalize(text, drop_fillers=False).split()) & self._no_anywhere)
-
-    def yes_then_none(self, text: str) -> bool:
-        """A yes followed only by "none" words ("yeah none", "yes none of them")."""
-        toks = normalize(text, fillers=self.content.phrases.fillers).split() if isinstance(text, str) else []
-        n = 0
-        while n < len(toks) and toks[n] in self._affirm_words:
-            n += 1
-        return 0 < n < len(toks) and tuple(toks[n:]) in self._none_words
 
     @staticmethod
     def needs_confirmation(fill: Fill) -> bool:
