@@ -85,14 +85,15 @@ class SideTurns:
         assert pending is not None and pending.resume is not None and pending.ask.confirm
         name = str(pending.ask.confirm["command"])
         reading = self.understander.read(text) if text else None
-        if reading is not None and reading.affirmed is True and self.understander.says_no_anywhere(text):
-            reading.mixed = True  # "okay like that no": a yes and a no, wherever the no was heard
-        if reading is not None and reading.mixed and pending.reprompts < self.limit("max_reprompts"):
+        # a yes and a no ("no that's right"), wherever the no was heard ("okay like that no")
+        mixed = reading is not None and (reading.mixed or (
+            reading.affirmed is True and self.understander.says_no_anywhere(text)))
+        if mixed and pending.reprompts < self.limit("max_reprompts"):
             pending.reprompts += 1  # "no that's right": a yes and a no, so neither is taken
             return [Say(self.content.line("confirm_again")), pending.ask]
         self.state.pending = pending.resume
         contradicted = heard_as_no(self.understander.read(other) if other.strip() else None)
-        if reading is not None and not reading.mixed and not contradicted and (
+        if reading is not None and not mixed and not contradicted and (
                 reading.affirmed is True or reading.command == name):
             return self._command(name)
         return self._reask([Say(self.content.line("carry_on"))])

@@ -27,6 +27,9 @@ class ReplyWords:
         self._no_anywhere = frozenset(normalize(str(w), drop_fillers=False) for w in sets.get("no_anywhere") or ())
         self._none_words = frozenset(_phrases(sets.get("none_words") or ()))
 
+    def _toks(self, text: str) -> list[str]:
+        return normalize(text, fillers=self.content.phrases.fillers).split() if isinstance(text, str) else []
+
     def misheard_yes(self, text: str) -> bool:
         """A whole answer that, heard from a recognizer at a confirmation, is more often a yes than a no
         (phrases.yaml ``misheard_yes``: "that's right" heard as "not right")."""
@@ -34,13 +37,13 @@ class ReplyWords:
 
     def opens_correction(self, text: str) -> bool:
         """The answer opens like a correction of what was just said back ("no, I said it's heavy")."""
-        toks = tuple(normalize(text, fillers=self.content.phrases.fillers).split()) if isinstance(text, str) else ()
+        toks = tuple(self._toks(text))
         return any(p and toks[:len(p)] == p for p in self._correction_openers)
 
     def says_said_back_is_wrong(self, text: str) -> bool:
         """The answer says that what was just said back is wrong ("no, that's not right"). The phrase's words
         count in order with others between them: recognizers add short words ("no not to all right")."""
-        toks = normalize(text, fillers=self.content.phrases.fillers).split() if isinstance(text, str) else []
+        toks = self._toks(text)
 
         def within(p: tuple[str, ...]) -> bool:
             it = iter(toks)
@@ -49,7 +52,7 @@ class ReplyWords:
 
     def only_none(self, text: str) -> bool:
         """The answer is only "none" words (words.yaml ``none_words``)."""
-        toks = normalize(text, fillers=self.content.phrases.fillers).split() if isinstance(text, str) else []
+        toks = self._toks(text)
         return tuple(toks) in self._none_words
 
     def says_no_anywhere(self, text: str) -> bool:
@@ -58,7 +61,7 @@ class ReplyWords:
 
     def yes_then_none(self, text: str) -> bool:
         """A yes followed only by "none" words ("yeah none", "yes none of them")."""
-        toks = normalize(text, fillers=self.content.phrases.fillers).split() if isinstance(text, str) else []
+        toks = self._toks(text)
         n = 0
         while n < len(toks) and toks[n] in self._affirm_words:
             n += 1
