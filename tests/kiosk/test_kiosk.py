@@ -14,13 +14,15 @@ import weakref
 import pytest
 
 from voice_triage.content import load_content
+from voice_triage.paths import prompts_root
 from voice_triage.dialog import Conversation
 from voice_triage.frontends.kiosk_scripted import ScriptedSource
-from voice_triage.frontends.kiosk import STILL_THERE, Input, KeyboardSource, Kiosk
+from voice_triage.frontends.kiosk import Input, KeyboardSource, Kiosk
 from voice_triage.frontends.kiosk_screen import CLEAR_ALL, Screen
 from voice_triage.privacy import logpolicy
 
 T = ScriptedSource.TIMEOUT
+STILL_THERE = load_content("en").lines["kiosk"]["still_there"]  # (dialog.yaml kiosk:)
 BENIGN = ["a few drops", "no", "none of those", "no", "29", "first time", "the pill", "no", "yes a bit dry", "no"]
 # answers only this person gave (distinct words, so we can look for them after the wipe)
 URGENT = ["more like a period, quite heavy", "no", "I have a fever and feel unwell", "no", "no", "forty one",
@@ -258,3 +260,24 @@ def test_private_place_check_text_only_holds_for_the_person_and_resets_for_the_n
     assert any(a in line.lower() for line in sp.said[asks[1]:] for a in advice)
     assert "EMERGENCY" in first  # shown on screen all the same
     assert ("rate", 0) in sp.changes and ("volume", 0) in sp.changes  # voice settings reset by the wipe
+
+
+def test_the_kiosk_words_come_from_the_prompts(tmp_path):
+    """Everything the kiosk shows of its own (idle screen, hints, tier banner) is dialog.yaml's ``kiosk:``:
+    a changed word there is what the screen shows, with no Python changed."""
+    import shutil
+
+    import yaml
+
+    shutil.copytree(prompts_root() / "en", tmp_path / "en")
+    dialog = tmp_path / "en" / "dialog.yaml"
+    data = yaml.safe_load(dialog.read_text(encoding="utf-8"))
+    data["kiosk"].update(idle_title="IDLE-TITLE-X", answer_hint="ANSWER-HINT-X", result_hint="RESULT-HINT-X")
+    data["kiosk"]["banners"]["emergency"] = "BANNER-X"
+    dialog.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    changed = load_content("en", root=str(tmp_path))
+    k, src, out = kiosk(changed, ["", "I'm soaking a pad every hour", "yes", ""], max_conversations=1)
+    assert k.run() == 0
+    text = out.getvalue()
+    for word in ("IDLE-TITLE-X", "ANSWER-HINT-X", "RESULT-HINT-X", "BANNER-X"):
+        assert word in text, word

@@ -87,7 +87,8 @@ def figures(person, err_lines, t0: float, t_end: float, tier: str, content, time
     err = [ln for _, ln in err_lines]
     advice_at = next((t for t, ln in err_lines if "say advice" in ln), None)
     if advice_at is None:  # a version without that debug line: the first line printed after the last answer heard
-        last_heard = max((i for i, (_, ln) in enumerate(person.lines) if ln.startswith("(heard:")), default=None)
+        last_heard = max((i for i, (_, ln) in enumerate(person.lines) if ln.startswith(person.heard_prefix)),
+                         default=None)
         if last_heard is not None and last_heard + 1 < len(person.lines):
             advice_at = person.lines[last_heard + 1][0]
     first_word = next((t for t in person.heard.onsets if advice_at is not None and t >= advice_at), None)
@@ -100,10 +101,11 @@ def figures(person, err_lines, t0: float, t_end: float, tier: str, content, time
     next_tone = next((t for t in person.heard.tones if first_word is not None and t > first_word), None)
     advice_end = max((e for e in person.heard.ends if first_word is not None and first_word <= e
                       and (next_tone is None or e < next_tone - 0.3)), default=None)
-    from voice_triage.frontends.text_chat import TIER_LABEL
+    from voice_triage.frontends.text_chat import screen_words
 
-    result = next((ln[len("Result:"):].strip() for ln in out if ln.startswith("Result:")), "")
-    got = next((t for t, label in TIER_LABEL.items() if result.startswith(label)), None)
+    words = screen_words(person.content)
+    shown = words["result"].split("{")[0]  # "Result: " and the tier's label
+    got = next((t for t, label in words["tiers"].items() for ln in out if ln.startswith(shown + label)), None)
     turns = person.turns
     reasks = sum(1 for a, b in itertools.pairwise(turns) if a.asked == b.asked)
     short = [t for t in turns if t.short]

@@ -30,6 +30,8 @@ from typing import Any
 
 import numpy as np
 
+from voice_triage.frontends.text_chat import screen_words
+
 from .live_rig import MIC, SPEAKER, PulseRig, speech
 
 RATE = 16000
@@ -106,6 +108,12 @@ class Person:
         self._options = {_norm(t): (qu, v) for qu in content.questions for v, t in qu.options.items()}
         self._confirm_prefix = _norm(content.line("confirm").split("{")[0])
         self._privacy = {_norm(content.line(k)) for k in ("privacy_check", "privacy_check_reprompt")}
+        # the front-end's own lines (dialog.yaml screen:), told apart from what the assistant says
+        words = screen_words(content)
+        self.heard_prefix = words["heard"].split("{")[0]
+        self._nothing_heard = words["nothing_heard"]
+        self._status = tuple(words[k].split("{")[0] for k in ("heard", "nothing_heard", "text_only", "privacy",
+                                                                "setting", "result"))
 
     # -- threads -----------------------------------------------------------------------------
     def follow(self, proc: subprocess.Popen) -> list[threading.Thread]:
@@ -125,10 +133,10 @@ class Person:
             line = raw.rstrip("\n")
             now = time.perf_counter()
             self.lines.append((now, line))
-            if line.startswith("(heard:") or line.startswith("(no answer heard"):
+            if line.startswith(self.heard_prefix) or line.startswith(self._nothing_heard):
                 pending = [t for t in self.turns if t.heard is None]
                 if pending:
-                    pending[-1].heard = line.startswith("(heard:")
+                    pending[-1].heard = line.startswith(self.heard_prefix)
 
     def _listen(self) -> None:
         """Follow the speaker's monitor. A null sink's monitor sends nothing while nothing plays, so a
@@ -206,21 +214,25 @@ class Person:
         came for ``NO_TONE_S``: the person answers anyway (a tone cut short by an underrun goes unnoticed)."""
         now = time.perf_counter()
         last_answer = self.turns[-1].at if self.turns else 0.0
-        said = [t for t, ln in self.lines if t > last_answer and ln and not ln.startswith("(")]
+        said = [t for t, ln in self.lines if t > last_answer and self.said(ln)]
         if not said or not self.heard.ends or now - said[-1] < NO_TONE_S:
             return False
         return any(o > said[-1] for o in self.heard.onsets) and now - self.heard.ends[-1] >= NO_TONE_S
 
+    def said(self, line: str) -> bool:
+        """A line the assistant says (not one of the front-end's own: heard, result, settings)."""
+        return bool(line) and not line.startswith(self._status)
+
     # -- what to say -------------------------------------------------------------------------
     def last_prompt(self) -> str:
         for _, line in reversed(self.lines):
-            if line and not line.startswith("(") and not line.startswith("Result:"):
+            if self.said(line):
                 return line
         return ""
 
     def said_back(self) -> str | None:
         """The value said back just before the last prompt ("Age 38, thanks."), if one was."""
-        said = [ln for _, ln in self.lines if ln and not ln.startswith("(") and not ln.startswith("Result:")]
+        said = [ln for _, ln in self.lines if self.said(ln)]
         head, _, tail = self.content.line("implicit_confirm").partition("{reading}")
         if len(said) < 2 or not (said[-2].startswith(head) and said[-2].endswith(tail)):
             return None

@@ -26,22 +26,17 @@ from __future__ import annotations
 
 import gc
 import logging
-import os
-import select
 import signal
-import sys
-import termios
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable, Protocol
+from typing import Any, Callable
 
 from voice_triage.content.model import Content
 from voice_triage.dialog import Ask, Conversation, End, Event, Heard, Result, Say, SettingChanged
+from voice_triage.frontends.kiosk_input import Input, InputSource, KeyboardSource, VoiceSource
 from voice_triage.frontends.kiosk_screen import Block, Screen
-from voice_triage.frontends.line_input import MAX_LINE_BYTES
 from voice_triage.privacy import Safe, forget_sensitive, note_sensitive
 
-if TYPE_CHECKING:
-    from voice_triage.audio_in.frontend import FrontEnd
+__all__ = ["Input", "InputSource", "KeyboardSource", "Kiosk", "Outcome", "VoiceSource"]
 
 log = logging.getLogger("voice_triage.kiosk")
 
@@ -50,213 +45,8 @@ try:  # the private-place check (lead's dialog); older dialogs have no such even
 except ImportError:  # pragma: no cover
     PrivacyChoice = None  # type: ignore[assignment,misc]
 
-STILL_THERE = "Are you still there? Answer the question, or press Enter. If nobody answers, I will clear the screen."
-IDLE_TITLE = "Bleeding after sex? Get private advice here."
-IDLE_BODY = ("This helper asks a few short questions and tells you how soon to get care. It is not a diagnosis: "
-             "in an emergency, call your local emergency number. Nothing you say is stored, and everything is "
-             "wiped when you finish.")
-IDLE_HINT = "Press Enter to start"
-IDLE_HINT_VOICE = "Press Enter, or say “start”, to begin"
-ANSWER_HINT = "Type your answer and press Enter.  You can say: repeat, help, go back, start over, stop."
-RESULT_HINT = "Press Enter when you have finished reading: the screen will be cleared."
-RESULT_MORE_HINT = "Press Enter for the rest of the advice."
-STOPPED_HINT = "Press Enter to clear the screen."
-ERROR_LINE = "Sorry, something went wrong and this conversation has to end."
-
 MAX_LOOP_FAILURES = 50  # the idle loop itself failing this often in a row (e.g. the terminal is gone): exit 1
 
-TIER_BANNER = {"emergency": "EMERGENCY: GET HELP NOW", "urgent": "URGENT: BE SEEN TODAY",
-               "soon": "SEE A CLINICIAN IN THE NEXT FEW DAYS", "self_care": "SELF-CARE, AND WATCH FOR CHANGES"}
-
-
-# -- input ---------------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Input:
-    kind: str  # "text", "timeout", "eof", "problem"
-    text: str = ""
-    confidence: float = 1.0
-    spoken: bool = False  # from the recognizer (the dialog confirms spoken commands and reassuring answers)
-    alternatives: tuple[tuple[str, float], ...] = ()  # other readings of the same audio (Conversation.hear)
-
-
-class InputSource(Protocol):
-    spoken: bool  # True when answers can be spoken (a spoken trigger, "say" in the hints)
-
-    def read(self, timeout: float | None, ask: Ask | None = None) -> Input: ...
-    def wipe(self) -> None: ...
-
-
-class KeyboardSource:
-    """Lines from a file descriptor (the kiosk's terminal), with a timeout and bounded size.
-
-    Reads with ``os.read`` after ``select`` so a timeout never loses half a line, keeps at most
-    ``MAX_LINE_BYTES`` of a line (a longer one is refused, not cut), and reports invalid UTF-8.
-    """
-
-    spoken = False
-
-    def __init__(self, fd: int | None = None):
-        self.fd = sys.stdin.fileno() if fd is None else fd
-        self._buf = bytearray()
-        self._discarding = False  # inside an over-long line: drop bytes until its end
-        self._eof = False
-        self._tty = os.isatty(self.fd)
-
-    def _line(self) -> Input | None:
-        i = self._buf.find(b"\n")
-        if i < 0:
-            if len(self._buf) > MAX_LINE_BYTES:
-                self._buf.clear()
-                self._discarding = True
-            return None
-        raw = bytes(self._buf[:i])
-        del self._buf[: i + 1]
-        if self._discarding:
-            self._discarding = False
-            return Input("problem", f"that answer is too long (at most {MAX_LINE_BYTES} bytes)")
-        if len(raw) > MAX_LINE_BYTES:
-            return Input("problem", f"that answer is too long (at most {MAX_LINE_BYTES} bytes)")
-        try:
-            return Input("text", raw.decode("utf-8").rstrip("\r"))
-        except UnicodeDecodeError:
-            return Input("problem", "I couldn't read those characters")
-
-    def read(self, timeout: float | None, ask: Ask | None = None) -> Input:
-        import time
-
-        deadline = None if timeout is None else time.monotonic() + timeout
-        while True:
-            got = self._line()
-            if got is not None:
-                return got
-            if self._eof:
-                if self._buf and not self._discarding:
-                    self._buf += b"\n"
-                    continue
-                self._buf.clear()
-                return Input("eof")
-            wait = None if deadline is None else max(0.0, deadline - time.monotonic())
-            try:
-                ready, _, _ = select.select([self.fd], [], [], wait)
-            except InterruptedError:  # pragma: no cover - PEP 475 retries; kept for clarity
-                continue
-            if not ready:
-                return Input("timeout")
-            # a terminal in canonical mode hands over at most one line per read; from a pipe we take one
-            # byte at a time, so that nothing past the current line is ever held here (the next
-            # person's input stays where it is, and typed-ahead terminal input is flushed by wipe())
-            chunk = os.read(self.fd, 65536 if self._tty else 1)
-            if not chunk:
-                self._eof = True
-            else:
-                self._buf += chunk
-
-    def wipe(self) -> None:
-        """Drop anything typed ahead: our buffer, and the terminal's pending input."""
-        self._buf = bytearray()
-        self._discarding = False
-        if self._tty:
-            try:
-                termios.tcflush(self.fd, termios.TCIFLUSH)
-            except termios.error:  # pragma: no cover
-                pass
-
-
-class VoiceSource:
-    """Spoken answers (microphone -> end of speech -> recognizer) and typed ones, whichever comes first.
-
-    The keyboard is polled between audio frames, so a typed answer is taken at once even while the
-    microphone listens. When the microphone is lost (``DeviceLost``), answers continue by keyboard and
-    the conversation keeps everything already said. The speech layer's pieces are used as they are:
-    :class:`~voice_triage.audio_in.Microphone`, :class:`~voice_triage.audio_in.Endpointer`, and a
-    recognizer with :class:`~voice_triage.recognition.GrammarBook` (the question's grammar; the open
-    vocabulary for the spoken start).
-    """
-
-    spoken = True
-    POLL_FRAMES = 5  # look at the keyboard every 150 ms of audio
-
-    def __init__(self, keyboard: KeyboardSource, mic, recognizer, grammars, endpoint=None,  # noqa: ANN001
-                 notify: Callable[[str], None] | None = None):
-        self.keyboard = keyboard
-        self.mic = mic
-        self.recognizer = recognizer
-        self.grammars = grammars
-        self.endpoint = endpoint
-        self.notify = notify or (lambda m: None)
-        self._keyboard_ended = False
-        self.frontend: FrontEnd | None = None  # made with the first answer, kept for one person
-
-    def read(self, timeout: float | None, ask: Ask | None = None) -> Input:
-        import time
-
-        from voice_triage.audio_in import DeviceLost, EndpointConfig, Endpointer
-
-        if self.mic is None:
-            return self.keyboard.read(timeout)
-        got = self._key()
-        if got is not None:
-            return got
-        deadline = None if timeout is None else time.monotonic() + timeout
-        from voice_triage.audio_in.frontend import FrontEnd, expects_yes_no
-
-        if self.frontend is None:
-            self.frontend = FrontEnd()  # kept for the person: its filters and the speaker's level carry over
-        cfg = (self.endpoint or EndpointConfig()).for_yes_no(expects_yes_no(ask, getattr(self.grammars, "content", None)))
-        ep = Endpointer(cfg, frontend=self.frontend)
-        n = 0
-        try:
-            self.mic.flush()
-            for frame in self.mic.frames():
-                utt = ep.push(frame)
-                if utt is not None and utt.reason != "timeout":
-                    tr = self.recognizer.transcribe(utt.samples, self.grammars.for_ask(ask))
-                    return Input("text", tr.text, float(tr.confidence), spoken=True,
-                                 alternatives=tuple(tr.alternatives))
-                if utt is not None:  # the endpointer's own no-input timeout: keep waiting until ours
-                    ep.reset()
-                n += 1
-                if n % self.POLL_FRAMES == 0 or utt is not None:
-                    got = self._key()
-                    if got is not None:
-                        return got
-                    if deadline is not None and time.monotonic() >= deadline and not ep.started:
-                        return Input("timeout")
-        except DeviceLost as e:
-            self.lost(str(e))
-        remaining = None if deadline is None else max(0.0, deadline - time.monotonic())
-        return self.keyboard.read(remaining)
-
-    def _key(self) -> Input | None:
-        """A typed line if one is ready; None otherwise (and from then on, once the keyboard has ended:
-        a kiosk without a keyboard goes on by voice)."""
-        if self._keyboard_ended:
-            return None
-        got = self.keyboard.read(0)
-        if got.kind == "eof":
-            self._keyboard_ended = True
-            return None
-        return None if got.kind == "timeout" else got
-
-    def lost(self, message: str) -> None:
-        self.notify(message)
-        try:
-            self.mic.close()
-        except Exception:  # noqa: BLE001
-            pass
-        self.mic = None
-        self.spoken = False
-
-    def wipe(self) -> None:
-        """Between people: pending input, and what the front-end and the recognizer learned of the last
-        person's voice and level."""
-        self.keyboard.wipe()
-        if self.mic is not None:
-            self.mic.flush()
-        self.frontend = None
-        new_speaker = getattr(self.recognizer, "new_speaker", None)  # (a stand-in recognizer may lack it)
-        if new_speaker is not None:
-            new_speaker()
 
 
 # -- the kiosk -----------------------------------------------------------------------------------------
@@ -275,6 +65,9 @@ class Kiosk:
                  privacy_check: bool | None = None, conversation_factory: Callable[..., Conversation] | None = None,
                  on_wipe: Callable[[], None] | None = None):
         self.content = content
+        words = content.lines["kiosk"]  # the screen's words (dialog.yaml kiosk:)
+        assert isinstance(words, dict)
+        self.words: dict[str, Any] = words
         self.source = source
         self.screen = screen
         self.speaker = speaker  # voice_triage.speech_out.Speaker or None (text only)
@@ -312,7 +105,7 @@ class Kiosk:
             if isinstance(e, Heard):
                 if e.text:
                     note_sensitive(e.text)
-                    blocks = [Block("you", f"You: {e.text}")]
+                    blocks = [Block("you", self.words["you_said"].format(text=e.text))]
                 else:
                     blocks = []
             elif isinstance(e, Ask):
@@ -328,7 +121,7 @@ class Kiosk:
                 self._privacy(e.mode)
             elif isinstance(e, Result):
                 result = True
-                blocks.insert(0, Block("banner", TIER_BANNER.get(e.tier, e.tier.upper())))
+                blocks.insert(0, Block("banner", self.words["banners"].get(e.tier, e.tier.upper())))
             elif isinstance(e, End):
                 pass
         if result:  # what to do, then the safety net, then the rest: the screen keeps the top
@@ -338,7 +131,7 @@ class Kiosk:
             safety = [b for b in rest if b.style == "safety"]
             others = [b for b in rest if b.style != "safety"]
             blocks = head + others[: first_say + 1] + safety + others[first_say + 1:]
-        self.screen.show(blocks, ANSWER_HINT if self.conv is not None and not self.conv.finished else "",
+        self.screen.show(blocks, self.words["answer_hint"] if self.conv is not None and not self.conv.finished else "",
                          keep="head" if result else "tail")
 
     def _privacy(self, mode: str) -> None:
@@ -354,9 +147,9 @@ class Kiosk:
         got = self.source.read(self.inactivity_s, ask)
         if got.kind != "timeout":
             return got
-        blocks = [Block("say", STILL_THERE)] + ([Block("question", ask.text)] if ask else [])
-        self.screen.show(blocks, ANSWER_HINT)
-        self._speak(STILL_THERE, "info")
+        blocks = [Block("say", self.words["still_there"])] + ([Block("question", ask.text)] if ask else [])
+        self.screen.show(blocks, self.words["answer_hint"])
+        self._speak(self.words["still_there"], "info")
         return self.source.read(self.still_there_s, ask)
 
     def converse(self) -> Outcome:
@@ -379,8 +172,8 @@ class Kiosk:
                     self.render(conv.stop("end_of_input"))
                     return Outcome("eof")
                 if got.kind == "problem":
-                    self.screen.show([Block("say", f"Sorry, {got.text}."),
-                                      *([Block("question", conv.pending.text)] if conv.pending else [])], ANSWER_HINT)
+                    self.screen.show([Block("say", self.content.line("error_input", problem=got.text)),
+                                      *([Block("question", conv.pending.text)] if conv.pending else [])], self.words["answer_hint"])
                     continue
                 note_sensitive(got.text)
                 if not got.text.strip():
@@ -390,7 +183,8 @@ class Kiosk:
                 else:
                     self.render(conv.hear(got.text, got.confidence))
             if conv.result is not None:
-                self.screen.show(self.screen.blocks, RESULT_HINT, keep=self.screen.keep, hint_more=RESULT_MORE_HINT)
+                self.screen.show(self.screen.blocks, self.words["result_hint"], keep=self.screen.keep,
+                                 hint_more=self.words["result_more_hint"])
                 while self.screen.has_more():  # the advice is longer than the screen: Enter for the next page
                     got = self.source.read(self.result_hold_s, None)
                     if got.kind in ("eof", "timeout"):
@@ -400,7 +194,7 @@ class Kiosk:
                 else:
                     self._hold(self.result_hold_s)
                 return Outcome("result", conv.result.tier)
-            self.screen.show(self.screen.blocks, STOPPED_HINT)  # the safety net stays up until Enter
+            self.screen.show(self.screen.blocks, self.words["stopped_hint"])  # the safety net stays up until Enter
             self._hold(self.error_hold_s)
             return Outcome("stopped")
         except KeyboardInterrupt:
@@ -421,7 +215,7 @@ class Kiosk:
         if not any(isinstance(e, Say) and e.kind == "safety_net" for e in events):
             events = [Say(self.content.advice.safety_net, "safety_net"), *events]
         try:
-            self.screen.show([Block("say", ERROR_LINE) if reason == "error" else Block("say", "")]
+            self.screen.show([Block("say", self.words["error"]) if reason == "error" else Block("say", "")]
                              + [Block("safety" if e.kind == "safety_net" else "say", e.text)
                                 for e in events if isinstance(e, Say)], "")
             for e in events:
@@ -467,8 +261,8 @@ class Kiosk:
     # -- the loop -------------------------------------------------------------------------------
     def idle(self) -> bool:
         """The idle screen; True when someone starts a conversation, False at end of input."""
-        hint = IDLE_HINT_VOICE if getattr(self.source, "spoken", False) else IDLE_HINT
-        self.screen.show([Block("banner", IDLE_TITLE), Block("say", IDLE_BODY)], hint)
+        hint = self.words["idle_hint_voice" if getattr(self.source, "spoken", False) else "idle_hint"]
+        self.screen.show([Block("banner", self.words["idle_title"]), Block("say", self.words["idle_body"])], hint)
         while True:
             got = self.source.read(None, None)
             if got.kind == "eof":

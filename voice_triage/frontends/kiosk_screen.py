@@ -73,7 +73,7 @@ class Screen:
     terminal (tests read them); ``plain=True`` writes the text only (for logs of a soak run)."""
 
     def __init__(self, out: TextIO, *, size: str = "auto", plain: bool = False, columns: int | None = None,
-                 rows: int | None = None, title: str = "Private health helper  ·  nothing is saved",
+                 rows: int | None = None, title: str = "",
                  term: str | None = None):
         self.out = out
         self.term = os.environ.get("TERM", "") if term is None else term

@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 import sys
 import textwrap
-from typing import TextIO
+from typing import Any, TextIO
 
 from voice_triage.content.model import Content
 from voice_triage.dialog import Ask, Conversation, Event, Result, Say, SettingChanged
@@ -15,13 +15,27 @@ from voice_triage.safe_text import clean, cut
 
 EXIT_INTERRUPTED = 130  # Ctrl-C: the safety net is shown, then the usual exit status of an interrupted program
 
-TIER_LABEL = {"emergency": "EMERGENCY NOW", "urgent": "URGENT: TODAY", "soon": "SEE A CLINICIAN SOON",
-              "self_care": "SELF-CARE AND WATCH"}
+
+
+def screen_words(content: Content) -> dict[str, Any]:
+    """What the front-ends print around the dialog's lines (dialog.yaml ``screen:``)."""
+    words = content.lines["screen"]
+    assert isinstance(words, dict)
+    return words
+
+
+def result_line(content: Content, tier: str, questions: int) -> str:
+    """"Result: URGENT: TODAY  (9 questions)"."""
+    w = screen_words(content)
+    return w["result"].format(tier=w["tiers"].get(tier, tier), questions=questions)
 
 
 class TextChat:
     def __init__(self, content: Content, out: TextIO, inp=None, *, color: bool | None = None):  # noqa: ANN001
+        self.content = content
         self.conv = Conversation(content)
+        self.words = screen_words(content)
+        self._who = self.words["assistant"]
         self.out = out
         self.inp = inp if inp is not None else sys.stdin.buffer
         self.color = out.isatty() if color is None else color
@@ -42,15 +56,16 @@ class TextChat:
     def render(self, events: list[Event]) -> None:
         for e in events:
             if isinstance(e, Ask):
-                self._print("Assistant: ", e.text, "1")
+                self._print(self._who, e.text, "1")
             elif isinstance(e, Say):
-                self._print("Assistant: ", e.text, "33" if e.kind == "safety_net" else "")
+                self._print(self._who, e.text, "33" if e.kind == "safety_net" else "")
             elif isinstance(e, PrivacyChoice):
-                self._print("           ", f"(privacy: {e.mode})", "2")
+                self._print(" " * len(self._who), self.words["privacy"].format(mode=e.mode), "2")
             elif isinstance(e, SettingChanged):
-                self._print("           ", f"(voice {e.name} set to {e.value:+d})", "2")
+                self._print(" " * len(self._who), self.words["setting"].format(name=e.name, value=e.value), "2")
             elif isinstance(e, Result):
-                self.out.write("\n" + self._style(f"  Result: {TIER_LABEL[e.tier]}  ({e.questions} questions)", "1;7") + "\n\n")
+                line = result_line(self.content, e.tier, e.questions)
+                self.out.write("\n" + self._style(f"  {line}", "1;7") + "\n\n")
 
     def run(self) -> int:
         try:
@@ -64,7 +79,7 @@ class TextChat:
         self.render(self.conv.start())
         interrupted = False
         while not self.conv.finished:
-            self.out.write(self._style("You: ", "1;36"))
+            self.out.write(self._style(self.words["you"], "1;36"))
             self.out.flush()
             try:
                 line = read_line(self.inp)
@@ -77,7 +92,7 @@ class TextChat:
                 self.render(self.conv.stop("user_stopped" if interrupted else "end_of_input"))
                 break
             if line.problem:
-                self._print("Assistant: ", f"Sorry, I couldn't use that: {line.problem}.")
+                self._print(self._who, self.words["problem"].format(problem=line.problem))
                 pending = self.conv.pending
                 if pending:
                     self.render([pending])
@@ -91,7 +106,7 @@ class TextChat:
     def _after_result(self) -> None:
         """At the result, "more", "summary" and "repeat" are answered; anything else (or Enter) ends."""
         while self.conv.result is not None:
-            self.out.write(self._style("You: ", "1;36"))
+            self.out.write(self._style(self.words["you"], "1;36"))
             self.out.flush()
             try:
                 line = read_line(self.inp)

@@ -28,7 +28,7 @@ from voice_triage.audio_in import (
 )
 from voice_triage.audio_in.frontend import FaintWatch, FrontEnd, expects_yes_no
 from voice_triage.dialog.events import Ask, End, Heard, PrivacyChoice, Result, Say, SettingChanged
-from voice_triage.frontends.text_chat import TIER_LABEL
+from voice_triage.frontends.text_chat import result_line, screen_words
 from voice_triage.privacy import Safe
 from voice_triage.recognition import GrammarBook, create_recognizer
 from voice_triage.speech_out import Speaker, VoiceSettings
@@ -123,7 +123,7 @@ class VoiceChat:
                 self.privacy(ev.mode)
             elif isinstance(ev, Result):
                 # its words were already said by the Say events before it: only the tier is shown
-                self.out(f"Result: {TIER_LABEL.get(ev.tier, ev.tier)} ({ev.questions} questions)")
+                self.out(result_line(self.content, ev.tier, ev.questions))
             elif isinstance(ev, End):
                 self.ended = True
         return ask
@@ -139,16 +139,16 @@ class VoiceChat:
                 self.mic.close()
                 self.mic = None
                 self.speaker.mic = None
-            self.out("(Text only from now on: nothing is said aloud. Please type your answers.)")
+            self.out(screen_words(self.content)["text_only"])
 
     # -- one answer --------------------------------------------------------------------------
     def listen(self, ask: Ask):
         """Events after hearing one spoken answer (or a silence). Raises DeviceLost."""
         utt, tr, t_end = self.capture(ask)
         if tr is None:
-            self.out("(no answer heard)")
+            self.out(screen_words(self.content)["nothing_heard"])
             return self.conv.silence(), t_end, None
-        self.out(f"(heard: {tr.text or '...'})")
+        self.out(screen_words(self.content)["heard"].format(text=tr.text or "..."))
         if self.faint.heard(utt.level_dbfs):
             self.say(self.content.line("faint"))
         return self.conv.hear(tr.text, tr.confidence, spoken=True, alternatives=tr.alternatives), t_end, tr
@@ -213,7 +213,7 @@ class VoiceChat:
         if not have_mic and not self.text_fallback:
             return EXIT_NO_MICROPHONE
         if not have_mic:
-            self.out("Please type your answers.")
+            self.out(self.content.line("type_answers"))
         self.conv = Conversation(self.content, privacy_check=True)
         self.privacy_mode = None
         self.ended = False
