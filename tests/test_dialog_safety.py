@@ -175,3 +175,40 @@ def test_a_reply_with_a_no_anywhere_never_wipes_the_answers(content):
     conv, log = talk(content, ["like a period", "yes", "start over", "okay like that no", "okay like that no",
                                "okay like that no"], spoken=True)
     assert conv.state.facts.get("amount") == "heavy" and not conv.finished
+
+
+# -- a serious value heard once, then a milder hearing -----------------------------------------------------
+BENIGN_TO_SYMPTOMS = ["just spotting", "yes", "no I feel fine"]  # (spoken: each check answered yes)
+
+
+def at_symptoms(content, first_answer):
+    """Spoken, at the symptoms question: ``first_answer`` heard unsurely, checked, and "no" to the check."""
+    conv = Conversation(content)
+    conv.start()
+    for a in BENIGN_TO_SYMPTOMS:
+        conv.hear(a, 0.9, spoken=True)
+        if conv.pending is not None and conv.pending.confirm:
+            conv.hear("yes", 0.9, spoken=True)
+    assert conv.pending.question_id == "symptoms"
+    conv.hear(first_answer, 0.4, spoken=True)
+    assert conv.pending.confirm.get("fever_or_unwell") == "yes"
+    conv.hear("no that's wrong", 0.9, spoken=True)  # a no to several values: the serious one stays possible
+    return conv
+
+
+def test_a_milder_hearing_after_a_serious_one_asks_about_the_serious_one(content):
+    # "I feel hot and run down" heard, a "no" to the check of it with others, then "I've got a temperature"
+    # heard as "I don't have a temperature": the fever is asked about, not dropped (it was urgent -> self_care)
+    conv = at_symptoms(content, "i feel hot and run down and no sores")
+    log = conv.hear("i don't have a temperature", 0.5, spoken=True)
+    assert last_ask(log).confirm.get("fever_or_unwell") == "yes"
+    conv.hear("yes", 0.9, spoken=True)
+    assert conv.state.facts.get("fever_or_unwell") == "yes"
+
+
+def test_the_serious_hearing_ruled_out_then_the_milder_answer_stands(content):
+    conv = at_symptoms(content, "i feel hot and run down and no sores")
+    conv.hear("i don't have a temperature", 0.5, spoken=True)
+    conv.hear("no", 0.9, spoken=True)  # the fever is ruled out by name now
+    conv.hear("no fever", 0.9, spoken=True)
+    assert conv.state.facts.get("fever_or_unwell") == "no"

@@ -2,8 +2,9 @@
 
 Status: ``proposed`` (being confirmed), ``confirmed`` (taken: said clearly, or confirmed), ``implicit`` (taken
 and said back; a correction at the next turn may still change it). A value the person rejected is kept
-apart (``rejected``), so hearing it again is confirmed first. ``facts`` are the taken values, which the
-triage reads.
+apart (``rejected``), so hearing it again is confirmed first. The most serious value heard for a slot and not
+ruled out is kept too (``heard``): what the person's own words may have called for, so that a less serious
+hearing later is checked against it. ``facts`` are the taken values, which the triage reads.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ class Beliefs:
     slots: dict[str, Belief] = field(default_factory=dict)
     facts: dict[str, SlotValue] = field(default_factory=dict)  # slot -> taken value
     rejected: set[tuple[str, str]] = field(default_factory=set)  # (slot, value) the person said was wrong
+    heard: dict[str, SlotValue] = field(default_factory=dict)  # slot -> the most serious value heard, not ruled out
 
     def _set(self, slot: str, value: SlotValue, status: str, text: str) -> None:
         old = self.slots.get(slot)
@@ -42,11 +44,20 @@ class Beliefs:
         for slot, value in values.items():
             if slot not in self.facts:
                 self._set(slot, value, "proposed", text)
+            if value != UNKNOWN and (slot not in self.heard or rank(slot, value) > rank(slot, self.heard[slot])):
+                self.heard[slot] = value
+
+    def contested(self, slot: str, value: SlotValue) -> SlotValue | None:
+        """A more serious value heard before for ``slot`` and not ruled out (then ``value`` is checked against
+        it), or None."""
+        before = self.heard.get(slot)
+        return before if before is not None and value != UNKNOWN and rank(slot, value) < rank(slot, before) else None
 
     def take(self, values: Mapping[str, SlotValue], text: str = "", status: str = "confirmed") -> None:
         for slot, value in values.items():
             self._set(slot, value, status, text)
             self.facts[slot] = value
+            self.heard.pop(slot, None)  # settled (a lower value is taken only once checked against it)
 
     def take_missing(self, values: Mapping[str, SlotValue]) -> None:
         self.take({s: v for s, v in values.items() if s not in self.facts})
@@ -54,6 +65,8 @@ class Beliefs:
     def reject(self, values: Mapping[str, SlotValue]) -> None:
         for slot, value in values.items():
             self.rejected.add((slot, str(value)))
+            if self.heard.get(slot) == value:
+                del self.heard[slot]
             if slot in self.slots and self.slots[slot].status == "proposed":
                 del self.slots[slot]
 

@@ -65,6 +65,10 @@ class Trust:
                     fill.value == UNKNOWN or rank(slot, fill.value) <= rank(slot, facts[slot])):
                 continue  # lowering an answered slot needs an explicit correction
             unsure = ev.confidence < self.limit("low_confidence") and fill.value != UNKNOWN
+            before = self.state.beliefs.contested(slot, fill.value)
+            if before is not None:  # heard as more serious before, never ruled out: two hearings that disagree
+                put(slot, before, "disagree", False, False)  # (the more serious is asked)
+                continue
             put(slot, fill.value, ev.agreement if fill.value != UNKNOWN else "single",
                 self.understander.needs_confirmation(fill), unsure)
         for slot, values in ev.reading.ambiguous.items():  # two readings of one slot: the more serious
