@@ -212,3 +212,9 @@ def test_the_serious_hearing_ruled_out_then_the_milder_answer_stands(content):
     conv.hear("no", 0.9, spoken=True)  # the fever is ruled out by name now
     conv.hear("no fever", 0.9, spoken=True)
     assert conv.state.facts.get("fever_or_unwell") == "no"
+
+
+def test_stopping_after_a_no_to_several_values_keeps_the_serious_one(content):
+    conv = at_symptoms(content, "i feel hot and run down and no sores")
+    log = conv.stop("end_of_input")
+    assert result(log) is not None and result(log).tier == "urgent" and result(log).partial

@@ -128,9 +128,14 @@ def refuted(proposal: Mapping[str, SlotValue], named: Collection[str] = ()) -> d
     return {s: v for s, v in proposal.items() if len(proposal) == 1 or s in named or rules_out(s, v)}
 
 
-def said_so_far(facts: Mapping[str, SlotValue], pending: Pending | None) -> dict[str, SlotValue]:
-    """The facts, and what a pending confirmation proposes where it is more serious (the person said it)."""
+def said_so_far(facts: Mapping[str, SlotValue], pending: Pending | None,
+                heard: Mapping[str, SlotValue] | None = None) -> dict[str, SlotValue]:
+    """The facts, and what a pending confirmation proposes, or a value heard and not ruled out, where it is
+    more serious (the person may have said it)."""
     out = dict(facts)
+    for slot, value in (heard or {}).items():
+        if slot not in out or rank(slot, value) > rank(slot, out[slot]):
+            out[slot] = value
     pending = pending.resume if pending is not None and pending.resume is not None else pending
     if pending is not None and pending.kind == "confirm":
         out.update({s: v for s, v in pending.confirmed.items() if s not in out})

@@ -152,8 +152,8 @@ class Conversation(SideTurns, TurnBounds, Trust, AskOptions):
         """End now (stop command, end of input): the tier so far, then the safety net, before leaving."""
         if self.finished:
             return []
-        so_far = partial_result(self.content, said_so_far(self.state.facts, self.state.pending), self.state.questions,
-                                self.discreet)
+        said = said_so_far(self.state.facts, self.state.pending, self.state.beliefs.heard)
+        so_far = partial_result(self.content, said, self.state.questions, self.discreet)
         self.state.finished = True
         self.end_reason = reason
         safety = self.content.advice.safety_net_discreet if self.discreet else self.content.advice.safety_net
