@@ -44,6 +44,26 @@ def test_policy_decisions(channel, slot_class, effect, agreement, loose, low, re
     assert load_policy("en").decide(case).action == action
 
 
+# the same, when the tier so far already meets anything the slot could call for (settled)
+SETTLED = [
+    ("spoken", "other", "none", "single", False, True, False, "implicit"),  # unsure, but it cannot lower the tier
+    ("spoken", "other", "raises", "single", False, True, False, "implicit"),
+    ("spoken", "other", "unknown", "single", False, False, False, "implicit"),
+    ("spoken", "number", "none", "single", False, True, False, "implicit"),
+    ("spoken", "other", "none", "single", True, False, False, "confirm"),  # loose words may be another phrase
+    ("spoken", "other", "none", "disagree", False, False, False, "confirm"),
+    ("spoken", "other", "none", "single", False, False, True, "confirm"),  # said to be wrong before
+    ("spoken", "other", "none", "fallback", False, False, False, "confirm"),
+    ("typed", "other", "none", "single", False, False, False, "accept"),
+]
+
+
+@pytest.mark.parametrize("channel, slot_class, effect, agreement, loose, low, rejected, action", SETTLED)
+def test_policy_decisions_when_the_tier_is_settled(channel, slot_class, effect, agreement, loose, low, rejected, action):
+    case = Case(channel, slot_class, effect, agreement, loose, low, rejected, settled=True)
+    assert load_policy("en").decide(case).action == action
+
+
 def test_every_limit_and_row_has_a_reason():
     policy = load_policy("en")
     assert {"max_reprompts", "max_turns_per_question", "max_turns_total", "low_confidence"} <= set(policy.limits)

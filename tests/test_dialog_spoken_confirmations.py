@@ -337,3 +337,40 @@ def test_a_spoken_correction_lower_than_what_was_heard_is_checked_first(content)
     assert "fever_or_unwell" not in conv.state.facts and _ask(events).confirm == {"fever_or_unwell": "no"}
     conv.hear("no", 0.9, spoken=True)
     assert "fever_or_unwell" not in conv.state.facts
+
+
+# -- no check where no hearing could lower the tier ------------------------------------------------------
+URGENT_SO_FAR = [("just spotting", 0.9), ("no I feel fine", 0.9), ("I have a fever", 0.9), ("no", 0.9)]
+
+
+def _urgent_so_far(content) -> Conversation:
+    """Spoken, confidently: spotting, no dizziness or pain, a fever (urgent), nothing else at symptoms."""
+    conv = Conversation(content)
+    conv.start()
+    for text, conf in URGENT_SO_FAR:
+        conv.hear(text, conf, spoken=True)
+    assert conv.state.facts["fever_or_unwell"] == "yes" and conv.pending.question_id == "pregnancy_menopause"
+    return conv
+
+
+def test_an_unsure_answer_that_cannot_lower_the_tier_is_said_back_not_checked(content):
+    conv = _urgent_so_far(content)
+    events = conv.hear("no to both", 0.4, spoken=True)  # soon at most (pregnancy: urgent at most) vs urgent so far
+    assert not _ask(events).confirm and conv.state.facts["pregnancy_possible"] == "no"
+    assert _ask(events).implied == {"pregnancy_possible": "no", "postmenopausal": "no"}
+
+
+def test_a_value_said_back_that_way_is_still_corrected_at_the_next_turn(content):
+    conv = _urgent_so_far(content)
+    conv.hear("no to both", 0.4, spoken=True)
+    conv.hear("no, I might be pregnant", 0.9, spoken=True)
+    assert conv.state.facts.get("pregnancy_possible") != "no"
+
+
+def test_the_same_unsure_answer_is_checked_while_it_could_lower_the_tier(content):
+    conv = Conversation(content)
+    conv.start()
+    for text, conf in [("just spotting", 0.9), ("no I feel fine", 0.9), ("none of them", 0.9)]:
+        conv.hear(text, conf, spoken=True)
+    events = conv.hear("no to both", 0.4, spoken=True)  # self-care so far: a misheard no would lower the tier
+    assert _ask(events).confirm == {"pregnancy_possible": "no", "postmenopausal": "no"}

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from voice_triage.dialog.events import SlotValue
-from voice_triage.triage.slots import SLOTS, UNKNOWN
+from voice_triage.triage.slots import AGE_THRESHOLD, SLOTS, UNKNOWN
 from voice_triage.triage.tiers import RANK
 
 if TYPE_CHECKING:
@@ -111,6 +111,13 @@ def rank(slot: str, value: SlotValue) -> int:
         return RANK[spec.unknown_floor] if spec.unknown_floor else -1
     tier = spec.trigger(value)
     return RANK[tier] if tier else -1
+
+
+def most_serious(slot: str) -> int:
+    """The rank of the most serious thing ``slot`` can call for: any of its values, or not knowing it."""
+    spec = SLOTS[slot]
+    values: tuple[SlotValue, ...] = (AGE_THRESHOLD + 1, AGE_THRESHOLD) if spec.numeric else spec.values
+    return max(rank(slot, v) for v in (*values, UNKNOWN))
 
 
 def less_serious(slot: str, value: SlotValue, than: SlotValue) -> bool:

@@ -12,7 +12,7 @@ from voice_triage.paths import prompts_root
 
 ACTIONS = ("accept", "confirm", "implicit")
 REPLY_ACTIONS = ("keep_serious", "reask", "answer", "take")
-FIELDS = ("channel", "slot_class", "effect", "agreement", "loose", "low_confidence", "rejected_before")
+FIELDS = ("channel", "slot_class", "effect", "agreement", "loose", "low_confidence", "rejected_before", "settled")
 
 
 @dataclass(frozen=True)
@@ -26,6 +26,7 @@ class Case:
     loose: bool = False  # the words matched a phrase loosely
     low_confidence: bool = False  # the recognizer was not sure of the words
     rejected_before: bool = False
+    settled: bool = False  # the tier so far already meets anything this slot could call for
 
 
 @dataclass(frozen=True)

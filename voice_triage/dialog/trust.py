@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from voice_triage.content.model import Question
-from voice_triage.dialog.belief import rank, refuted
+from voice_triage.dialog.belief import most_serious, rank, refuted
 from voice_triage.dialog.events import Event, Say, SlotValue
 from voice_triage.dialog.planner import next_question, tier_so_far
 from voice_triage.dialog.policy import Case
@@ -79,8 +79,10 @@ class Trust:
                 unsure: bool) -> str:
         """What the policy does with ``value``: accept, implicit (take it and say it back) or confirm."""
         serious = rank(slot, value)
+        others = {s: v for s, v in self.state.facts.items() if s != slot}  # (settled by the other answers)
         case = Case(channel, "number" if SLOTS[slot].numeric else "emergency" if slot in EMERGENCY_SLOTS else "other",
                     "emergency" if serious == RANK["emergency"] else "none" if serious < 0 else
                     "unknown" if value == UNKNOWN else "raises", agreement, loose, unsure,
-                    self.state.beliefs.was_rejected(slot, value))
+                    self.state.beliefs.was_rejected(slot, value),
+                    RANK[tier_so_far(others)] >= most_serious(slot))
         return self.policy.decide(case).action
