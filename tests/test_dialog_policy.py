@@ -90,6 +90,12 @@ def reader():
 # proposal, reply, channel -> kind (and corrections)
 REPLIES = [
     ({"amount": "soaking"}, "yes", "spoken", Reply.YES, {}),
+    # the reply says the value said back is not so, naming no other ("not like a spot"): a no; with a yes, a garble
+    ({"amount": "spotting"}, "yes that's not like a spot", "spoken", Reply.UNCLEAR, {}),
+    ({"amount": "spotting"}, "it is not spotting", "spoken", Reply.NO, {}),
+    ({"amount": "spotting"}, "yes, not spotting", "typed", Reply.NO, {}),
+    ({"amount": "spotting"}, "yes not much", "spoken", Reply.YES, {}),
+    ({"amount": "heavy"}, "yes not soaking", "spoken", Reply.YES, {}),
     ({"amount": "soaking"}, "yes I'm soaking through pads", "spoken", Reply.YES, {}),
     ({"amount": "soaking"}, "I don't know", "typed", Reply.UNSURE, {}),
     ({"amount": "soaking"}, "maybe", "typed", Reply.UNSURE, {}),

@@ -218,3 +218,18 @@ def test_stopping_after_a_no_to_several_values_keeps_the_serious_one(content):
     conv = at_symptoms(content, "i feel hot and run down and no sores")
     log = conv.stop("end_of_input")
     assert result(log) is not None and result(log).tier == "urgent" and result(log).partial
+
+
+def test_a_yes_with_words_that_deny_the_value_said_back_keeps_the_emergency_open(content):
+    # "I'm soaking through everything" heard "a little"; "no, that's not what I said" heard "yes that's not
+    # like a spot": the spotting was taken and the emergency lost (pitch_up em063)
+    conv = Conversation(content)
+    conv.start()
+    conv.hear("a little", 0.4, spoken=True)
+    assert conv.pending.confirm == {"amount": "spotting"}
+    conv.hear("yes that's not like a spot", 0.9, spoken=True)
+    assert "amount" not in conv.state.facts
+    conv.hear("no", 0.9, spoken=True)
+    log = conv.hear("I'm soaking a pad every hour", 0.9, spoken=True)
+    log += conv.hear("yes", 0.9, spoken=True) if conv.pending is not None and conv.pending.confirm else []
+    assert result(log) is not None and result(log).tier == "emergency"

@@ -59,6 +59,8 @@ class Clause:
     only: bool = False  # "just the burning when I pee"
     mentioned: set[str] = field(default_factory=set)  # slots the clause names
     unplaced: bool = False  # words no phrase of the clause covers ("no plenty on yah")
+    denied: dict[str, set[SlotValue]] = field(default_factory=dict)  # values said with a negation that gives no
+    # other value ("not like a spot": amount is not spotting, but which amount is not said)
     heard: dict[str, list[Heard]] = field(default_factory=dict)
 
 
@@ -242,6 +244,7 @@ class ClauseReader:
                 if neg is not None:
                     negated = self._negate(slot, value)
                     if negated is None:
+                        cl.denied.setdefault(slot, set()).add(value)
                         continue
                     # "no mild cramps": a "no" answering the question, then a fact? Both readings stand.
                     if (toks[neg] == "no" and neg == 0 and neg + 1 == m.start and len(asked) > 1

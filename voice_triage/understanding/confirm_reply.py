@@ -60,6 +60,11 @@ def classify(text: str, reading: Reading, proposal: Mapping[str, SlotValue], *, 
         return ConfirmReply(Reply.UNCLEAR)  # both a yes and a no heard: a garble more often than a change of mind
     if spoken and reading.affirmed is True and not reading.opens_yesno:
         return ConfirmReply(Reply.UNCLEAR)  # a yes only after words that meant nothing ("so not say also aye")
+    if any(proposal.get(s) in values for s, values in reading.denied.items()):
+        # the reply says a value said back is not so ("not like a spot" to "light spotting?"): a no; with a yes
+        # heard too ("no, that's not what I said" heard "yes that's not like a spot"), a garble when spoken
+        said_yes = reading.affirmed is True or reading.leading is True
+        return ConfirmReply(Reply.UNCLEAR if spoken and said_yes else Reply.NO)
     if spoken and other is not None and not other.mixed:
         # the two readings of the same audio differ: the careful side is taken. Doubt heard by either is doubt
         # (it keeps the more serious reading). A yes the other hears as a no (the sentence model can hear a

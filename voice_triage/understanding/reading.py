@@ -32,6 +32,8 @@ class Reading:
     mixed: bool = False  # both a yes and a no were said ("no... yes"): ``affirmed`` is the last one
     leading: bool | None = None  # the answer opens with a yes (True) or a no (False): "yes, just spotting"
     unplaced: bool = False  # a bare yes or no came with words the reader could not place ("no plenty on yah")
+    #: values the answer says are not so, without saying what is ("not like a spot": not spotting)
+    denied: dict[str, set[SlotValue]] = field(default_factory=dict)
     opens_yesno: bool = False  # its first words are a yes or no phrase ("that's right", "no"), not words before it
     age_out_of_range: tuple[int, ...] = ()
 

@@ -129,6 +129,9 @@ class Understander(ReplyWords):
         if cls and cls[0].lead:
             reading.leading = cls[0].lead == "affirm"
         reading.opens_yesno = bool(cls and (cls[0].lead or cls[0].yesno))
+        for cl in cls:
+            for slot, values in cl.denied.items():
+                reading.denied.setdefault(slot, set()).update(values)
         if reading.age_out_of_range:
             return
         named = set(reading.fills) | set(reading.ambiguous)
