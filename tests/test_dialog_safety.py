@@ -233,3 +233,21 @@ def test_a_yes_with_words_that_deny_the_value_said_back_keeps_the_emergency_open
     log = conv.hear("I'm soaking a pad every hour", 0.9, spoken=True)
     log += conv.hear("yes", 0.9, spoken=True) if conv.pending is not None and conv.pending.confirm else []
     assert result(log) is not None and result(log).tier == "emergency"
+
+
+def test_a_serious_value_doubted_twice_is_ruled_out(content):
+    # "no pain or cramping" heard "no pain four cramping" (some pain) with "steady on my feet": a no to the check
+    # of both leaves the pain possible; a second no to a check holding it rules it out, so the person's "no
+    # pain" is not checked against it again and again (report clean so062: urgent for self-care)
+    conv = Conversation(content)
+    conv.start()
+    conv.hear("just spotting", 0.9, spoken=True)
+    conv.hear("i feel steady on my feet also there is no pain four cramping", 0.5, spoken=True)
+    conv.hear("no that's not right", 0.9, spoken=True)
+    log = conv.hear("nothing like that no", 0.5, spoken=True)
+    assert last_ask(log).confirm.get("pain") == "some"  # heard before, not ruled out: asked about
+    conv.hear("nope", 0.9, spoken=True)
+    log = conv.hear("no pain and not dizzy", 0.5, spoken=True)
+    assert last_ask(log).confirm == {"pain": "none", "dizzy_or_faint": "no"}
+    conv.hear("yes", 0.9, spoken=True)
+    assert conv.state.facts.get("pain") == "none"

@@ -34,6 +34,7 @@ class Beliefs:
     facts: dict[str, SlotValue] = field(default_factory=dict)  # slot -> taken value
     rejected: set[tuple[str, str]] = field(default_factory=set)  # (slot, value) the person said was wrong
     heard: dict[str, SlotValue] = field(default_factory=dict)  # slot -> the most serious value heard, not ruled out
+    kept_after_no: set[tuple[str, str]] = field(default_factory=set)  # serious values a "no" to several left possible
 
     def _set(self, slot: str, value: SlotValue, status: str, text: str) -> None:
         old = self.slots.get(slot)
@@ -69,6 +70,14 @@ class Beliefs:
                 del self.heard[slot]
             if slot in self.slots and self.slots[slot].status == "proposed":
                 del self.slots[slot]
+
+    def said_no(self, proposal: Mapping[str, SlotValue], named: Collection[str] = ()) -> None:
+        """A "no" to a check of ``proposal``: what it refutes is rejected. A serious value it leaves possible
+        (the no may be about another) is rejected at the second such no: the person has doubted it twice."""
+        twice = [s for s, v in proposal.items() if (s, str(v)) in self.kept_after_no]
+        out = refuted(proposal, named=[*named, *twice])
+        self.kept_after_no |= {(s, str(v)) for s, v in proposal.items() if s not in out}
+        self.reject(out)
 
     def reopen(self, slots: Iterable[str]) -> None:
         """Forget the taken values of ``slots``: the person disputed them, so they are asked again."""

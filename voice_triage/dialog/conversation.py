@@ -17,7 +17,7 @@ from voice_triage.dialog import result_step
 from voice_triage.dialog.events import Ask, End, Event, Heard, Result, Say, SlotValue
 from voice_triage.dialog.outcome import partial_result
 from voice_triage.dialog.planner import next_question, tier_so_far
-from voice_triage.dialog.belief import cautious as _cautious, less_serious, refuted, rules_out, said_so_far
+from voice_triage.dialog.belief import cautious as _cautious, less_serious, rules_out, said_so_far
 from voice_triage.dialog.bounds import TurnBounds
 from voice_triage.dialog.options import AskOptions
 from voice_triage.dialog.policy import load_policy
@@ -302,8 +302,8 @@ class Conversation(SideTurns, TurnBounds, Trust, AskOptions):
             if action == "keep_serious":  # doubt keeps the more serious of the reading and "not known"
                 return self._apply(ev.text, _cautious(pending))
             return [Heard(ev.text, {}), *self._confirm_failed()]
-        self.state.beliefs.reject(refuted({s: v for s, v in pending.proposal.items() if reply.corrections.get(s) != v},
-                                          named=[s for s in reply.corrections if s in pending.proposal]))
+        self.state.beliefs.said_no({s: v for s, v in pending.proposal.items() if reply.corrections.get(s) != v},
+                                   named=[s for s in reply.corrections if s in pending.proposal])
         # a change of an answer taken before (a correction, or news) that is not what was said: the earlier
         # answer was disputed as well, so that slot is asked again rather than left as it was
         self.state.beliefs.reopen(s for s, v in pending.proposal.items() if s in self.state.facts and self.state.facts[s] != v)
