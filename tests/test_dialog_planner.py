@@ -142,7 +142,13 @@ def test_spoken_answers_about_an_emergency_slot_are_confirmed(content):
     assert conv.result is None and "amount" not in conv.state.facts and events[-1].slots == ("amount",)
     conv, _ = _talk(content, ["soaking through pads"])  # typed: taken at once
     assert conv.result is not None and conv.result.tier == "emergency"
+    # a bare spoken "no" right after the amount was said back may be a no to it ("no, I'm soaking" heard
+    # "nope"): the amount is checked again with the answer, in one check
     conv, events = _talk(content, ["just spotting", "no"], spoken=True)
+    assert events[-1].confirm == {"amount": "spotting", "dizzy_or_faint": "no", "pain": "none"}
+    conv, events = _talk(content, ["just spotting", "no", "yes"], spoken=True)
+    assert conv.state.facts["pain"] == "none" and events[-1].question_id == "symptoms"
+    conv, events = _talk(content, ["just spotting", "no, I feel fine"], spoken=True)  # words: an answer
     assert events[-1].implied == {"dizzy_or_faint": "no", "pain": "none"} and events[-1].question_id == "symptoms"
     conv, _ = _talk(content, ["just spotting", "no"])  # typed: taken as said
     assert conv.state.facts["pain"] == "none"

@@ -251,3 +251,25 @@ def test_a_serious_value_doubted_twice_is_ruled_out(content):
     assert last_ask(log).confirm == {"pain": "none", "dizzy_or_faint": "no"}
     conv.hear("yes", 0.9, spoken=True)
     assert conv.state.facts.get("pain") == "none"
+
+
+def test_a_bare_no_after_an_emergency_ruled_out_is_said_back_checks_both(content):
+    # "I've soaked through a pad in less than an hour" heard "um little bit on the on" (said back: spotting);
+    # "no, it's soaking through my pads every hour" heard "nope": taken as the dizziness question's no, the
+    # soaking was lost (curt em039, seed 1307). A bare no there may be about either: both are checked
+    conv = Conversation(content)
+    conv.start()
+    conv.hear("um little bit on the on", 0.9, spoken=True)
+    assert conv.pending.implied == {"amount": "spotting"}
+    log = conv.hear("nope", 0.9, spoken=True)
+    assert last_ask(log).confirm == {"amount": "spotting", "dizzy_or_faint": "no", "pain": "none"}
+    conv.hear("no", 0.9, spoken=True)
+    assert "amount" not in conv.state.facts  # asked again later
+
+
+def test_a_no_with_words_after_a_value_said_back_is_an_answer(content):
+    conv = Conversation(content)
+    conv.start()
+    conv.hear("just spotting", 0.9, spoken=True)
+    log = conv.hear("no I feel fine", 0.9, spoken=True)
+    assert not last_ask(log).confirm and conv.state.facts["amount"] == "spotting"

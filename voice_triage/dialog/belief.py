@@ -71,13 +71,14 @@ class Beliefs:
             if slot in self.slots and self.slots[slot].status == "proposed":
                 del self.slots[slot]
 
-    def said_no(self, proposal: Mapping[str, SlotValue], named: Collection[str] = ()) -> None:
-        """A "no" to a check of ``proposal``: what it refutes is rejected. A serious value it leaves possible
-        (the no may be about another) is rejected at the second such no: the person has doubted it twice."""
+    def said_no(self, proposal: Mapping[str, SlotValue], named: Collection[str] = ()) -> dict[str, SlotValue]:
+        """A "no" to a check of ``proposal``: what it refutes is rejected (and returned). A serious value it
+        leaves possible (the no may be about another) is rejected at the second such no: doubted twice."""
         twice = [s for s, v in proposal.items() if (s, str(v)) in self.kept_after_no]
         out = refuted(proposal, named=[*named, *twice])
         self.kept_after_no |= {(s, str(v)) for s, v in proposal.items() if s not in out}
         self.reject(out)
+        return out
 
     def reopen(self, slots: Iterable[str]) -> None:
         """Forget the taken values of ``slots``: the person disputed them, so they are asked again."""

@@ -223,6 +223,8 @@ class Conversation(SideTurns, TurnBounds, Trust, AskOptions):
         if reading.clarify and not reading.fills:
             return [Heard(ev.text, {}), *self._clarify(q, pending.slots)]
         certain, doubtful, said_back = self._judge(ev)
+        if again := self._still_in_doubt(ev, pending.ask.implied or {}):  # checked with this answer, in one check
+            certain, doubtful, said_back = {}, {**again, **certain, **said_back, **doubtful}, {}
         if not certain and not doubtful:
             return [Heard(ev.text, {}), *self._reprompt_or_give_up([Say(self.content.line("not_understood"))],
                                                                    ev.channel == SPOKEN)]
@@ -302,11 +304,10 @@ class Conversation(SideTurns, TurnBounds, Trust, AskOptions):
             if action == "keep_serious":  # doubt keeps the more serious of the reading and "not known"
                 return self._apply(ev.text, _cautious(pending))
             return [Heard(ev.text, {}), *self._confirm_failed()]
-        self.state.beliefs.said_no({s: v for s, v in pending.proposal.items() if reply.corrections.get(s) != v},
-                                   named=[s for s in reply.corrections if s in pending.proposal])
-        # a change of an answer taken before (a correction, or news) that is not what was said: the earlier
-        # answer was disputed as well, so that slot is asked again rather than left as it was
-        self.state.beliefs.reopen(s for s, v in pending.proposal.items() if s in self.state.facts and self.state.facts[s] != v)
+        ruled_out = self.state.beliefs.said_no({s: v for s, v in pending.proposal.items() if reply.corrections.get(s) != v},
+                                               named=[s for s in reply.corrections if s in pending.proposal])
+        # an answer taken before that this no disputes (a correction, news, or a value checked again): asked again
+        self.state.beliefs.reopen(s for s, v in pending.proposal.items() if s in ruled_out or self.state.facts.get(s, v) != v)
         if reply.kind is Reply.NO_WITH_CORRECTION and action == "take":  # typed "no, it's heavy"
             return self._apply(ev.text, {**pending.confirmed, **reply.corrections})
         q = self._question(pending.question_id)

@@ -7,14 +7,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from voice_triage.content.model import Question
-from voice_triage.dialog.belief import most_serious, rank, refuted
+from voice_triage.dialog.belief import most_serious, rank, refuted, rules_out
 from voice_triage.dialog.events import Event, Say, SlotValue
 from voice_triage.dialog.planner import next_question, tier_so_far
 from voice_triage.dialog.policy import Case
 from voice_triage.triage.slots import SLOTS, UNKNOWN
 from voice_triage.triage.tiers import RANK
 from voice_triage.understanding import Reading
-from voice_triage.understanding.evidence import Evidence
+from voice_triage.understanding.evidence import SPOKEN, Evidence
 
 if TYPE_CHECKING:
     from voice_triage.dialog.conversation import Conversation
@@ -40,6 +40,14 @@ class Trust:
         slots = tuple(s for s in q.slots if s not in self.state.facts)
         return [Say(self.content.line("confirm_rejected")),
                 *self._put("question", q, slots or q.slots, q.reprompt, count=False)]
+
+    def _still_in_doubt(self: Conversation, ev: Evidence, implied: dict[str, SlotValue]) -> dict[str, SlotValue]:
+        """Values just said back that ruled out an emergency, when the answer is a bare spoken "no": it may be
+        the question's no, or a no to what was said back ("no, I'm soaking" heard "nope"). Doubt keeps them
+        open: they are checked again with the answer."""
+        if ev.channel != SPOKEN or ev.reading.affirmed is not False or not self.understander.bare_yesno(ev.text):
+            return {}
+        return {s: v for s, v in implied.items() if s in EMERGENCY_SLOTS and rules_out(s, v)}
 
     def _goes_on(self: Conversation, q: Question, facts: dict[str, SlotValue]) -> bool:
         """Another question follows once ``facts`` are taken (so a said-back value can still be corrected)."""

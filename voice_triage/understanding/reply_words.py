@@ -1,5 +1,5 @@
 """Tests on a whole reply, beside reading it for slots: whether it opens like a correction of what was just
-said back, says that it was wrong, is only "none" words, has a no anywhere, or is a reply more often a
+said back, says that it was wrong, is only yes/no words or only "none" words, has a no anywhere, or is a reply more often a
 misheard yes. The word sets are data (prompts/<lang>/words.yaml and phrases.yaml ``misheard_yes``). A part
 of :class:`~voice_triage.understanding.understand.Understander`."""
 
@@ -19,6 +19,7 @@ def _phrases(words: Iterable[Any]) -> tuple[tuple[str, ...], ...]:
 class ReplyWords:
     content: Content
     _affirm_words: set[str]
+    _yesno_words: set[str]
 
     def _load_reply_words(self, sets: Mapping[str, Any], misheard_yes: Iterable[str]) -> None:
         self._misheard_yes = set(misheard_yes)
@@ -49,6 +50,11 @@ class ReplyWords:
             it = iter(toks)
             return all(w in it for w in p)
         return any(p and within(p) for p in self._said_back_wrong)
+
+    def bare_yesno(self, text: str) -> bool:
+        """The answer is only yes or no words ("nope", "no no"), nothing else."""
+        toks = self._toks(text)
+        return bool(toks) and all(t in self._yesno_words for t in toks)
 
     def only_none(self, text: str) -> bool:
         """The answer is only "none" words (words.yaml ``none_words``)."""

@@ -48,6 +48,7 @@ class Understander(ReplyWords):
         self.clauses = ClauseReader(content, sets)
         self.index = self.clauses.index
         self._affirm_words = self.clauses.affirm_words
+        self._yesno_words = self.clauses.yesno_words
         # words.yaml: these point at the other asked things ("not sure about the rest")
         self._rest = frozenset(str(w) for w in sets.get("rest") or ())
         raw_ages = extra.get("approximate_ages")
