@@ -90,7 +90,7 @@ def kiosk(ctx: click.Context, voice: str, listen: str, asr, model, text_size: st
     speaker = _make_speaker(voice, lambda m: click.echo(m, err=True))
     if voice == "on" and speaker is None:
         click.echo("voice-triage kiosk: speech output is not available here; showing text only.", err=True)
-    screen = Screen(sys.stdout, size=text_size, plain=plain, title=content.lines["kiosk"]["title"])  # type: ignore[index]
+    screen = Screen(sys.stdout, size=text_size, plain=plain, title=content.section("kiosk")["title"])
     keyboard = KeyboardSource()
     source = _make_voice_source(keyboard, content, listen, asr, model, lambda m: click.echo(m, err=True))
     if source is not None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from voice_triage.triage.slots import SLOTS
 
@@ -129,6 +130,13 @@ class Content:
         words = dict(self.advice.words)
         words["said_back"] = {**words["said_back"], **(words.get("said_back_discreet") or {})}
         return replace(self, questions=questions, advice=replace(self.advice, words=words))
+
+    def section(self, key: str) -> dict[str, Any]:
+        """A group of words in dialog.yaml (``kiosk:``, ``screen:``): what a front-end shows around the lines."""
+        words = self.lines[key]
+        if not isinstance(words, dict):
+            raise TypeError(f"dialog.yaml {key}: expected a mapping")
+        return words
 
     def line(self, key: str, **fields: object) -> str:
         text = str(self.lines[key])

@@ -150,13 +150,12 @@ def said_so_far(facts: Mapping[str, SlotValue], pending: Pending | None,
     """The facts, and what a pending confirmation proposes, or a value heard and not ruled out, where it is
     more serious (the person may have said it)."""
     out = dict(facts)
-    for slot, value in (heard or {}).items():
-        if slot not in out or rank(slot, value) > rank(slot, out[slot]):
-            out[slot] = value
+
+    def more_serious(values: Mapping[str, SlotValue]) -> None:
+        out.update({s: v for s, v in values.items() if s not in out or rank(s, v) > rank(s, out[s])})
+    more_serious(heard or {})
     pending = pending.resume if pending is not None and pending.resume is not None else pending
     if pending is not None and pending.kind == "confirm":
         out.update({s: v for s, v in pending.confirmed.items() if s not in out})
-        for slot, value in pending.proposal.items():
-            if slot not in out or rank(slot, value) > rank(slot, out[slot]):
-                out[slot] = value
+        more_serious(pending.proposal)
     return out

@@ -28,7 +28,7 @@ import gc
 import logging
 import signal
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Callable
 
 from voice_triage.content.model import Content
 from voice_triage.dialog import Ask, Conversation, End, Event, Heard, Result, Say, SettingChanged
@@ -65,9 +65,7 @@ class Kiosk:
                  privacy_check: bool | None = None, conversation_factory: Callable[..., Conversation] | None = None,
                  on_wipe: Callable[[], None] | None = None):
         self.content = content
-        words = content.lines["kiosk"]  # the screen's words (dialog.yaml kiosk:)
-        assert isinstance(words, dict)
-        self.words: dict[str, Any] = words
+        self.words = content.section("kiosk")  # the screen's words (dialog.yaml kiosk:)
         self.source = source
         self.screen = screen
         self.speaker = speaker  # voice_triage.speech_out.Speaker or None (text only)

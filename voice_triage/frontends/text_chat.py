@@ -19,9 +19,7 @@ EXIT_INTERRUPTED = 130  # Ctrl-C: the safety net is shown, then the usual exit s
 
 def screen_words(content: Content) -> dict[str, Any]:
     """What the front-ends print around the dialog's lines (dialog.yaml ``screen:``)."""
-    words = content.lines["screen"]
-    assert isinstance(words, dict)
-    return words
+    return content.section("screen")
 
 
 def result_line(content: Content, tier: str, questions: int) -> str:
