@@ -374,3 +374,26 @@ def test_the_same_unsure_answer_is_checked_while_it_could_lower_the_tier(content
         conv.hear(text, conf, spoken=True)
     events = conv.hear("no to both", 0.4, spoken=True)  # self-care so far: a misheard no would lower the tier
     assert _ask(events).confirm == {"pregnancy_possible": "no", "postmenopausal": "no"}
+
+
+# -- a reply of several words that opens with a no, then corrects, with no comma as a recognizer writes it --
+@pytest.mark.parametrize("heard, proposal, asked", [
+    ("not quite i have some pain", {"pain": "none", "dizzy_or_faint": "no"}, {"pain": "some"}),
+    ("not quite it is soaking a pad", {"amount": "spotting"}, {"amount": "soaking"}),
+    ("that's not right i feel faint", {"dizzy_or_faint": "no"}, {"dizzy_or_faint": "yes"}),
+    ("not quite i had a cervical screening recently", {"screening_up_to_date": "no"}, {"screening_up_to_date": "yes"}),
+])
+def test_not_quite_then_a_correction_is_the_correction(content, heard, proposal, asked):
+    """"not quite" never negates what follows it: the rest is the correction, checked in turn (it was taken as
+    a yes to the value said back: "no pain" for "not quite, I have some pain")."""
+    conv = _confirming(content, proposal)
+    events = conv.hear(heard, 0.6, spoken=True)
+    assert not any(conv.state.facts.get(s) == v for s, v in proposal.items())
+    assert _ask(events).confirm == asked
+
+
+@pytest.mark.parametrize("heard", ["not quite sure", "not right now"])
+def test_a_longer_phrase_that_opens_the_same_way_is_kept_whole(content, heard):
+    understander = Conversation(content).understander
+    assert understander.clauses.split(heard) == [heard.split()]
+    assert understander.read(heard, asked=("pain",)).mixed is False

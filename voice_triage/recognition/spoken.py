@@ -130,6 +130,11 @@ class SpokenPhrases:
         out = self.common(seen)
         if question_id and not confirm:
             out += self._pick(self.spec.extra.get(question_id, ()), 999, seen)
+        if question_id or confirm:
+            # replies to a value said back ("that's not what I said", "not quite"): at a check, and at the
+            # question after a value was said back; without them the grammar's reading of such a reply is
+            # whichever phrase is nearest ("no idea"), which would make a clear no sound like doubt
+            out += self._pick(self.spec.extra.get("confirm", ()), 999, seen)
         cap = (self.spec.per_value_confirm if confirm
                else self.spec.per_value_many if len(slots) >= 3 else self.spec.per_value)
         for slot in slots:

@@ -103,7 +103,11 @@ class ClauseReader:
         self.yesno_words = {p for p in ph.affirm + ph.deny if " " not in p}
         self.affirm_words = {p for p in ph.affirm if " " not in p} - {p for p in ph.deny if " " not in p}
         # yes/no words that never start a phrase of their own: always a separate thought ("yes pain")
-        self._split_words = {p for p in ph.affirm if " " not in p} | set(sets.get("split_no") or ())
+        split_no = [tuple(normalize(str(p), drop_fillers=False).split()) for p in sets.get("split_no") or ()]
+        self._split_words = {p for p in ph.affirm if " " not in p} | {p[0] for p in split_no if len(p) == 1}
+        # whole replies of several words that never negate what follows ("not quite, I have some pain"):
+        # split from it even without a comma, as a recognizer writes them; longest first
+        self._split_phrases = sorted((p for p in split_no if len(p) > 1), key=len, reverse=True)
         # a yes/no word that opens a longer yes/no phrase is not split from it ("definitely not", "no i do
         # not"), only when the whole phrase is there: "no i feel steady" is "no. i feel steady"
         self._yesno_openers: dict[str, list[tuple[str, ...]]] = {}
@@ -122,16 +126,29 @@ class ClauseReader:
             toks = normalize(" ".join(toks), fillers=fillers).split()
             if not toks:
                 continue
-            if (len(toks) > 1 and toks[0] in self.yesno_words and not self._opens_yesno_phrase(toks)
-                    and (toks[1] in self._new_thought or toks[0] in self._split_words)):
-                out += [toks[:1], toks[1:]]
-            else:
-                out.append(toks)
+            while (n := self._opening_reply(toks)):
+                out.append(toks[:n])
+                toks = toks[n:]
+            out.append(toks)
         return out
 
-    def _opens_yesno_phrase(self, toks: list[str]) -> bool:
-        """The clause opens with a yes/no phrase of several words ("no i do not", "definitely not")."""
-        return any(tuple(toks[:len(p)]) == p for p in self._yesno_openers.get(toks[0], ()))
+    def _opening_reply(self, toks: list[str]) -> int:
+        """How many opening words are a yes or no of their own, to be split from what follows ("nope pain",
+        "no I have a fever", "not quite I have some pain"); 0: none."""
+        if len(toks) < 2:
+            return 0
+        for p in self._split_phrases:
+            if len(toks) > len(p) and tuple(toks[:len(p)]) == p and not self._opens_yesno_phrase(toks, len(p)):
+                return len(p)
+        if (toks[0] in self.yesno_words and not self._opens_yesno_phrase(toks)
+                and (toks[1] in self._new_thought or toks[0] in self._split_words)):
+            return 1
+        return 0
+
+    def _opens_yesno_phrase(self, toks: list[str], longer_than: int = 1) -> bool:
+        """The clause opens with a yes/no phrase of more than ``longer_than`` words ("no i do not", "definitely
+        not", "not quite sure")."""
+        return any(len(p) > longer_than and tuple(toks[:len(p)]) == p for p in self._yesno_openers.get(toks[0], ()))
 
     def _negator(self, toks: list[str], m: Match, spans: list[Match]) -> int | None:
         """Index of the negation word that negates ``m``, or None."""
@@ -206,6 +223,10 @@ class ClauseReader:
                           key=lambda m: m.end, default=None)
             if opening is not None and opening.end > 1:
                 cl.lead = opening.label.kind
+        elif any(m.label.kind in ("affirm", "deny") and m.start == 0 and m.end == len(toks) for m in spans):
+            # a whole clause that is a reply of several words ("not quite", split from "I have some pain")
+            cl.lead = next(m.label.kind for m in spans if m.label.kind in ("affirm", "deny") and m.start == 0
+                           and m.end == len(toks))
         for m in spans:
             if m.label.kind in ("affirm", "deny") and m.start == 0 and (
                 m.end == len(toks) or m.phrase in self.yesno_words

@@ -183,9 +183,10 @@ class PhraseIndex:
             kind_rank = {"slot": 2, "unknown": 1}.get(m.label.kind, 0)
             return (m.weight + bonus, kind_rank, -m.start)
 
+        found = self.candidates(toks)
         chosen: list[Match] = []
         taken: set[int] = set()
-        for m in sorted(self.candidates(toks), key=key, reverse=True):
+        for m in sorted(found, key=key, reverse=True):
             span = set(range(m.start, m.end))
             if span & taken:
                 # the same words may mean a value in another slot too ("sore": pain or sores): keep an
@@ -194,4 +195,16 @@ class PhraseIndex:
                     continue
             chosen.append(m)
             taken |= span
-        return sorted(chosen, key=lambda m: m.start)
+        return sorted((m for m in chosen if not self._inside_same_meaning(m, found, chosen)), key=lambda m: m.start)
+
+    @staticmethod
+    def _inside_same_meaning(m: Match, found: list[Match], chosen: list[Match]) -> bool:
+        """``m`` is part of a longer phrase, matched as well, that means another value of its slot and lost its
+        words only to a phrase of that same meaning: "it has happened" inside "first time it has happened",
+        beside "this is the first time". Those words mean what the longer phrase means, not a second value."""
+        if m.label.kind != "slot":
+            return False
+        return any((lab := c.label).slot == m.label.slot and lab.value != m.label.value
+                   and c.start <= m.start and m.end <= c.end and c.length > m.length and c.score >= m.score
+                   and any(k.label == lab and k.start < c.end and c.start < k.end for k in chosen)
+                   for c in found)
