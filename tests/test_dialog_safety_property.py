@@ -43,6 +43,9 @@ def say(slot: str, value) -> str:
     return f"I'm {value}" if slot == "age" else SAY[slot][str(value)]
 
 
+#: how a correction opens: with a comma as typed, or without, as a recognizer writes it
+OPENERS = ["no, ", "no ", "not quite ", "not quite, ", "that's not right ", "nope ", "that's wrong "]
+
 personas = st.fixed_dictionaries({s: st.sampled_from(list(SAY[s])) for s in SAY}).flatmap(
     lambda p: st.integers(min_value=16, max_value=70).map(lambda age: {**p, "age": age}))
 
@@ -50,14 +53,15 @@ personas = st.fixed_dictionaries({s: st.sampled_from(list(SAY[s])) for s in SAY}
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(persona=personas, spoken=st.booleans(), choices=st.lists(st.integers(0, 9), min_size=40, max_size=40),
        late=st.sampled_from([None, *LATE]), late_at=st.integers(1, 6), end_at=st.integers(1, 40),
-       slip_at=st.sampled_from([None, 0, 1, 2, 3]),
+       slip_at=st.sampled_from([None, 0, 1, 2, 3]), opener=st.sampled_from(OPENERS),
        others=st.lists(st.sampled_from([None, "same", "yes", "no", "okay", "nope", "not sure", "soaking a pad"]),
                        min_size=40, max_size=40))
 def test_the_tier_is_never_below_what_the_words_call_for(persona, spoken, choices, late, late_at, end_at, slip_at,
-                                                        others):
+                                                        opener, others):
     """``slip_at``: at that turn the person first names the mildest value for the question's first slot, and
     corrects it at the next turn ("no, I feel faint"). ``others``: spoken, each answer's other reading of the
-    same audio (none, the same words, or a misheard yes, no, doubt or emergency)."""
+    same audio (none, the same words, or a misheard yes, no, doubt or emergency). ``opener``: how a correction
+    opens ("no, ", or "not quite " with no comma, as a recognizer writes it)."""
     conv = Conversation(CONTENT)
     events = conv.start()
     stated: dict = {}  # what the person's own words said so far
@@ -70,7 +74,7 @@ def test_the_tier_is_never_below_what_the_words_call_for(persona, spoken, choice
             break
         ask = [e for e in events if isinstance(e, Ask)][-1]
         if slipped is not None and not ask.confirm:  # the correction of the slip
-            text = f"no, {say(slipped, persona[slipped])}"
+            text = f"{opener}{say(slipped, persona[slipped])}"
             stated[slipped] = persona[slipped]
             slipped = None
         elif ask.confirm:
@@ -80,10 +84,10 @@ def test_the_tier_is_never_below_what_the_words_call_for(persona, spoken, choice
             elif right:
                 text = "yes"
             elif slipped is not None and slipped in ask.confirm:  # the slip, confirmed: corrected here
-                text, stated[slipped], slipped = f"no, {say(slipped, persona[slipped])}", persona[slipped], None
+                text, stated[slipped], slipped = f"{opener}{say(slipped, persona[slipped])}", persona[slipped], None
             else:
                 slot = next(iter(ask.confirm))
-                text = f"no, {say(slot, persona[slot])}" if slot in persona else "no"
+                text = f"{opener}{say(slot, persona[slot])}" if slot in persona else "no"
         else:
             slots = [s for s in ask.slots if s in persona]
             said = {s: persona[s] for s in slots}
