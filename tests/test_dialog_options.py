@@ -258,3 +258,92 @@ def test_a_no_to_a_check_of_several_values_never_rules_out_the_serious_one(conte
     assert content.line("ask_options") not in asks(events) and conv.pending.confirm == {"amount": "soaking"}
     conv.hear("yep", 0.9, spoken=True)
     assert conv.result is not None and conv.result.tier == "emergency"
+
+
+# -- questions about several slots: the values that matter of each open slot, in turn --------------------
+def test_options_of_a_question_about_several_slots_ask_what_matters_most_serious_first(content):
+    for view in (content, content.discreet_view()):
+        for q in view.questions:
+            for slot, asked in q.slot_options.items():
+                ranks = [rank(slot, v) for v in asked]
+                assert ranks == sorted(ranks, reverse=True) and all(rules_out(slot, v) is False for v in asked), q.id
+                assert all(t.strip().endswith("?") for t in asked.values())
+    plain = content.question("symptoms").slot_options
+    assert content.discreet_view().question("symptoms").slot_options != plain  # worded for others nearby
+
+
+def _acute_walk(content):
+    """Two spoken answers to "dizzy, faint or any pain?" that meant nothing: its values, one by one."""
+    conv = at(content, "acute")
+    conv.hear("really that i tell you", 0.3, spoken=True)
+    said = asks(conv.hear("it is not at all you", 0.3, spoken=True))
+    acute = content.question("acute")
+    assert said[-2:] == [content.line("ask_options"), acute.options_for("dizzy_or_faint")["yes"]]
+    return conv, acute
+
+
+def test_no_to_every_value_that_matters_is_the_value_left(content):
+    conv, acute = _acute_walk(content)
+    assert asks(conv.hear("no", 0.9, spoken=True))[-1] == acute.options_for("pain")["severe"]
+    assert asks(conv.hear("nope", 0.9, spoken=True))[-1] == acute.options_for("pain")["some"]
+    said = asks(conv.hear("no", 0.9, spoken=True))
+    assert conv.state.facts["dizzy_or_faint"] == "no" and conv.state.facts["pain"] == "none"
+    assert said[-1] == content.question("symptoms").text  # on to the next question
+
+
+def test_a_yes_takes_the_value_and_the_walk_goes_on_to_the_next_slot(content):
+    conv, acute = _acute_walk(content)
+    conv.hear("no", 0.9, spoken=True)
+    conv.hear("no", 0.9, spoken=True)  # not severe
+    conv.hear("yes", 0.9, spoken=True)  # some pain
+    assert conv.state.facts["pain"] == "some" and conv.pending.question_id == "symptoms"
+
+
+def test_a_yes_to_an_emergency_ends_it_at_once(content):
+    conv, acute = _acute_walk(content)
+    conv.hear("yes", 0.9, spoken=True)  # dizzy or faint
+    assert conv.result is not None and conv.result.tier == "emergency"
+    conv, acute = _acute_walk(content)
+    conv.hear("no", 0.9, spoken=True)
+    conv.hear("yes", 0.9, spoken=True)  # severe pain
+    assert conv.result is not None and conv.result.tier == "emergency"
+
+
+def test_doubt_at_a_value_that_matters_keeps_it(content):
+    conv, acute = _acute_walk(content)
+    conv.hear("no", 0.9, spoken=True)
+    for _ in range(3):
+        conv.hear("mm", 0.3, spoken=True)  # "Do you have severe pain right now?": never a clear yes or no
+    assert conv.result is not None and conv.result.tier == "emergency"
+
+
+def test_a_walk_through_several_slots_takes_each_answer(content):
+    conv = at(content, "symptoms")
+    conv.hear("really that i tell you", 0.3, spoken=True)
+    conv.hear("it is not at all you", 0.3, spoken=True)
+    symptoms = content.question("symptoms")
+    replies = {"fever_or_unwell": "no", "unusual_discharge": "no", "sores": "yes", "pain_peeing": "nope",
+               "pain_during_sex": "no"}
+    for slot in symptoms.slots:
+        assert conv.pending.text == symptoms.options_for(slot)["yes"]
+        conv.hear(replies[slot], 0.9, spoken=True)
+    assert {s: conv.state.facts[s] for s in symptoms.slots} == {
+        "fever_or_unwell": "no", "unusual_discharge": "no", "sores": "yes", "pain_peeing": "no", "pain_during_sex": "no"}
+
+
+def test_options_that_ask_every_value_of_a_slot_of_several_are_refused(tmp_path):
+    import shutil
+
+    import yaml
+
+    from voice_triage.content.loader import ContentError
+    from voice_triage.paths import prompts_root
+
+    shutil.copytree(prompts_root(), tmp_path / "prompts")
+    path = tmp_path / "prompts" / "en" / "questions.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    acute = next(q for q in data["questions"] if q["id"] == "acute")
+    acute["options"]["pain"]["none"] = "Are you free of pain?"  # nothing left for a no to every one to mean
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    with pytest.raises(ContentError, match="options of pain"):
+        load_content("en", root=str(tmp_path / "prompts"))

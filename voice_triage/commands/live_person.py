@@ -104,8 +104,9 @@ class Person:
                 if t:
                     q[_norm(t)] = qu.id
         self._question_texts = q
-        #: the questions' yes/no options ("Is this the first time?"): text -> (question, value)
-        self._options = {_norm(t): (qu, v) for qu in content.questions for v, t in qu.options.items()}
+        #: the questions' yes/no options ("Is this the first time?"): text -> (question, slot, value)
+        self._options = {_norm(t): (qu, s, v) for qu in content.questions for s in qu.slots
+                         for v, t in qu.options_for(s).items()}
         self._confirm_prefix = _norm(content.line("confirm").split("{")[0])
         self._privacy = {_norm(content.line(k)) for k in ("privacy_check", "privacy_check_reprompt")}
         # the front-end's own lines (dialog.yaml screen:), told apart from what the assistant says
@@ -252,8 +253,8 @@ class Person:
             self._last_confirm = "yes" if self._agrees(reading, self._current_q) else "no"
             return "confirm", self._confirm_words(self._last_confirm)
         if prompt in self._options:
-            q, value = self._options[prompt]
-            self._last_confirm = "yes" if self._means(q) == value else "no"
+            q, slot, value = self._options[prompt]
+            self._last_confirm = "yes" if self._means(q, slot) == value else "no"
             return "confirm", self._confirm_words(self._last_confirm)
         if prompt == _norm(self.content.line("confirm_again")) and self._last_confirm:
             return "confirm", self._confirm_words(self._last_confirm)
@@ -278,16 +279,18 @@ class Person:
         pool = (SHORT_YES if yes_no == "yes" else SHORT_NO) if short else (LONG_YES if yes_no == "yes" else LONG_NO)
         return pool[int(self.rng.integers(len(pool)))]
 
-    def _means(self, q) -> object:
-        """The value the person's scripted answer to question ``q`` means (read by the product's own reader)."""
+    def _means(self, q, slot: str | None = None) -> object:
+        """The value of ``slot`` (the question's first) the person's scripted answer to question ``q`` means
+        (read by the product's own reader)."""
         from voice_triage.triage.slots import SLOTS, age_band
         from voice_triage.understanding import Understander
 
         if self._reader is None:
             self._reader = Understander(self.content)
         r = self._reader.read(self.answers.get(q.id, "no"), asked=q.slots, question=q)
-        fill = r.fills.get(q.slots[0])
-        if fill is not None and SLOTS[q.slots[0]].numeric:
+        slot = slot or q.slots[0]
+        fill = r.fills.get(slot)
+        if fill is not None and SLOTS[slot].numeric:
             return age_band(fill.value)  # "Are you older than 35?"
         return fill.value if fill else None
 

@@ -84,6 +84,23 @@ def _discreet_words(raw: dict[str, Any], qid: str) -> dict[str, Any]:
     return dict(d)
 
 
+def _check_options(qid: str, slots: tuple[str, ...], options: dict) -> None:
+    """A question about one slot asks about every value of it (value -> question); a question about several
+    asks, per slot, about some of its values (slot -> value -> question), leaving at least one: what a no to
+    every one of them means."""
+    if not options:
+        return
+    if len(slots) == 1:
+        values = AGE_BANDS if SLOTS[slots[0]].numeric else SLOTS[slots[0]].values
+        if set(map(str, options)) != set(values):
+            raise ContentError(f"question {qid}: options must ask about every value of its one slot")
+        return
+    for slot, asked in options.items():
+        if slot not in slots or SLOTS[slot].numeric or not isinstance(asked, dict) or not asked \
+                or not set(map(str, asked)) < set(SLOTS[slot].values):
+            raise ContentError(f"question {qid}: options of {slot} must ask about some of its values, not all")
+
+
 def _questions(data: dict[str, Any]) -> tuple[Question, ...]:
     out = []
     seen: set[str] = set()
@@ -109,17 +126,18 @@ def _questions(data: dict[str, Any]) -> tuple[Question, ...]:
             for slot, value in mapping.items():
                 if slot not in slots or value not in SLOTS[slot].values:
                     raise ContentError(f"question {qid}: bad yes/no mapping {slot}={value}")
-        options = {str(k): str(v) for k, v in (raw.get("options") or {}).items()}
-        for where in (options, (raw.get("discreet") or {}).get("options") or {} if isinstance(raw.get("discreet"), dict) else {}):
-            values = AGE_BANDS if len(slots) == 1 and SLOTS[slots[0]].numeric else SLOTS[slots[0]].values
-            if where and (len(slots) != 1 or set(map(str, where)) != set(values)):
-                raise ContentError(f"question {qid}: options must ask about every value of its one slot")
+        discreet = raw.get("discreet") if isinstance(raw.get("discreet"), dict) else {}
+        for where in (raw.get("options") or {}, discreet.get("options") or {}):
+            _check_options(qid, slots, where)
+        options = {str(k): str(v) for k, v in (raw.get("options") or {}).items()} if len(slots) == 1 else {}
+        slot_options = {str(s): {str(k): str(v) for k, v in vs.items()}
+                        for s, vs in (raw.get("options") or {}).items()} if len(slots) > 1 else {}
         out.append(Question(
             id=qid, slots=slots, text=raw["text"], short=raw["short"], reprompt=raw["reprompt"],
             help=raw["help"], open=bool(raw.get("open", False)), yes=yes, no=no,
             items=dict(raw.get("items") or {}), item_yes={k: str(v) for k, v in (raw.get("item_yes") or {}).items()},
             ask_if=raw.get("ask_if"), clarify=raw.get("clarify"), discreet=_discreet_text(raw),
-            discreet_words=_discreet_words(raw, qid), options=options,
+            discreet_words=_discreet_words(raw, qid), options=options, slot_options=slot_options,
         ))
     missing = set(SLOTS) - seen
     if missing:

@@ -35,6 +35,12 @@ class Question:
     #: value -> a yes/no question about it, most serious first: asked one by one when a spoken answer keeps
     #: being heard as a value the person said was wrong
     options: dict[str, str] = field(default_factory=dict)
+    #: the same for a question about several slots: slot -> value -> a yes/no question
+    slot_options: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def options_for(self, slot: str) -> dict[str, str]:
+        """The values of ``slot`` that can be asked one by one (value -> yes/no question), most serious first."""
+        return self.options if self.slots == (slot,) else self.slot_options.get(slot, {})
 
 
 @dataclass(frozen=True)
@@ -124,7 +130,7 @@ class Content:
     def discreet_view(self) -> Content:
         """The same content worded for when others may overhear: every question's discreet wording, and
         advice.yaml's said_back_discreet for readings said back. Understanding is unchanged."""
-        questions = tuple(replace(q, **{k: (dict(v) if k in ("items", "options") else v)  # type: ignore[arg-type]
+        questions = tuple(replace(q, **{_field(q, k): (dict(v) if k in ("items", "options") else v)  # type: ignore[arg-type]
                                         for k, v in q.discreet_words.items()})
                           for q in self.questions)
         words = dict(self.advice.words)
@@ -174,3 +180,9 @@ class Content:
 
     def all_phrases(self) -> list[str]:
         return list(dict.fromkeys(self.grammar_phrases(list(SLOTS)) + self.command_phrases()))
+
+
+def _field(q: Question, key: str) -> str:
+    """The Question field a discreet wording replaces (``options`` of a question about several slots are its
+    ``slot_options``)."""
+    return "slot_options" if key == "options" and len(q.slots) > 1 else key

@@ -298,7 +298,7 @@ class Conversation(SideTurns, TurnBounds, Trust, AskOptions):
                          emergency=tier_so_far({**self.state.facts, **pending.proposal}) == "emergency",
                          lower=less_serious)
         if reply.kind is Reply.YES:
-            return self._apply(ev.text, {**pending.confirmed, **pending.proposal})
+            return self._checked(ev.text, {**pending.confirmed, **pending.proposal})
         action = self.policy.on_reply(ev.channel, reply.kind.value)
         if reply.kind in (Reply.UNSURE, Reply.UNCLEAR):
             if action == "keep_serious":  # doubt keeps the more serious of the reading and "not known"

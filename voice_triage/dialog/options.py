@@ -1,11 +1,14 @@
 """Asking it another way: when a spoken answer is heard again as a value the person already said was wrong,
 or the person has already said two values of it were wrong (``options_after_rejections`` in policy.yaml), or
-two answers to it meant nothing (``options_after_unclear``), the question's values are asked one at a time as yes/no questions (``options`` in
-prompts/<lang>/questions.yaml, most serious first), skipping those already ruled out. A yes or a no is heard
-far more reliably than a phrase, so a misheard answer stops costing a check and a re-ask each time.
+two answers to a question meant nothing (``options_after_unclear``), its values are asked one at a time as
+yes/no questions (``options`` in prompts/<lang>/questions.yaml, most serious first), skipping those already ruled
+out. A yes or a no is heard far more reliably than a phrase, so a misheard answer stops costing a check and a
+re-ask each time.
 
 Each option is a check like any other (a yes takes it; doubt keeps the more serious reading); a no rules it
-out and asks the next. When every value has been ruled out the slot is not known, cautiously. A part of
+out and asks the next. A question about several slots ("dizzy, faint or any pain?") asks the values that matter
+of each open slot in turn, and a no to every one of them means the value left unasked (no pain); when every
+value of a slot has been ruled out it is not known, cautiously. A part of
 :class:`~voice_triage.dialog.conversation.Conversation`.
 """
 
@@ -15,8 +18,9 @@ from typing import TYPE_CHECKING
 
 from voice_triage.content.model import Question
 from voice_triage.dialog.belief import less_serious
-from voice_triage.dialog.events import Event, Say, SlotValue
-from voice_triage.triage.slots import UNKNOWN
+from voice_triage.dialog.events import Event, Heard, Say, SlotValue
+from voice_triage.dialog.planner import tier_so_far
+from voice_triage.triage.slots import SLOTS, UNKNOWN
 from voice_triage.understanding.confirm_reply import ConfirmReply, Reply
 
 if TYPE_CHECKING:
@@ -25,29 +29,30 @@ if TYPE_CHECKING:
 
 class AskOptions:
     def _options_due(self: Conversation, q: Question, doubtful: dict[str, SlotValue]) -> bool:
-        """The question's one slot has options, and the value heard for it is one the person ruled out, or
-        the person has ruled out enough values of it that another check is likely to be wrong again."""
-        if not q.options or len(q.slots) != 1 or q.slots[0] not in doubtful:
-            return False
-        slot = q.slots[0]
+        """A slot of the question with values left to ask is heard as a value the person ruled out, or the
+        person has ruled out enough values of it that another check is likely to be wrong again."""
         beliefs = self.state.beliefs
-        if not self._options_left(q):
-            return False  # every value already ruled out by a yes/no: what is heard now is checked as usual
-        return beliefs.was_rejected(slot, doubtful[slot]) \
-            or beliefs.rejections(slot) >= self.limit("options_after_rejections")
+        return any(self._options_left(q, s) and (beliefs.was_rejected(s, v)
+                                                 or beliefs.rejections(s) >= self.limit("options_after_rejections"))
+                   for s, v in doubtful.items())
 
-    def _options_left(self: Conversation, q: Question) -> list[str]:
-        """The question's values not yet ruled out, most serious first."""
-        return [v for v in q.options if not self.state.beliefs.was_rejected(q.slots[0], v)]
+    def _options_left(self: Conversation, q: Question, slot: str) -> list[str]:
+        """The values of ``slot`` the question can ask one by one, not yet ruled out, most serious first.
+        (Every one already ruled out: what is heard now is checked as usual.)"""
+        return [v for v in q.options_for(slot) if not self.state.beliefs.was_rejected(slot, v)]
+
+    def _walk_slot(self: Conversation, q: Question, taken: dict[str, SlotValue]) -> str | None:
+        """The question's first slot still open (not known, not in ``taken``) that has values to ask."""
+        facts = {**self.state.facts, **taken}
+        return next((s for s in q.slots if s not in facts and q.options_for(s)), None)
 
     def _options_instead_of_reprompt(self: Conversation, q: Question) -> bool:
         """Spoken answers to the question have meant nothing ``options_after_unclear`` times: its values are
         asked one by one rather than the whole question again (a phrase the recognizer keeps garbling)."""
         pending = self.state.pending
         assert pending is not None
-        return bool(q.options) and len(q.slots) == 1 and pending.kind == "question" \
-            and pending.reprompts >= self.limit("options_after_unclear") \
-            and bool(self._options_left(q))
+        return pending.kind == "question" and pending.reprompts >= self.limit("options_after_unclear") \
+            and any(self._options_left(q, s) for s in pending.slots if s not in self.state.facts)
 
     def _option_refused(self: Conversation, reply: ConfirmReply) -> bool:
         """A reply to a value asked as a yes/no question that rules it out: a no, or a no naming nothing more
@@ -60,13 +65,37 @@ class AskOptions:
         return reply.kind is Reply.NO_WITH_CORRECTION and not any(
             less_serious(s, pending.proposal[s], v) for s, v in reply.corrections.items() if s in pending.proposal)
 
+    def _checked(self: Conversation, text: str, fills: dict[str, SlotValue]) -> list[Event]:
+        """A yes to a check: taken; to a value asked as one of its question's options, the walk goes on."""
+        pending = self.state.pending
+        assert pending is not None
+        q = self._question(pending.question_id)
+        if pending.options and q is not None:
+            return self._option_taken(q, text, fills)
+        return self._apply(text, fills)
+
+    def _option_taken(self: Conversation, q: Question, text: str, fills: dict[str, SlotValue]) -> list[Event]:
+        """A value taken by a yes to it (or left by a no to every other): the question's next open slot with
+        values to ask is asked the same way, unless it is an emergency already; else on as after any answer."""
+        if self._walk_slot(q, fills) is None or tier_so_far({**self.state.facts, **fills}) == "emergency":
+            return self._apply(text, fills)
+        self._history.append(self._snapshot_for_undo())
+        self.state.beliefs.take(fills, text)
+        return [Heard(text, dict(fills)), *self._ask_option(q, {})]
+
     def _ask_option(self: Conversation, q: Question, confirmed: dict[str, SlotValue]) -> list[Event]:
-        """The next value not ruled out, as a yes/no question; none left: not known."""
-        slot = q.slots[0]
-        left = self._options_left(q)
-        if not left:
-            return [Say(self.content.line("gave_up")), *self._apply("", {**confirmed, slot: UNKNOWN})[1:]]
-        events = self._put("confirm", q, (slot,), q.options[left[0]], count=False, proposal={slot: left[0]},
+        """The next value of the walked slot not ruled out, as a yes/no question. None left: the one value of
+        the slot no option asks about, if only it is left (no pain), else not known."""
+        slot = self._walk_slot(q, confirmed)
+        if slot is None:
+            return self._apply("", confirmed)[1:]
+        left = self._options_left(q, slot)
+        if not left:  # a no to every value that matters (this walk's answers, the latest word, decide it)
+            rest = [v for v in SLOTS[slot].values if v not in q.options_for(slot)]
+            if len(rest) == 1:
+                return self._option_taken(q, "", {**confirmed, slot: rest[0]})[1:]
+            return [Say(self.content.line("gave_up")), *self._option_taken(q, "", {**confirmed, slot: UNKNOWN})[1:]]
+        events = self._put("confirm", q, (slot,), q.options_for(slot)[left[0]], count=False, proposal={slot: left[0]},
                            confirmed=confirmed)
         assert self.state.pending is not None
         self.state.pending.options = True
