@@ -347,3 +347,16 @@ def test_options_that_ask_every_value_of_a_slot_of_several_are_refused(tmp_path)
     path.write_text(yaml.safe_dump(data), encoding="utf-8")
     with pytest.raises(ContentError, match="options of pain"):
         load_content("en", root=str(tmp_path / "prompts"))
+
+
+def test_a_walk_has_room_of_its_own_within_the_conversations_bound(content):
+    # fresh 1613 so026: the symptoms list misheard for eleven turns, then a walk through its slots ran into the
+    # question's bound on its fifth answer: "no" to "Was sex painful?" was given up as the serious reading
+    conv = at(content, "symptoms")
+    conv.state.turns["symptoms"] = earlier = conv.limit("max_turns_per_question") - 2
+    conv.hear("really that i tell you", 0.3, spoken=True)
+    conv.hear("it is not at all you", 0.3, spoken=True)
+    for slot in content.question("symptoms").slots:
+        conv.hear("no", 0.9, spoken=True)
+    assert all(conv.state.facts[s] == "no" for s in content.question("symptoms").slots)
+    assert conv._turns_set_aside >= earlier  # still counted to the conversation's bound

@@ -102,4 +102,9 @@ class AskOptions:
         return events
 
     def _start_options(self: Conversation, q: Question, confirmed: dict[str, SlotValue]) -> list[Event]:
+        """The walk begins. It has a bound of its own (each value is asked at most ``max_reprompts`` more times,
+        and each answer rules one out or takes it), so the question's turns so far are set aside: they still
+        count to the conversation's bound, but a walk through five slots does not run into the question's own
+        and keep every value it was asking about (a no heard there was taken as a yes, cautiously)."""
+        self._turns_set_aside += self.state.turns.pop(q.id, 0)
         return [Say(self.content.line("ask_options")), *self._ask_option(q, confirmed)]
