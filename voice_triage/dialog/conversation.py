@@ -313,7 +313,7 @@ class Conversation(SideTurns, TurnBounds, Trust, AskOptions):
         q = self._question(pending.question_id)
         assert q is not None
         if pending.options and self._option_refused(reply):  # that value ruled out: the next one
-            return [Heard(ev.text, {}), *self._ask_option(q, pending.confirmed)]
+            return self._next_option(ev.text, q, pending.confirmed)
         if pending.confirmed:
             self._history.append(self._snapshot_for_undo())
             self.state.beliefs.take(pending.confirmed)

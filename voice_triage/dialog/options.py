@@ -81,20 +81,20 @@ class AskOptions:
             return self._apply(text, fills)
         self._history.append(self._snapshot_for_undo())
         self.state.beliefs.take(fills, text)
-        return [Heard(text, dict(fills)), *self._ask_option(q, {})]
+        return _one_heard(text, fills, self._ask_option(q, {}))
 
     def _ask_option(self: Conversation, q: Question, confirmed: dict[str, SlotValue]) -> list[Event]:
         """The next value of the walked slot not ruled out, as a yes/no question. None left: the one value of
         the slot no option asks about, if only it is left (no pain), else not known."""
         slot = self._walk_slot(q, confirmed)
         if slot is None:
-            return self._apply("", confirmed)[1:]
+            return self._apply("", confirmed)
         left = self._options_left(q, slot)
         if not left:  # a no to every value that matters (this walk's answers, the latest word, decide it)
             rest = [v for v in SLOTS[slot].values if v not in q.options_for(slot)]
             if len(rest) == 1:
-                return self._option_taken(q, "", {**confirmed, slot: rest[0]})[1:]
-            return [Say(self.content.line("gave_up")), *self._option_taken(q, "", {**confirmed, slot: UNKNOWN})[1:]]
+                return self._option_taken(q, "", {**confirmed, slot: rest[0]})
+            return [Say(self.content.line("gave_up")), *self._option_taken(q, "", {**confirmed, slot: UNKNOWN})]
         events = self._put("confirm", q, (slot,), q.options_for(slot)[left[0]], count=False, proposal={slot: left[0]},
                            confirmed=confirmed)
         assert self.state.pending is not None
@@ -107,4 +107,16 @@ class AskOptions:
         count to the conversation's bound, but a walk through five slots does not run into the question's own
         and keep every value it was asking about (a no heard there was taken as a yes, cautiously)."""
         self._turns_set_aside += self.state.turns.pop(q.id, 0)
-        return [Say(self.content.line("ask_options")), *self._ask_option(q, confirmed)]
+        return [Say(self.content.line("ask_options")), *_one_heard("", {}, self._ask_option(q, confirmed))[1:]]
+
+    def _next_option(self: Conversation, text: str, q: Question, confirmed: dict[str, SlotValue]) -> list[Event]:
+        """After a no to a value: the next one. What a no to every value of a slot left (no pain) is heard with
+        this answer."""
+        return _one_heard(text, {}, self._ask_option(q, confirmed))
+
+
+def _one_heard(text: str, fills: dict[str, SlotValue], events: list[Event]) -> list[Event]:
+    """One Heard for the answer, holding ``fills`` and what the events after it took (a no to every value of
+    a slot, the next slot's value left), then those events."""
+    taken = {s: v for e in events if isinstance(e, Heard) for s, v in e.filled.items()}
+    return [Heard(text, {**fills, **taken}), *(e for e in events if not isinstance(e, Heard))]
