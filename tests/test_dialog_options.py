@@ -360,3 +360,20 @@ def test_a_walk_has_room_of_its_own_within_the_conversations_bound(content):
         conv.hear("no", 0.9, spoken=True)
     assert all(conv.state.facts[s] == "no" for s in content.question("symptoms").slots)
     assert conv._turns_set_aside >= earlier  # still counted to the conversation's bound
+
+
+def test_an_emergency_heard_again_is_asked_in_the_walk_even_after_noes_to_checks_of_it(content):
+    # fresh 1819 level-30 em014 (emergency -> self-care): "excruciating pain" and "I don't feel faint" checked
+    # together as severe pain and faint, "no" twice (the two noes ruled out both); then "well, unbearable
+    # cramps" heard as said began a walk that skipped severe pain as ruled out and asked only "any pain at
+    # all?", where a garbled "no" left "no pain". An emergency heard again is asked; a value skipped as ruled
+    # out before is not a no in the walk, so nothing is taken by a no to every other one
+    conv = at(content, "acute")
+    for heard in ("excruciating do you i feel faint", "no that's not what i said",
+                  "there is did not looked and no to all be honest", "no that's wrong"):
+        conv.hear(heard, 0.5, spoken=True)
+    conv.hear("well unbearable cramps", 0.5, spoken=True)
+    assert conv.pending.text == content.question("acute").options_for("pain")["severe"]
+    assert conv.state.facts.get("dizzy_or_faint") == UNKNOWN  # its one value that matters was skipped
+    conv.hear("yes", 0.9, spoken=True)
+    assert conv.result is not None and conv.result.tier == "emergency"

@@ -234,7 +234,7 @@ class Conversation(SideTurns, TurnBounds, Trust, AskOptions):
             certain = {s: v for s, v in certain.items() if s not in said_back}
             said_back = {}
         if doubtful and ev.channel == SPOKEN and self._options_due(q, doubtful):
-            return [Heard(ev.text, {}), *self._start_options(q, certain)]  # heard again as what was ruled out
+            return [Heard(ev.text, {}), *self._start_options(q, certain, doubtful)]  # heard again as ruled out
         if doubtful:
             self.state.beliefs.propose(doubtful, ev.text)
             said = self._said(doubtful, reading)

@@ -90,8 +90,12 @@ class AskOptions:
         if slot is None:
             return self._apply("", confirmed)
         left = self._options_left(q, slot)
-        if not left:  # a no to every value that matters (this walk's answers, the latest word, decide it)
-            rest = [v for v in SLOTS[slot].values if v not in q.options_for(slot)]
+        if not left:
+            # a no in this walk to every value that matters: the value left (the latest word decides it). A
+            # value skipped as ruled out before (a no to a check of several, perhaps about another) is not
+            # a no to it: not known, cautiously
+            asked = all((slot, v) in self.state.walk_refused for v in q.options_for(slot))
+            rest = [v for v in SLOTS[slot].values if v not in q.options_for(slot)] if asked else []
             if len(rest) == 1:
                 return self._option_taken(q, "", {**confirmed, slot: rest[0]})
             return [Say(self.content.line("gave_up")), *self._option_taken(q, "", {**confirmed, slot: UNKNOWN})]
@@ -101,17 +105,27 @@ class AskOptions:
         self.state.pending.options = True
         return events
 
-    def _start_options(self: Conversation, q: Question, confirmed: dict[str, SlotValue]) -> list[Event]:
+    def _start_options(self: Conversation, q: Question, confirmed: dict[str, SlotValue],
+                       heard: dict[str, SlotValue] | None = None) -> list[Event]:
         """The walk begins. It has a bound of its own (each value is asked at most ``max_reprompts`` more times,
         and each answer rules one out or takes it), so the question's turns so far are set aside: they still
         count to the conversation's bound, but a walk through five slots does not run into the question's own
         and keep every value it was asking about (a no heard there was taken as a yes, cautiously)."""
         self._turns_set_aside += self.state.turns.pop(q.id, 0)
+        self.state.walk_refused = set()
+        for slot, value in (heard or {}).items():
+            # an emergency heard again is asked again, even if a no ruled it out before: an emergency reading
+            # is never dropped unasked ("unbearable cramps" after two noes to checks of pain and dizziness)
+            if tier_so_far({**self.state.facts, slot: value}) == "emergency":
+                self.state.beliefs.rejected.discard((slot, str(value)))
         return [Say(self.content.line("ask_options")), *_one_heard("", {}, self._ask_option(q, confirmed))[1:]]
 
     def _next_option(self: Conversation, text: str, q: Question, confirmed: dict[str, SlotValue]) -> list[Event]:
         """After a no to a value: the next one. What a no to every value of a slot left (no pain) is heard with
         this answer."""
+        pending = self.state.pending
+        assert pending is not None
+        self.state.walk_refused |= {(s, str(v)) for s, v in pending.proposal.items()}
         return _one_heard(text, {}, self._ask_option(q, confirmed))
 
 

@@ -42,6 +42,7 @@ class State:
     turns: dict[str, int] = field(default_factory=dict)  # answers (of any kind) heard per question id
     pending: Pending | None = None
     finished: bool = False
+    walk_refused: set[tuple[str, str]] = field(default_factory=set)  # values a no ruled out in this walk (options.py)
 
     @property
     def facts(self) -> dict[str, SlotValue]:
