@@ -377,3 +377,19 @@ def test_an_emergency_heard_again_is_asked_in_the_walk_even_after_noes_to_checks
     assert conv.state.facts.get("dizzy_or_faint") == UNKNOWN  # its one value that matters was skipped
     conv.hear("yes", 0.9, spoken=True)
     assert conv.result is not None and conv.result.tier == "emergency"
+
+
+def test_a_bare_yes_again_to_which_of_these_asks_each_value(content):
+    # fresh 1819 curt em014: "um yes, the worst pain I've ever had" heard "um yes that would not", then
+    # "Is that feeling dizzy or faint, or pain?" asked four times (answers heard "exactly", "yes"...): the
+    # second time, the values are asked one by one; typed, "which?" is asked again as before
+    conv = at(content, "acute")
+    conv.hear("um yes that would not", 0.5, spoken=True)
+    said = asks(conv.hear("exactly", 0.5, spoken=True))
+    assert said[-2:] == [content.line("ask_options"), content.question("acute").options_for("dizzy_or_faint")["yes"]]
+    conv.hear("no", 0.9, spoken=True)
+    conv.hear("yes", 0.9, spoken=True)  # severe pain
+    assert conv.result is not None and conv.result.tier == "emergency"
+    conv = at(content, "acute")
+    conv.hear("yes")
+    assert content.line("ask_options") not in asks(conv.hear("yes"))

@@ -221,7 +221,7 @@ class Conversation(SideTurns, TurnBounds, Trust, AskOptions):
             return [Heard(ev.text, {}), *self._reprompt_or_give_up([Say(self.content.line("age_out_of_range"))],
                                                                    ev.channel == SPOKEN)]
         if reading.clarify and not reading.fills:
-            return [Heard(ev.text, {}), *self._clarify(q, pending.slots)]
+            return [Heard(ev.text, {}), *self._clarify(q, pending.slots, ev.channel == SPOKEN)]
         certain, doubtful, said_back = self._judge(ev)
         if again := self._still_in_doubt(ev, pending.ask.implied or {}):  # checked with this answer, in one check
             certain, doubtful, said_back = {}, {**again, **certain, **said_back, **doubtful}, {}
@@ -274,13 +274,11 @@ class Conversation(SideTurns, TurnBounds, Trust, AskOptions):
                            self.state.pending.ask]
         return events
 
-    def _clarify(self, q: Question, slots: tuple[str, ...]) -> list[Event]:
-        if q.clarify and slots == q.slots:
-            text = q.clarify
-        elif q.items:
-            text = self.content.line("clarify_which", items=self._items(q, slots))
-        else:
-            text = q.clarify or q.reprompt
+    def _clarify(self, q: Question, slots: tuple[str, ...], spoken: bool = False) -> list[Event]:
+        if spoken and self._walk_instead_of_clarify(q, slots):  # a bare yes again to "which of these?"
+            return self._start_options(q, {})
+        text = q.clarify if q.clarify and slots == q.slots else (
+            self.content.line("clarify_which", items=self._items(q, slots)) if q.items else q.clarify or q.reprompt)
         return self._put("clarify", q, slots, text, count=True)
 
     # -- confirmations ----------------------------------------------------------------------------

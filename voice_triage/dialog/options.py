@@ -47,12 +47,20 @@ class AskOptions:
         return next((s for s in q.slots if s not in facts and q.options_for(s)), None)
 
     def _options_instead_of_reprompt(self: Conversation, q: Question) -> bool:
-        """Spoken answers to the question have meant nothing ``options_after_unclear`` times: its values are
-        asked one by one rather than the whole question again (a phrase the recognizer keeps garbling)."""
+        """Spoken answers to the question (or to "which of these?" after a bare yes) have meant nothing
+        ``options_after_unclear`` times: its values are asked one by one rather than the whole question again (a
+        phrase the recognizer keeps garbling)."""
         pending = self.state.pending
         assert pending is not None
-        return pending.kind == "question" and pending.reprompts >= self.limit("options_after_unclear") \
+        return pending.kind in ("question", "clarify") and pending.reprompts >= self.limit("options_after_unclear") \
             and any(self._options_left(q, s) for s in pending.slots if s not in self.state.facts)
+
+    def _walk_instead_of_clarify(self: Conversation, q: Question, slots: tuple[str, ...]) -> bool:
+        """A bare yes (or a yes with words that name nothing) again to "which of these?": the values of the
+        question's open slots are asked one by one rather than "which?" a third time."""
+        pending = self.state.pending
+        assert pending is not None
+        return pending.kind == "clarify" and any(self._options_left(q, s) for s in slots if s not in self.state.facts)
 
     def _option_refused(self: Conversation, reply: ConfirmReply) -> bool:
         """A reply to a value asked as a yes/no question that rules it out: a no, or a no naming nothing more
