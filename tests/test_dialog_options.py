@@ -393,3 +393,16 @@ def test_a_bare_yes_again_to_which_of_these_asks_each_value(content):
     conv = at(content, "acute")
     conv.hear("yes")
     assert content.line("ask_options") not in asks(conv.hear("yes"))
+
+
+def test_a_check_unclear_twice_asks_the_values_one_by_one(content):
+    # fresh 1921 clean se016: "yeah exactly" to "no dizziness and no pain?" heard "yeah did not please" three
+    # times, then both not known (urgent for self-care). The third time the values are asked instead
+    conv = at(content, "acute")
+    conv.hear("no really was i don't i yah to all", 0.5, spoken=True)
+    conv.hear("yeah did not please", 0.5, spoken=True)
+    said = asks(conv.hear("yeah did not please", 0.5, spoken=True))
+    assert said[-2:] == [content.line("ask_options"), content.question("acute").options_for("dizzy_or_faint")["yes"]]
+    for reply in ("no", "no", "nope"):
+        conv.hear(reply, 0.9, spoken=True)
+    assert conv.state.facts["dizzy_or_faint"] == "no" and conv.state.facts["pain"] == "none"

@@ -301,7 +301,7 @@ class Conversation(SideTurns, TurnBounds, Trust, AskOptions):
         if reply.kind in (Reply.UNSURE, Reply.UNCLEAR):
             if action == "keep_serious":  # doubt keeps the more serious of the reading and "not known"
                 return self._apply(ev.text, _cautious(pending))
-            return [Heard(ev.text, {}), *self._confirm_failed()]
+            return [Heard(ev.text, {}), *self._confirm_failed(ev.channel == SPOKEN)]
         ruled_out = self.state.beliefs.said_no({s: v for s, v in pending.proposal.items() if reply.corrections.get(s) != v},
                                                named=[s for s in reply.corrections if s in pending.proposal])
         # an answer taken before that this no disputes (a correction, news, or a value checked again): asked again
@@ -328,10 +328,12 @@ class Conversation(SideTurns, TurnBounds, Trust, AskOptions):
             return self._answer(Evidence(reply.text, reply.reading, ev.channel, conf, agreement))
         return [Heard(ev.text, {}), Say(self.content.line("confirm_rejected")), self.state.pending.ask]  # type: ignore[union-attr]
 
-    def _confirm_failed(self) -> list[Event]:
+    def _confirm_failed(self, spoken: bool = False) -> list[Event]:
         pending = self.state.pending
         assert pending is not None
         pending.reprompts += 1
+        if spoken and (q := self._walk_after_unclear_check()) is not None:  # the check again may fail alike
+            return self._start_options(q, dict(pending.confirmed))
         if pending.reprompts > self.limit("max_reprompts"):  # no clear yes or no: keep the more cautious
             return [Say(self.content.line("gave_up")), *self._apply("", _cautious(pending))[1:]]
         return self._reask([Say(self.content.line("confirm_again"))])

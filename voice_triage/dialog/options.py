@@ -17,7 +17,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from voice_triage.content.model import Question
-from voice_triage.dialog.belief import less_serious
+from voice_triage.dialog.belief import less_serious, rules_out
 from voice_triage.dialog.events import Event, Heard, Say, SlotValue
 from voice_triage.dialog.planner import tier_so_far
 from voice_triage.triage.slots import SLOTS, UNKNOWN
@@ -61,6 +61,22 @@ class AskOptions:
         pending = self.state.pending
         assert pending is not None
         return pending.kind == "clarify" and any(self._options_left(q, s) for s in slots if s not in self.state.facts)
+
+    def _walk_after_unclear_check(self: Conversation) -> Question | None:
+        """Spoken replies to a check of values that rule things out have been unclear ``options_after_unclear``
+        times ("yeah exactly" heard "yeah did not please", again and again): the question whose values are
+        asked one by one instead (the serious ones first), if they can be."""
+        pending = self.state.pending
+        assert pending is not None
+        q = self._question(pending.question_id)
+        if q is None or pending.kind != "confirm" or pending.options \
+                or pending.reprompts < self.limit("options_after_unclear"):
+            return None
+        # only a check ruling things out (a serious reading in doubt is kept, cautiously, as it always is), and
+        # of the question's own slots (a value volunteered for another is not dropped unasked)
+        ruling_out = all(rules_out(s, v) for s, v in pending.proposal.items())
+        return q if ruling_out and set(pending.proposal) <= set(q.slots) \
+            and any(self._options_left(q, s) for s in pending.proposal) else None
 
     def _option_refused(self: Conversation, reply: ConfirmReply) -> bool:
         """A reply to a value asked as a yes/no question that rules it out: a no, or a no naming nothing more
