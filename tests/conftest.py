@@ -2,8 +2,16 @@
 there, so a crash of the interpreter itself (a signal, not a failure) can be traced to the test that caused it."""
 
 import os
+import signal
 
 _TRACE = os.environ.get("VOICE_TRIAGE_CURRENT_TEST")
+
+
+def pytest_sessionstart(session):
+    # a suite started in the background by a shell without job control (nohup, "&") inherits Ctrl+C ignored,
+    # and so would every program the tests start: the Ctrl+C tests would then see it ignored. The programs
+    # get the default back when this process has a handler of its own
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def pytest_runtest_logstart(nodeid, location):
