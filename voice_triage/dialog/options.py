@@ -53,14 +53,18 @@ class AskOptions:
         pending = self.state.pending
         assert pending is not None
         return pending.kind in ("question", "clarify") and pending.reprompts >= self.limit("options_after_unclear") \
-            and any(self._options_left(q, s) for s in pending.slots if s not in self.state.facts)
+            and self._can_walk(q, pending.slots)
 
     def _walk_instead_of_clarify(self: Conversation, q: Question, slots: tuple[str, ...]) -> bool:
         """A bare yes (or a yes with words that name nothing) again to "which of these?": the values of the
         question's open slots are asked one by one rather than "which?" a third time."""
         pending = self.state.pending
         assert pending is not None
-        return pending.kind == "clarify" and any(self._options_left(q, s) for s in slots if s not in self.state.facts)
+        return pending.kind == "clarify" and self._can_walk(q, slots)
+
+    def _can_walk(self: Conversation, q: Question, slots: tuple[str, ...]) -> bool:
+        """Some of ``slots`` not yet known have values the question can still ask one by one."""
+        return any(self._options_left(q, s) for s in slots if s not in self.state.facts)
 
     def _walk_after_unclear_check(self: Conversation) -> Question | None:
         """Spoken replies to a check of values that rule things out have been unclear ``options_after_unclear``

@@ -216,17 +216,17 @@ class ClauseReader:
         has_slot = any(m.label.kind == "slot" for m in spans) or any(t.isdigit() for t in toks)
         covered = {i for m in spans for i in range(m.start, m.end)}
         cl.unplaced = any(i not in covered and not t.isdigit() and t not in self._add_nothing for i, t in enumerate(toks))
+        # the longest yes/no phrase the clause opens with
+        opening = max((m for m in spans if m.label.kind in ("affirm", "deny") and m.start == 0),
+                      key=lambda m: m.end, default=None)
         if toks and toks[0] in self.yesno_words:  # a one-word yes or no first ("yes i am soaking ...")
             cl.lead = "affirm" if toks[0] in self.affirm_words else "deny"
             # unless it opens a longer yes/no phrase that says the other ("definitely not", "absolutely not")
-            opening = max((m for m in spans if m.label.kind in ("affirm", "deny") and m.start == 0),
-                          key=lambda m: m.end, default=None)
             if opening is not None and opening.end > 1:
                 cl.lead = opening.label.kind
-        elif any(m.label.kind in ("affirm", "deny") and m.start == 0 and m.end == len(toks) for m in spans):
+        elif opening is not None and opening.end == len(toks):
             # a whole clause that is a reply of several words ("not quite", split from "I have some pain")
-            cl.lead = next(m.label.kind for m in spans if m.label.kind in ("affirm", "deny") and m.start == 0
-                           and m.end == len(toks))
+            cl.lead = opening.label.kind
         for m in spans:
             if m.label.kind in ("affirm", "deny") and m.start == 0 and (
                 m.end == len(toks) or m.phrase in self.yesno_words
