@@ -50,11 +50,15 @@ SETTLED = [
     ("spoken", "other", "raises", "single", False, True, False, "implicit"),
     ("spoken", "other", "unknown", "single", False, False, False, "implicit"),
     ("spoken", "number", "none", "single", False, True, False, "implicit"),
-    ("spoken", "other", "none", "single", True, False, False, "confirm"),  # loose words may be another phrase
-    ("spoken", "other", "none", "disagree", False, False, False, "confirm"),
-    ("spoken", "other", "none", "single", False, False, True, "confirm"),  # said to be wrong before
-    ("spoken", "other", "none", "fallback", False, False, False, "confirm"),
+    # only the reason given is at stake: said back, and correctable at the next turn
+    ("spoken", "other", "none", "single", True, False, False, "implicit"),  # loose words
+    ("spoken", "other", "none", "disagree", False, False, False, "implicit"),  # two readings of it
+    ("spoken", "other", "none", "fallback", False, True, False, "implicit"),
+    ("spoken", "number", "raises", "disagree", False, True, False, "implicit"),
+    ("spoken", "other", "none", "single", False, False, True, "confirm"),  # said to be wrong before: not said back
+    ("spoken", "other", "none", "disagree", False, False, True, "confirm"),
     ("typed", "other", "none", "single", False, False, False, "accept"),
+    ("typed", "other", "none", "disagree", False, False, False, "confirm"),  # typed: the words say two things
 ]
 
 

@@ -376,6 +376,38 @@ def test_the_same_unsure_answer_is_checked_while_it_could_lower_the_tier(content
     assert _ask(events).confirm == {"pregnancy_possible": "no", "postmenopausal": "no"}
 
 
+@pytest.mark.parametrize("heard, alternative, taken", [
+    ("it was dry", "it was gentle", "yes"),  # the two readings of the audio disagree: the first is said back
+    ("no lube", "no", "yes"),
+])
+def test_a_slot_that_calls_for_nothing_is_said_back_however_it_was_heard(content, heard, alternative, taken):
+    """Dryness changes only the reason given ("friction"), never the tier: two readings that disagree on it
+    are said back, not checked ("I understood: dryness or rough sex. Is that right?" took five turns), and
+    the person can still correct it at the next turn."""
+    conv = _at(content, "dryness")
+    events = conv.hear(heard, 0.9, spoken=True, alternatives=[(alternative, 0.9)])
+    assert not _ask(events).confirm and _ask(events).implied == {"dryness": taken}
+    conv.hear("no, it was gentle", 0.9, spoken=True)
+    assert conv.state.facts.get("dryness") != taken
+
+
+def test_a_value_said_to_be_wrong_before_is_checked_not_said_back(content):
+    conv = _at(content, "dryness")
+    conv.hear("it was dry", 0.9, spoken=True)
+    conv.hear("no, that's wrong", 0.9, spoken=True)  # at the next question: the said-back value refused
+    events = conv.hear("it was dry", 0.9, spoken=True)
+    assert _ask(events).confirm == {"dryness": "yes"}
+
+
+def _at(content, qid: str) -> Conversation:
+    conv = Conversation(content)
+    conv.start()
+    benign = {"amount": "just spotting", "age": "30", "frequency": "first time", "contraception": "none"}
+    while conv.pending.question_id != qid:
+        conv.hear("yes" if conv.pending.confirm else benign.get(conv.pending.question_id, "no"), 1.0)
+    return conv
+
+
 # -- a reply of several words that opens with a no, then corrects, with no comma as a recognizer writes it --
 @pytest.mark.parametrize("heard, proposal, asked", [
     ("not quite i have some pain", {"pain": "none", "dizzy_or_faint": "no"}, {"pain": "some"}),

@@ -80,7 +80,7 @@ class Trust:
             put(slot, fill.value, ev.agreement if fill.value != UNKNOWN else "single",
                 self.understander.needs_confirmation(fill), unsure)
         for slot, values in ev.reading.ambiguous.items():  # two readings of one slot: the more serious
-            put(slot, max(values, key=lambda v: (rank(slot, v), str(v))), "disagree", False, False)
+            put(slot, max(values, key=lambda v: rank(slot, v)), "disagree", False, False)  # (of equals, the first)
         return certain, doubtful, said_back
 
     def _decide(self: Conversation, slot: str, value: SlotValue, channel: str, agreement: str, loose: bool,
