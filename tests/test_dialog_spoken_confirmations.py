@@ -5,7 +5,7 @@ import pytest
 
 from voice_triage.content import load_content
 from voice_triage.dialog import Conversation
-from voice_triage.dialog.events import Ask, Result
+from voice_triage.dialog.events import Ask, Result, Say
 
 
 @pytest.fixture(scope="module")
@@ -391,6 +391,22 @@ def test_a_slot_that_calls_for_nothing_is_said_back_however_it_was_heard(content
     assert conv.state.facts.get("dryness") != taken
 
 
+def test_where_no_question_follows_it_is_said_back_before_the_result(content):
+    """Urgent so far (it keeps happening): the check of dryness would be the last turn; it is said back with
+    the result instead, and the result holds it."""
+    conv = _at(content, "dryness", frequency="it keeps happening")
+    events = conv.hear("it was dry", 0.3, spoken=True, alternatives=[("it was gentle", 0.9)])
+    says = [e.text for e in events if isinstance(e, Say)]
+    assert conv.result is not None and conv.result.tier == "urgent" and conv.result.facts["dryness"] == "yes"
+    assert says[0] == "It was dry, thanks." and not any(isinstance(e, Ask) for e in events)
+
+
+def test_a_value_that_could_change_the_tier_is_still_checked_where_no_question_follows(content):
+    conv = _at(content, "worried")
+    events = conv.hear("no", 0.3, spoken=True)  # self-care so far: a misheard "no" would lower the tier
+    assert conv.result is None and _ask(events).confirm == {"worried": "no"}
+
+
 def test_a_value_said_to_be_wrong_before_is_checked_not_said_back(content):
     conv = _at(content, "dryness")
     conv.hear("it was dry", 0.9, spoken=True)
@@ -399,10 +415,10 @@ def test_a_value_said_to_be_wrong_before_is_checked_not_said_back(content):
     assert _ask(events).confirm == {"dryness": "yes"}
 
 
-def _at(content, qid: str) -> Conversation:
+def _at(content, qid: str, **answers: str) -> Conversation:
     conv = Conversation(content)
     conv.start()
-    benign = {"amount": "just spotting", "age": "30", "frequency": "first time", "contraception": "none"}
+    benign = {"amount": "just spotting", "age": "30", "frequency": "first time", "contraception": "none", **answers}
     while conv.pending.question_id != qid:
         conv.hear("yes" if conv.pending.confirm else benign.get(conv.pending.question_id, "no"), 1.0)
     return conv

@@ -229,10 +229,12 @@ class Conversation(SideTurns, TurnBounds, Trust, AskOptions):
             return [Heard(ev.text, {}), *self._reprompt_or_give_up([Say(self.content.line("not_understood"))],
                                                                    ev.channel == SPOKEN)]
         if said_back and (doubtful or not self._goes_on(q, {**self.state.facts, **certain})):
-            # said back only where the next turn can correct it; otherwise confirmed with the rest
-            doubtful.update(said_back)
-            certain = {s: v for s, v in certain.items() if s not in said_back}
-            said_back = {}
+            # said back only where the next turn can correct it; otherwise confirmed with the rest (where no
+            # question follows, a value that cannot change the tier is still only said back, before the result)
+            checked = {s: v for s, v in said_back.items() if doubtful or not self._settled(s)}
+            doubtful.update(checked)
+            certain = {s: v for s, v in certain.items() if s not in checked}
+            said_back = {s: v for s, v in said_back.items() if s not in checked}
         if doubtful and ev.channel == SPOKEN and self._options_due(q, doubtful):
             return [Heard(ev.text, {}), *self._start_options(q, certain, doubtful)]  # heard again as ruled out
         if doubtful:
@@ -266,13 +268,7 @@ class Conversation(SideTurns, TurnBounds, Trust, AskOptions):
             events += self._put("question", q, still_open, ask, count=True)
         else:
             events += self._advance()
-        if said_back and isinstance(events[-1], Ask) and self.state.pending is not None:
-            self.state.beliefs.take(said_back, text, status="implicit")
-            self.state.pending.ask = replace(events[-1], implied=dict(said_back))
-            said = self._said(said_back, reading)
-            events[-1:] = [Say(self.content.line("implicit_confirm", reading=said[:1].upper() + said[1:])),
-                           self.state.pending.ask]
-        return events
+        return self._say_back(events, said_back, text, reading) if said_back else events
 
     def _clarify(self, q: Question, slots: tuple[str, ...], spoken: bool = False) -> list[Event]:
         if spoken and self._walk_instead_of_clarify(q, slots):  # a bare yes again to "which of these?"

@@ -4,11 +4,12 @@ correction of a value just said back. A part of :class:`~voice_triage.dialog.con
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from voice_triage.content.model import Question
 from voice_triage.dialog.belief import most_serious, rank, refuted, rules_out
-from voice_triage.dialog.events import Event, Say, SlotValue
+from voice_triage.dialog.events import Ask, Event, Say, SlotValue
 from voice_triage.dialog.planner import next_question, tier_so_far
 from voice_triage.dialog.policy import Case
 from voice_triage.triage.slots import SLOTS, UNKNOWN
@@ -87,10 +88,25 @@ class Trust:
                 unsure: bool) -> str:
         """What the policy does with ``value``: accept, implicit (take it and say it back) or confirm."""
         serious = rank(slot, value)
-        others = {s: v for s, v in self.state.facts.items() if s != slot}  # (settled by the other answers)
         case = Case(channel, "number" if SLOTS[slot].numeric else "emergency" if slot in EMERGENCY_SLOTS else "other",
                     "emergency" if serious == RANK["emergency"] else "none" if serious < 0 else
                     "unknown" if value == UNKNOWN else "raises", agreement, loose, unsure,
-                    self.state.beliefs.was_rejected(slot, value),
-                    RANK[tier_so_far(others)] >= most_serious(slot))
+                    self.state.beliefs.was_rejected(slot, value), self._settled(slot))
         return self.policy.decide(case).action
+
+    def _settled(self: Conversation, slot: str) -> bool:
+        """The other answers already call for at least anything ``slot`` could: no hearing of it changes the tier."""
+        others = {s: v for s, v in self.state.facts.items() if s != slot}
+        return RANK[tier_so_far(others)] >= most_serious(slot)
+
+    def _say_back(self: Conversation, events: list[Event], said_back: dict[str, SlotValue], text: str,
+                  reading: Reading | None) -> list[Event]:
+        """"Light spotting, thanks." before the next question, which carries the values so that a correction
+        is honoured; where no question follows, before the result."""
+        said = self._said(said_back, reading)
+        line = Say(self.content.line("implicit_confirm", reading=said[:1].upper() + said[1:]))
+        if isinstance(events[-1], Ask) and self.state.pending is not None:
+            self.state.beliefs.take(said_back, text, status="implicit")
+            self.state.pending.ask = replace(events[-1], implied=dict(said_back))
+            return [*events[:-1], line, self.state.pending.ask]
+        return [events[0], line, *events[1:]]
