@@ -157,3 +157,30 @@ def test_confirmation_replies(reader, proposal, text, channel, kind, corrections
                    lower=less_serious)
     assert got.kind is kind
     assert got.corrections == corrections
+
+
+# proposal, reply, the other reading of the same audio -> kind (and corrections)
+TWO_READINGS = [
+    # a less serious value needs an explicit no: the other reading's plain no is one
+    ({"dizzy_or_faint": "yes"}, "not what i no i don't feel faint what do", "no not quite",
+     Reply.NO_WITH_CORRECTION, {"dizzy_or_faint": "no"}),
+    ({"dizzy_or_faint": "yes"}, "i don't feel faint", "no", Reply.NO_WITH_CORRECTION, {"dizzy_or_faint": "no"}),
+    ({"dizzy_or_faint": "yes"}, "i don't feel faint", "yes", Reply.UNCLEAR, {}),
+    ({"dizzy_or_faint": "yes"}, "i don't feel faint", None, Reply.UNCLEAR, {}),
+    ({"amount": "soaking"}, "like a period", "no that's not right", Reply.NO_WITH_CORRECTION, {"amount": "heavy"}),
+    ({"amount": "soaking"}, "like a period", "yes no", Reply.UNCLEAR, {}),  # the other is mixed: no plain no
+    # a yes the other hears as a plain no: a no where the check only rules things out, else doubt
+    ({"amount": "spotting"}, "yes", "no", Reply.NO, {}),
+    ({"amount": "soaking"}, "yes", "no", Reply.UNSURE, {}),
+]
+
+
+@pytest.mark.parametrize("proposal, text, other, kind, corrections", TWO_READINGS)
+def test_confirmation_replies_with_two_readings(reader, proposal, text, other, kind, corrections):
+    slots = tuple(proposal)
+    read = lambda t: reader.read(t, asked=slots)  # noqa: E731
+    lowering = all(rank(s, v) < rank(s, "unknown") for s, v in proposal.items())
+    got = classify(text, read(text), proposal, channel="spoken", read=read, weak=reader.needs_confirmation,
+                   other=read(other) if other else None, lowering=lowering, lower=less_serious,
+                   emergency=any(rank(s, v) == RANK["emergency"] for s, v in proposal.items()))
+    assert (got.kind, got.corrections) == (kind, corrections)

@@ -113,7 +113,9 @@ def classify(text: str, reading: Reading, proposal: Mapping[str, SlotValue], *, 
             return ConfirmReply(Reply.UNSURE)
         if reading.affirmed is None and corrections and not contrary:
             return ConfirmReply(Reply.UNCLEAR)  # words about something else, with no yes or no
-        said_no = reading.affirmed is False or reading.leading is False
+        # the no may be heard by the other reading of the same audio alone ("not quite, no, I don't feel faint"
+        # heard "not what i no i don't feel faint" and, by the grammar, "no not quite")
+        said_no = reading.affirmed is False or reading.leading is False or (reading.affirmed is None and heard_as_no(other))
         if not said_no and any(lower(s, v, proposal[s]) for s, v in contrary.items()):
             # a less serious value with no "no" ("right, yes" heard as "like a period" at "it will not stop"):
             # lowering needs an explicit correction, and a garble can sound like any phrase
