@@ -89,3 +89,14 @@ def test_bad_yaml_is_a_clear_error(tmp_path):
     (tmp_path / "en" / "questions.yaml").write_bytes(b"questions: [\xff\xfe")
     with pytest.raises(ContentError, match="questions.yaml"):
         load_content.__wrapped__("en", str(tmp_path))
+
+
+def test_negated_by_must_name_negation_words(tmp_path):
+    import shutil
+
+    shutil.copytree(REPO / "prompts" / "en", tmp_path / "en")
+    path = tmp_path / "en" / "phrases.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("negated_by: [not, never]", "negated_by: [not, seldom]"),
+                    encoding="utf-8")
+    with pytest.raises(ContentError, match="negated_by"):
+        load_content.__wrapped__("en", str(tmp_path))

@@ -217,6 +217,21 @@ def test_a_no_naming_nothing_more_serious_asks_the_next_value(content):
     assert "soak" in said[-1] and conv.state.pending.proposal == {"amount": "soaking"}
 
 
+def test_a_no_to_the_last_value_left_that_names_another_is_an_answer(content):
+    """Fresh 2125 snr10 so033: a "yep" heard "new" ruled out "once in a while" and "the first time", so the walk
+    had only "Does it keep happening?" left; "no, once in a while" was a no to it (and, its "no" read as
+    negating "once in a while", the first time), so the slot was not known (urgent). The value named is
+    checked instead; a reply's "no" never negates a phrase of how often."""
+    conv = at(content, "frequency")
+    for heard in ("once or twice", "new", "no i know", "now and again"):
+        conv.hear(heard, 0.3, spoken=True)
+    assert conv.state.pending.options and conv.state.pending.proposal == {"frequency": "repeated"}
+    conv.hear("no once in a while", 0.3, spoken=True)
+    assert conv.state.pending.proposal == {"frequency": "occasional"} and not conv.state.pending.options
+    conv.hear("yes", 0.9, spoken=True)
+    assert conv.state.facts["frequency"] == "occasional"
+
+
 def test_every_value_ruled_out_then_another_hearing_is_checked(content):
     conv = at(content, "age")
     for heard in ("thirty eight", "seventy"):

@@ -160,7 +160,10 @@ def _phrases(data: dict[str, Any]) -> Phrases:
         if not spec.numeric and set(values) != set(spec.values):
             raise ContentError(f"phrases.yaml: slot {name} lacks phrases for some values")
         negated = raw.get("negated", "flip" if spec.values == ("yes", "no") else None)
-        slots[name] = SlotPhrases(name, values, negated)
+        negated_by = _norm_all(raw["negated_by"], f"phrases.yaml {name}.negated_by") if "negated_by" in raw else None
+        if negated_by is not None and not set(negated_by) <= set(_norm_all(data["negations"], "negations")):
+            raise ContentError(f"phrases.yaml: {name}.negated_by must list words of negations")
+        slots[name] = SlotPhrases(name, values, negated, negated_by)
     return Phrases(
         negations=_norm_all(data["negations"], "negations"),
         fillers=tuple(normalize(f, drop_fillers=False) for f in data["fillers"]),

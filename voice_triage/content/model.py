@@ -48,6 +48,7 @@ class SlotPhrases:
     slot: str
     values: dict[str, tuple[str, ...]]  # value -> phrases (normalised)
     negated: str | dict[str, str | None] | None  # what a negated phrase means: "flip", a value, or value->value
+    negated_by: tuple[str, ...] | None = None  # the negation words that reach these phrases (None: all of them)
 
 
 @dataclass(frozen=True)

@@ -306,7 +306,8 @@ class Conversation(SideTurns, TurnBounds, Trust, AskOptions):
             return self._apply(ev.text, {**pending.confirmed, **reply.corrections})
         q = self._question(pending.question_id)
         assert q is not None
-        if pending.options and self._option_refused(reply):  # that value ruled out: the next one
+        if pending.options and self._option_refused(reply) and not self._named_at_last_option(reply):
+            # that value ruled out: the next one
             return self._next_option(ev.text, q, pending.confirmed)
         if pending.confirmed:
             self._history.append(self._snapshot_for_undo())

@@ -93,6 +93,16 @@ class AskOptions:
         return reply.kind is Reply.NO_WITH_CORRECTION and not any(
             less_serious(s, pending.proposal[s], v) for s, v in reply.corrections.items() if s in pending.proposal)
 
+    def _named_at_last_option(self: Conversation, reply: ConfirmReply) -> bool:
+        """A no to the last value the walk can ask of a slot that names what it is instead ("no, once in a
+        while" to "Does it keep happening?"): the value named is an answer like any other (checked as the
+        policy says), rather than the slot not known."""
+        pending = self.state.pending
+        assert pending is not None
+        q = self._question(pending.question_id)
+        return reply.kind is Reply.NO_WITH_CORRECTION and q is not None and any(
+            s in pending.proposal and not self._options_left(q, s) for s in reply.corrections)
+
     def _checked(self: Conversation, text: str, fills: dict[str, SlotValue]) -> list[Event]:
         """A yes to a check: taken; to a value asked as one of its question's options, the walk goes on."""
         pending = self.state.pending

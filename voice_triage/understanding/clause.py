@@ -100,6 +100,8 @@ class ClauseReader:
         self._add_nothing = frozenset(str(w) for w in sets.get("add_nothing") or ())
         self._negations = {tuple(n.split()) for n in ph.negations}
         self.neg_words = {n for n in ph.negations if " " not in n}
+        self._slot_negations = {name: {tuple(n.split()) for n in sp.negated_by}
+                                for name, sp in ph.slots.items() if sp.negated_by is not None}
         self.yesno_words = {p for p in ph.affirm + ph.deny if " " not in p}
         self.affirm_words = {p for p in ph.affirm if " " not in p} - {p for p in ph.deny if " " not in p}
         # yes/no words that never start a phrase of their own: always a separate thought ("yes pain")
@@ -164,10 +166,14 @@ class ClauseReader:
                 return None  # "not pregnant, still have periods": a negation reaches the next fact only
             if i in other:
                 continue
-            for n in self._negations:
+            for n in self._negations_of(m.label.slot):
                 if tuple(toks[i : i + len(n)]) == n and i + len(n) <= m.start:
                     return i
         return None
+
+    def _negations_of(self, slot: str | None) -> set[tuple[str, ...]]:
+        """The negations that reach a phrase of ``slot`` (a reply's "no" does not reach "once in a while")."""
+        return self._slot_negations.get(slot or "", self._negations)
 
     def _negate(self, slot: str, value: str) -> str | None:
         rule = self.content.phrases.slots[slot].negated
