@@ -123,6 +123,8 @@ TABLE = [
     ("dryness", "no idea", "dryness=unknown"), ("age", "i am 40", "age=40"),
     ("acute", "a bit sore", "pain=some"), ("risks", "a sore down there", "sores=yes"),
     ("amount", "a lot", "amount=heavy"), ("frequency", "a lot", "frequency=repeated"),
+    # a one-word voice command inside other words is taken as itself, never as a slip for a phrase's word
+    ("frequency", "repeat but all you", "-"), ("frequency", "repeatedly", "frequency=repeated"),
     # garbage: no reading
     ("amount", "banana keyboard purple", "-"), ("amount", "asdfgh", "-"), ("acute", "🙂🙂🙂", "-"),
     ("symptoms", "漢字かな", "-"), ("frequency", "", "-"),

@@ -118,7 +118,8 @@ class ClauseReader:
             if len(words) > 1:
                 self._yesno_openers.setdefault(words[0], []).append(words)
         barriers = self.neg_words | set(ph.separators) | self.yesno_words | {"but"}
-        self.index = PhraseIndex(entries, barriers=barriers)
+        commands = {normalize(p, drop_fillers=False) for ps in content.commands.values() for p in ps}
+        self.index = PhraseIndex(entries, barriers=barriers, known={c for c in commands if " " not in c})
         self._keep = tuple(dict.fromkeys(p for p, _ in entries if " " in p))
 
     def split(self, text: str) -> list[list[str]]:

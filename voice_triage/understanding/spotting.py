@@ -61,7 +61,9 @@ class Match:
 class PhraseIndex:
     """All phrases with their labels; ``spot`` finds the best non-overlapping ones in a clause."""
 
-    def __init__(self, entries: Iterable[tuple[str, Label]], barriers: Iterable[str] = ()):
+    def __init__(self, entries: Iterable[tuple[str, Label]], barriers: Iterable[str] = (), known: Iterable[str] = ()):
+        """``known``: other words of the language's own (one-word voice commands): taken as they are, never
+        as a slip for a phrase's word ("repeat" is not "repeated")."""
         self._labels: dict[str, list[Label]] = {}
         for phrase, label in entries:
             phrase = " ".join(phrase.split())
@@ -79,6 +81,7 @@ class PhraseIndex:
         vocab = {w for words in self._words.values() for w in words}
         self._vocab = vocab
         self._long_vocab = sorted(w for w in vocab if len(w) >= FUZZY_MIN_LEN)
+        self._known = frozenset(known) - vocab
         self._barriers = frozenset(barriers)
         self._similar_cache: dict[str, tuple[tuple[str, float], ...]] = {}
 
@@ -97,7 +100,7 @@ class PhraseIndex:
             return hit
         out: list[tuple[str, float]] = [(tok, 100.0)] if tok in self._vocab else []
         # a word we know is taken as it is ("stings" is not a typo of "stinks")
-        if not out and FUZZY_MIN_LEN <= len(tok) <= 30:
+        if not out and tok not in self._known and FUZZY_MIN_LEN <= len(tok) <= 30:
             for word, score, _ in process.extract(tok, self._long_vocab, scorer=fuzz.ratio, score_cutoff=WORD_SCORE,
                                                   limit=8):
                 if word != tok:
