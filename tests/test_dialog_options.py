@@ -381,17 +381,37 @@ def test_an_emergency_heard_again_is_asked_in_the_walk_even_after_noes_to_checks
     # fresh 1819 level-30 em014 (emergency -> self-care): "excruciating pain" and "I don't feel faint" checked
     # together as severe pain and faint, "no" twice (the two noes ruled out both); then "well, unbearable
     # cramps" heard as said began a walk that skipped severe pain as ruled out and asked only "any pain at
-    # all?", where a garbled "no" left "no pain". An emergency heard again is asked; a value skipped as ruled
-    # out before is not a no in the walk, so nothing is taken by a no to every other one
+    # all?", where a garbled "no" left "no pain". An emergency heard again is asked; a value ruled out only by
+    # noes to checks of several is asked too (not skipped), so nothing is taken by a no to every other one
     conv = at(content, "acute")
     for heard in ("excruciating do you i feel faint", "no that's not what i said",
                   "there is did not looked and no to all be honest", "no that's wrong"):
         conv.hear(heard, 0.5, spoken=True)
     conv.hear("well unbearable cramps", 0.5, spoken=True)
-    assert conv.pending.text == content.question("acute").options_for("pain")["severe"]
-    assert conv.state.facts.get("dizzy_or_faint") == UNKNOWN  # its one value that matters was skipped
+    acute = content.question("acute")
+    assert conv.pending.text == acute.options_for("dizzy_or_faint")["yes"]
+    conv.hear("no", 0.9, spoken=True)
+    assert conv.pending.text == acute.options_for("pain")["severe"]
+    assert conv.state.facts.get("dizzy_or_faint") == "no"  # asked about alone, and refused
     conv.hear("yes", 0.9, spoken=True)
     assert conv.result is not None and conv.result.tier == "emergency"
+
+
+def test_a_value_ruled_out_only_by_a_no_to_a_check_of_several_is_asked_in_the_walk(content):
+    """Live bench, voice en-gb-x-gbcwmd+m3 (self-care -> urgent): "yes" to "light spotting, no dizziness and
+    no pain?" heard "not really" ruled out spotting with the rest; later soaking was refused when checked
+    alone and the walk's "more than spotting?" too, and spotting, skipped as ruled out, left the amount not
+    known. It is asked instead; a value refused when asked about alone is still skipped."""
+    conv = at(content, "amount")
+    for heard, conf in [("just spotting", 0.9), ("no", 0.9), ("not really", 0.9), ("no", 0.9), ("no", 0.9),
+                        ("no not really", 0.9), ("no", 0.9), ("soaking", 0.3), ("no", 0.9), ("spotting", 0.3)]:
+        conv.hear(heard, conf, spoken=True)
+    options = content.question("amount").options_for("amount")
+    assert conv.pending.text == options["heavy"]  # soaking, refused alone, is not asked again
+    conv.hear("no", 0.9, spoken=True)
+    assert conv.pending.text == options["spotting"]
+    conv.hear("yes", 0.9, spoken=True)
+    assert conv.state.facts["amount"] == "spotting"
 
 
 def test_a_bare_yes_again_to_which_of_these_asks_each_value(content):

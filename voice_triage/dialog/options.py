@@ -1,8 +1,8 @@
 """Asking it another way: when a spoken answer is heard again as a value the person already said was wrong,
 or the person has already said two values of it were wrong (``options_after_rejections`` in policy.yaml), or
 two answers to a question meant nothing (``options_after_unclear``), its values are asked one at a time as
-yes/no questions (``options`` in prompts/<lang>/questions.yaml, most serious first), skipping those already ruled
-out. A yes or a no is heard far more reliably than a phrase, so a misheard answer stops costing a check and a
+yes/no questions (``options`` in prompts/<lang>/questions.yaml, most serious first), skipping those the person
+already refused when asked about alone. A yes or a no is heard far more reliably than a phrase, so a misheard answer stops costing a check and a
 re-ask each time.
 
 Each option is a check like any other (a yes takes it; doubt keeps the more serious reading); a no rules it
@@ -37,9 +37,14 @@ class AskOptions:
                    for s, v in doubtful.items())
 
     def _options_left(self: Conversation, q: Question, slot: str) -> list[str]:
-        """The values of ``slot`` the question can ask one by one, not yet ruled out, most serious first.
-        (Every one already ruled out: what is heard now is checked as usual.)"""
-        return [v for v in q.options_for(slot) if not self.state.beliefs.was_rejected(slot, v)]
+        """The values of ``slot`` the question can ask one by one, not yet refused, most serious first. A value
+        ruled out only by a no to a check of several (perhaps about another) is asked. (Every one already
+        refused: what is heard now is checked as usual.)"""
+        return [v for v in q.options_for(slot) if not self._refused_alone(slot, v)]
+
+    def _refused_alone(self: Conversation, slot: str, value: SlotValue) -> bool:
+        """A no ruled ``value`` out when it was asked about alone (a check of it only, or a walk's question)."""
+        return (slot, str(value)) in self.state.refused_alone and self.state.beliefs.was_rejected(slot, value)
 
     def _walk_slot(self: Conversation, q: Question, taken: dict[str, SlotValue]) -> str | None:
         """The question's first slot still open (not known, not in ``taken``) that has values to ask."""
@@ -129,11 +134,9 @@ class AskOptions:
             return self._apply("", confirmed)
         left = self._options_left(q, slot)
         if not left:
-            # a no in this walk to every value that matters: the value left (the latest word decides it). A
-            # value skipped as ruled out before (a no to a check of several, perhaps about another) is not
-            # a no to it: not known, cautiously
-            asked = all((slot, v) in self.state.walk_refused for v in q.options_for(slot))
-            rest = [v for v in SLOTS[slot].values if v not in q.options_for(slot)] if asked else []
+            # a no to every value that matters, each asked about alone (here, or in a check of it alone): the
+            # one value left (no pain); none or several left: not known, cautiously
+            rest = [v for v in SLOTS[slot].values if v not in q.options_for(slot)]
             if len(rest) == 1:
                 return self._option_taken(q, "", {**confirmed, slot: rest[0]})
             return [Say(self.content.line("gave_up")), *self._option_taken(q, "", {**confirmed, slot: UNKNOWN})]
@@ -150,7 +153,6 @@ class AskOptions:
         count to the conversation's bound, but a walk through five slots does not run into the question's own
         and keep every value it was asking about (a no heard there was taken as a yes, cautiously)."""
         self._turns_set_aside += self.state.turns.pop(q.id, 0)
-        self.state.walk_refused = set()
         for slot, value in (heard or {}).items():
             # an emergency heard again is asked again, even if a no ruled it out before: an emergency reading
             # is never dropped unasked ("unbearable cramps" after two noes to checks of pain and dizziness)
@@ -161,9 +163,6 @@ class AskOptions:
     def _next_option(self: Conversation, text: str, q: Question, confirmed: dict[str, SlotValue]) -> list[Event]:
         """After a no to a value: the next one. What a no to every value of a slot left (no pain) is heard with
         this answer."""
-        pending = self.state.pending
-        assert pending is not None
-        self.state.walk_refused |= {(s, str(v)) for s, v in pending.proposal.items()}
         return _one_heard(text, {}, self._ask_option(q, confirmed))
 
 

@@ -42,7 +42,8 @@ class State:
     turns: dict[str, int] = field(default_factory=dict)  # answers (of any kind) heard per question id
     pending: Pending | None = None
     finished: bool = False
-    walk_refused: set[tuple[str, str]] = field(default_factory=set)  # values a no ruled out in this walk (options.py)
+    #: values a no ruled out when they were asked about alone (a check of that value only, or a walk's question)
+    refused_alone: set[tuple[str, str]] = field(default_factory=set)
 
     @property
     def facts(self) -> dict[str, SlotValue]:
