@@ -283,6 +283,25 @@ def test_a_bare_no_after_an_emergency_ruled_out_is_said_back_checks_both(content
     assert "amount" not in conv.state.facts  # asked again later
 
 
+@pytest.mark.parametrize("heard, alternative", [("not really", None), ("no that is do not certain", "not really"),
+                                                ("nothing like that", None)])
+def test_a_plain_no_of_several_words_after_an_emergency_ruled_out_is_said_back_checks_both(content, heard,
+                                                                                           alternative):
+    # fresh 2329 clean em002 (emergency -> self-care): "um, the pain is really bad but nothing else" heard
+    # "um that is really not but nothing you" (and "not really" by the grammar): no dizziness and no pain,
+    # said back; "No, the pain is ten out of ten" heard "not really" at the next question was taken as its no,
+    # and the severe pain was lost. A plain no of several words there may be about either, as a bare "nope"
+    conv = Conversation(content)
+    conv.start()
+    conv.hear("just spotting", 1.0)
+    conv.hear("um that is really not but nothing you", 0.156, spoken=True, alternatives=[("not really", 0.951)])
+    assert conv.pending.implied == {"dizzy_or_faint": "no", "pain": "none"}
+    log = conv.hear(heard, 0.2, spoken=True, alternatives=[(alternative, 0.38)] if alternative else [])
+    assert {"dizzy_or_faint": "no", "pain": "none"}.items() <= last_ask(log).confirm.items()
+    conv.hear("no", 0.9, spoken=True)
+    assert "pain" not in conv.state.facts and "dizzy_or_faint" not in conv.state.facts
+
+
 def test_a_no_with_words_after_a_value_said_back_is_an_answer(content):
     conv = Conversation(content)
     conv.start()

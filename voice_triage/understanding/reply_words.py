@@ -27,6 +27,7 @@ class ReplyWords:
         self._said_back_wrong = _phrases(sets.get("said_back_wrong") or ())
         self._no_anywhere = frozenset(normalize(str(w), drop_fillers=False) for w in sets.get("no_anywhere") or ())
         self._none_words = frozenset(_phrases(sets.get("none_words") or ()))
+        self._yesno_phrases = frozenset(_phrases(sets.get("plain_replies") or ()))
 
     def _toks(self, text: str) -> list[str]:
         return normalize(text, fillers=self.content.phrases.fillers).split() if isinstance(text, str) else []
@@ -52,9 +53,10 @@ class ReplyWords:
         return any(p and within(p) for p in self._said_back_wrong)
 
     def bare_yesno(self, text: str) -> bool:
-        """The answer is only yes or no words ("nope", "no no"), nothing else."""
+        """The answer is only yes or no words ("nope", "no no") or a reply of several words that says no more
+        (words.yaml ``plain_replies``: "not really"), nothing else."""
         toks = self._toks(text)
-        return bool(toks) and all(t in self._yesno_words for t in toks)
+        return bool(toks) and (all(t in self._yesno_words for t in toks) or tuple(toks) in self._yesno_phrases)
 
     def only_none(self, text: str) -> bool:
         """The answer is only "none" words (words.yaml ``none_words``)."""
