@@ -407,6 +407,22 @@ def test_a_value_that_could_change_the_tier_is_still_checked_where_no_question_f
     assert conv.result is None and _ask(events).confirm == {"worried": "no"}
 
 
+def test_where_no_hearing_can_change_the_tier_the_latest_answer_stands_over_an_earlier_hearing(content):
+    """Fresh 2329 curt so011: urgent so far, "nah" to "And what about: pain during sex?" took painful sex (a
+    more serious hearing before, kept after a no to a check of several) and said it back. Where no hearing of
+    the slot can change the tier, the latest answer stands; where it can, the more serious is still checked."""
+    conv = Conversation(content)
+    conv.start()
+    conv.hear("just spotting", 1.0)
+    conv.hear("no I feel fine", 1.0)
+    for heard, conf in [("it burns when i pee and it hurt during sex", 0.3), ("no", 0.9),
+                        ("yes it burns when i pee", 0.3), ("yes", 0.9)]:
+        conv.hear(heard, conf, spoken=True)
+    assert conv.state.facts["pain_peeing"] == "yes"  # urgent: painful sex could call for no more
+    events = conv.hear("nah", 0.9, spoken=True)
+    assert conv.state.facts["pain_during_sex"] == "no" and not _ask(events).confirm
+
+
 def test_a_value_said_to_be_wrong_before_is_checked_not_said_back(content):
     conv = _at(content, "dryness")
     conv.hear("it was dry", 0.9, spoken=True)

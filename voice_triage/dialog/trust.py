@@ -75,8 +75,10 @@ class Trust:
                 continue  # lowering an answered slot needs an explicit correction
             unsure = ev.confidence < self.limit("low_confidence") and fill.value != UNKNOWN
             before = self.state.beliefs.contested(slot, fill.value)
-            if before is not None:  # heard as more serious before, never ruled out: two hearings that disagree
-                put(slot, before, "disagree", False, False)  # (the more serious is asked)
+            if before is not None and not self._settled(slot):
+                # heard as more serious before, never ruled out: two hearings that disagree (the more serious is
+                # asked; where no hearing can change the tier, the latest answer stands)
+                put(slot, before, "disagree", False, False)
                 continue
             put(slot, fill.value, ev.agreement if fill.value != UNKNOWN else "single",
                 self.understander.needs_confirmation(fill), unsure)
