@@ -35,6 +35,7 @@ class Beliefs:
     rejected: set[tuple[str, str]] = field(default_factory=set)  # (slot, value) the person said was wrong
     heard: dict[str, SlotValue] = field(default_factory=dict)  # slot -> the most serious value heard, not ruled out
     kept_after_no: set[tuple[str, str]] = field(default_factory=set)  # serious values a "no" to several left possible
+    refused_alone: set[tuple[str, str]] = field(default_factory=set)  # ruled out by a no to a check of them only
 
     def _set(self, slot: str, value: SlotValue, status: str, text: str) -> None:
         old = self.slots.get(slot)
@@ -78,6 +79,8 @@ class Beliefs:
         out = refuted(proposal, named=[*named, *twice])
         self.kept_after_no |= {(s, str(v)) for s, v in proposal.items() if s not in out}
         self.reject(out)
+        if len(proposal) == 1:
+            self.refused_alone |= {(s, str(v)) for s, v in out.items()}
         return out
 
     def reopen(self, slots: Iterable[str]) -> None:
@@ -88,6 +91,14 @@ class Beliefs:
 
     def was_rejected(self, slot: str, value: SlotValue) -> bool:
         return (slot, str(value)) in self.rejected
+
+    def was_refused_alone(self, slot: str, value: SlotValue) -> bool:
+        """Still ruled out, by a no when ``value`` was asked about alone (a check of it only, or a walk's question)."""
+        return self.was_rejected(slot, value) and (slot, str(value)) in self.refused_alone
+
+    def unreject(self, slot: str, value: SlotValue) -> None:
+        """``value`` may be asked about again (an emergency heard again)."""
+        self.rejected.discard((slot, str(value)))
 
     def rejections(self, slot: str) -> int:
         """How many values of ``slot`` the person said were wrong."""

@@ -300,8 +300,6 @@ class Conversation(SideTurns, TurnBounds, Trust, AskOptions):
             return [Heard(ev.text, {}), *self._confirm_failed(ev.channel == SPOKEN)]
         ruled_out = self.state.beliefs.said_no({s: v for s, v in pending.proposal.items() if reply.corrections.get(s) != v},
                                                named=[s for s in reply.corrections if s in pending.proposal])
-        if len(pending.proposal) == 1:
-            self.state.refused_alone |= {(s, str(v)) for s, v in ruled_out.items()}
         # an answer taken before that this no disputes (a correction, news, or a value checked again): asked again
         self.state.beliefs.reopen(s for s, v in pending.proposal.items() if s in ruled_out or self.state.facts.get(s, v) != v)
         if reply.kind is Reply.NO_WITH_CORRECTION and action == "take":  # typed "no, it's heavy"

@@ -40,11 +40,7 @@ class AskOptions:
         """The values of ``slot`` the question can ask one by one, not yet refused, most serious first. A value
         ruled out only by a no to a check of several (perhaps about another) is asked. (Every one already
         refused: what is heard now is checked as usual.)"""
-        return [v for v in q.options_for(slot) if not self._refused_alone(slot, v)]
-
-    def _refused_alone(self: Conversation, slot: str, value: SlotValue) -> bool:
-        """A no ruled ``value`` out when it was asked about alone (a check of it only, or a walk's question)."""
-        return (slot, str(value)) in self.state.refused_alone and self.state.beliefs.was_rejected(slot, value)
+        return [v for v in q.options_for(slot) if not self.state.beliefs.was_refused_alone(slot, v)]
 
     def _walk_slot(self: Conversation, q: Question, taken: dict[str, SlotValue]) -> str | None:
         """The question's first slot still open (not known, not in ``taken``) that has values to ask."""
@@ -157,7 +153,7 @@ class AskOptions:
             # an emergency heard again is asked again, even if a no ruled it out before: an emergency reading
             # is never dropped unasked ("unbearable cramps" after two noes to checks of pain and dizziness)
             if tier_so_far({**self.state.facts, slot: value}) == "emergency":
-                self.state.beliefs.rejected.discard((slot, str(value)))
+                self.state.beliefs.unreject(slot, value)
         return [Say(self.content.line("ask_options")), *_one_heard("", {}, self._ask_option(q, confirmed))[1:]]
 
     def _next_option(self: Conversation, text: str, q: Question, confirmed: dict[str, SlotValue]) -> list[Event]:

@@ -42,8 +42,6 @@ class State:
     turns: dict[str, int] = field(default_factory=dict)  # answers (of any kind) heard per question id
     pending: Pending | None = None
     finished: bool = False
-    #: values a no ruled out when they were asked about alone (a check of that value only, or a walk's question)
-    refused_alone: set[tuple[str, str]] = field(default_factory=set)
 
     @property
     def facts(self) -> dict[str, SlotValue]:
