@@ -55,13 +55,15 @@ personas = st.fixed_dictionaries({s: st.sampled_from(list(SAY[s])) for s in SAY}
        late=st.sampled_from([None, *LATE]), late_at=st.integers(1, 6), end_at=st.integers(1, 40),
        slip_at=st.sampled_from([None, 0, 1, 2, 3]), opener=st.sampled_from(OPENERS),
        others=st.lists(st.sampled_from([None, "same", "yes", "no", "okay", "nope", "not sure", "soaking a pad"]),
-                       min_size=40, max_size=40))
+                       min_size=40, max_size=40),
+       posteriors=st.lists(st.sampled_from([0.01, 0.3, 0.7, 0.99]), min_size=40, max_size=40))
 def test_the_tier_is_never_below_what_the_words_call_for(persona, spoken, choices, late, late_at, end_at, slip_at,
-                                                        opener, others):
+                                                        opener, others, posteriors):
     """``slip_at``: at that turn the person first names the mildest value for the question's first slot, and
     corrects it at the next turn ("no, I feel faint"). ``others``: spoken, each answer's other reading of the
     same audio (none, the same words, or a misheard yes, no, doubt or emergency). ``opener``: how a correction
-    opens ("no, ", or "not quite " with no comma, as a recognizer writes it)."""
+    opens ("no, ", or "not quite " with no comma, as a recognizer writes it). ``posteriors``: spoken, how sure
+    the recognizer was of each word (the answer's confidence is the least of them)."""
     conv = Conversation(CONTENT)
     events = conv.start()
     stated: dict = {}  # what the person's own words said so far
@@ -101,7 +103,9 @@ def test_the_tier_is_never_below_what_the_words_call_for(persona, spoken, choice
                 text += f", and actually {say(late, LATE[late])} now"
                 persona[late] = stated[late] = LATE[late]
         other = {None: (), "same": ((text, 0.9),)}.get(others[turn], ((others[turn], 0.9),))
-        events = conv.hear(text, 0.9, spoken=True, alternatives=other) if spoken else conv.hear(text)
+        words = [(w, posteriors[(turn + i) % len(posteriors)]) for i, w in enumerate(text.replace(",", "").split())]
+        conf = min((p for _, p in words), default=0.9)
+        events = conv.hear(text, conf, spoken=True, alternatives=other, words=words) if spoken else conv.hear(text)
     else:
         events = conv.stop("end_of_input")
     result = next((e for e in events if isinstance(e, Result)), conv.result)

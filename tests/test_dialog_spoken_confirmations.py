@@ -461,3 +461,65 @@ def test_a_longer_phrase_that_opens_the_same_way_is_kept_whole(content, heard):
     understander = Conversation(content).understander
     assert understander.clauses.split(heard) == [heard.split()]
     assert understander.read(heard, asked=("pain",)).mixed is False
+
+
+# -- how sure the recognizer was of the words a value rests on ------------------------------------------
+def _at_amount(content) -> Conversation:
+    conv = Conversation(content)
+    conv.start()
+    return conv
+
+
+def test_a_weak_filler_word_does_not_make_a_clearly_heard_value_doubtful(content):
+    # "like" at 0.02 made the whole answer's confidence 0.02; the words it rests on were heard at 0.99+
+    words = [("so", 0.99), ("a", 0.94), ("small", 0.99), ("amount", 0.99), ("like", 0.02), ("a", 0.75),
+             ("few", 0.99), ("spots", 1.0)]
+    conv = _at_amount(content)
+    events = conv.hear("so a small amount like a few spots", 0.02, spoken=True, words=words)
+    assert not _ask(events).confirm and conv.state.facts["amount"] == "spotting"
+    assert _ask(events).implied == {"amount": "spotting"}  # ruling out an emergency: still said back
+
+
+@pytest.mark.parametrize("weak", ["spots", "few"])
+def test_a_weak_word_the_value_rests_on_is_still_checked(content, weak):
+    words = [("just", 0.99), ("a", 0.9), ("few", 0.99), ("spots", 0.99)]
+    words = [(w, 0.05 if w == weak else p) for w, p in words]
+    conv = _at_amount(content)
+    events = conv.hear("just a few spots", 0.05, spoken=True, words=words)
+    assert _ask(events).confirm == {"amount": "spotting"}
+
+
+def test_a_weak_negation_keeps_a_ruling_out_doubtful(content):
+    conv = _at_amount(content)
+    conv.hear("just spotting", 0.9, spoken=True)
+    words = [("not", 0.1), ("dizzy", 0.99), ("and", 0.9), ("no", 0.99), ("pain", 0.99)]
+    events = conv.hear("not dizzy and no pain", 0.1, spoken=True, words=words)
+    assert _ask(events).confirm  # "not" may be a misheard word: ruling out fainting on it is checked
+
+
+def test_words_of_another_reading_do_not_count(content):
+    conv = _at_amount(content)
+    # the sentence meant nothing; the grammar's "a few drops" is taken at most as sure as a fallback
+    events = conv.hear("so on the wiped", 0.02, spoken=True, alternatives=[("a few drops", 0.9)],
+                       words=[("so", 0.99), ("on", 0.99), ("the", 0.99), ("wiped", 0.99)])
+    assert _ask(events).confirm == {"amount": "spotting"}
+
+
+def test_malformed_words_are_ignored(content):
+    conv = _at_amount(content)
+    events = conv.hear("just a few spots", 0.05, spoken=True, words=[("few",), None, ("spots", "x")])
+    assert _ask(events).confirm == {"amount": "spotting"}
+
+
+# -- a correction at the next turn, without "no, ..." ---------------------------------------------------
+def test_another_value_for_what_was_just_said_back_is_checked_not_dropped(content):
+    conv = _at_amount(content)
+    for text in ["just spotting", "no I feel fine"]:
+        conv.hear(text, 0.9, spoken=True)
+    events = conv.hear("smelly discharge", 0.9, spoken=True)
+    implied = _ask(events).implied or {}
+    assert implied.get("unusual_discharge") == "yes"
+    events = conv.hear("i feel i no funny smell", 0.9, spoken=True)  # "not quite, no funny smells"
+    assert _ask(events).confirm == {"unusual_discharge": "no"}
+    conv.hear("yes", 0.9, spoken=True)
+    assert conv.state.facts["unusual_discharge"] == "no"

@@ -75,12 +75,13 @@ class Conversation(SideTurns, TurnBounds, Trust, AskOptions):
         return [Say(self.content.line("welcome")), *self._advance()]
 
     def hear(self, text: str, confidence: float = 1.0, *, spoken: bool = False,
-             alternatives: Sequence[tuple[str, float]] = ()) -> list[Event]:
+             alternatives: Sequence[tuple[str, float]] = (), words: Sequence[tuple[str, float]] = ()) -> list[Event]:
         """An answer to the pending question. ``confidence``: the recognizer's 0..1 (1.0 for typed text).
 
         ``spoken``: the text came from a recognizer, so "stop" and "start over" are confirmed before they
         end or wipe the conversation (a misheard command must not).
         ``alternatives``: other readings of the same audio, best first, as (text, confidence).
+        ``words``: the recognizer's words of ``text``, each with its posterior (how sure it was of each).
         """
         if self.finished and self.result is not None and isinstance(text, str):
             return self.after_result(text)
@@ -101,7 +102,8 @@ class Conversation(SideTurns, TurnBounds, Trust, AskOptions):
         confirming = pending.kind == "confirm"
         ev = interpret(text, self._reader(pending, confirming), channel=SPOKEN if spoken else TYPED,
                        confidence=confidence, alternatives=alternatives,
-                       agreed=self.limit("agreed_confidence"), fallback=self.limit("fallback_confidence"))
+                       agreed=self.limit("agreed_confidence"), fallback=self.limit("fallback_confidence"),
+                       words=words if spoken else ())
         command = ev.reading.command
         privacy_turn = pending.kind.startswith("privacy")
         if command and not (privacy_turn and command in SETTING_COMMANDS):  # "quieter": a privacy choice there

@@ -8,6 +8,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from voice_triage.content.model import Question
+from voice_triage.content.normalize import tokens
 from voice_triage.dialog.belief import most_serious, rank, refuted, rules_out
 from voice_triage.dialog.events import Ask, Event, Say, SlotValue
 from voice_triage.dialog.planner import next_question, tier_so_far
@@ -69,11 +70,17 @@ class Trust:
             (doubtful if action == "confirm" else certain)[slot] = value
             if action == "implicit":
                 said_back[slot] = value
+        implied = self.state.pending.ask.implied if self.state.pending is not None else None
         for slot, fill in ev.reading.fills.items():
             if slot in facts and not fill.asked and (
                     fill.value == UNKNOWN or rank(slot, fill.value) <= rank(slot, facts[slot])):
+                if implied and slot in implied and fill.value not in (UNKNOWN, implied[slot]):
+                    # another value for one just said back, at the turn that can correct it ("no funny smell"
+                    # after "An odd discharge, thanks."), without "no, ..." before it: two hearings that differ
+                    put(slot, fill.value, "disagree", False, False)
                 continue  # lowering an answered slot needs an explicit correction
-            unsure = ev.confidence < self.limit("low_confidence") and fill.value != UNKNOWN
+            unsure = fill.value != UNKNOWN and ev.confidence_of(
+                self.understander.carrying_words(fill), tokens) < self.limit("low_confidence")
             before = self.state.beliefs.contested(slot, fill.value)
             if before is not None and not self._settled(slot):
                 # heard as more serious before, never ruled out: two hearings that disagree (the more serious is

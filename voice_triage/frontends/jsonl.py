@@ -60,7 +60,7 @@ def parse_line(line: str) -> Answer:
     return Answer("text", stripped)
 
 
-#: (path, ask) -> (text, confidence) or (text, confidence, alternatives): see Conversation.hear
+#: (path, ask) -> (text, confidence[, alternatives[, words]]): see Conversation.hear
 AudioHandler = Callable[[str, Ask | None], tuple]
 
 
@@ -118,6 +118,7 @@ class JsonlSession:
             got = self.audio(path, self.conv.pending)
             text, confidence = got[0], got[1]
             alternatives = got[2] if len(got) > 2 else ()
+            words = got[3] if len(got) > 3 else ()
         except NoSpeechHeard:
             self.emit_events(self.conv.silence())  # silence or noise only: no answer, like an empty line
             return
@@ -127,7 +128,7 @@ class JsonlSession:
         if not text.strip():
             self.emit_events(self.conv.silence())
         else:
-            self.emit_events(self.conv.hear(text, confidence, spoken=True, alternatives=alternatives))
+            self.emit_events(self.conv.hear(text, confidence, spoken=True, alternatives=alternatives, words=words))
 
 
 class AudioAnswerError(Exception):
@@ -142,7 +143,7 @@ def make_audio_handler(content: Content, asr: str | None, model: str | None) -> 
     """The speech layer's file recognizer, loaded lazily on the first audio line."""
     state: dict[str, Any] = {}
 
-    def handle(path: str, ask: Ask | None) -> tuple[str, float, list[tuple[str, float]]]:
+    def handle(path: str, ask: Ask | None) -> tuple[str, float, list[tuple[str, float]], list[tuple[str, float]]]:
         try:
             from voice_triage.audio_in import AudioError, NoSpeech
             from voice_triage.frontends.audio_answer import AudioAnswerer
@@ -158,7 +159,7 @@ def make_audio_handler(content: Content, asr: str | None, model: str | None) -> 
             raise AudioAnswerError(str(e)) from e
         except Exception as e:  # noqa: BLE001 - a recognizer failure must not end the conversation
             raise AudioAnswerError(f"could not recognise that audio ({type(e).__name__}: {e})") from e
-        return transcript.text, float(transcript.confidence), list(transcript.alternatives)
+        return transcript.text, float(transcript.confidence), list(transcript.alternatives), list(transcript.words)
 
     return handle, None
 

@@ -177,7 +177,8 @@ class Kiosk:
                 if not got.text.strip():
                     self.render(conv.silence())
                 elif got.spoken:
-                    self.render(conv.hear(got.text, got.confidence, spoken=True, alternatives=got.alternatives))
+                    self.render(conv.hear(got.text, got.confidence, spoken=True, alternatives=got.alternatives,
+                                          words=got.words))
                 else:
                     self.render(conv.hear(got.text, got.confidence))
             if conv.result is not None:

@@ -25,6 +25,7 @@ class Input:
     confidence: float = 1.0
     spoken: bool = False  # from the recognizer (the dialog confirms spoken commands and reassuring answers)
     alternatives: tuple[tuple[str, float], ...] = ()  # other readings of the same audio (Conversation.hear)
+    words: tuple[tuple[str, float], ...] = ()  # the recognizer's words, each with its posterior
 
 
 class InputSource(Protocol):
@@ -160,7 +161,7 @@ class VoiceSource:
                 if utt is not None and utt.reason != "timeout":
                     tr = self.recognizer.transcribe(utt.samples, self.grammars.for_ask(ask))
                     return Input("text", tr.text, float(tr.confidence), spoken=True,
-                                 alternatives=tuple(tr.alternatives))
+                                 alternatives=tuple(tr.alternatives), words=tuple(tr.words))
                 if utt is not None:  # the endpointer's own no-input timeout: keep waiting until ours
                     ep.reset()
                 n += 1

@@ -151,7 +151,8 @@ class VoiceChat:
         self.out(screen_words(self.content)["heard"].format(text=tr.text or "..."))
         if self.faint.heard(utt.level_dbfs):
             self.say(self.content.line("faint"))
-        return self.conv.hear(tr.text, tr.confidence, spoken=True, alternatives=tr.alternatives), t_end, tr
+        return self.conv.hear(tr.text, tr.confidence, spoken=True, alternatives=tr.alternatives,
+                               words=tr.words), t_end, tr
 
     def capture(self, ask: Ask):
         """The listening tone, then one answer: (utterance, transcript or None after a silence, end time)."""

@@ -306,6 +306,7 @@ class _Stream:
             elif text:
                 in_g = False
                 conf = min(conf, 0.3)
+                words = [(w, min(p, conf)) for w, p in words]
         tr = Transcript(text, round(conf, 3), NAME, words, self._n / 16000.0, 0.0, in_g)
         if self._free is not None:
             self._free.end_utt()

@@ -7,7 +7,7 @@ to trust it: ``agreement`` says whether the readings of the same audio agree.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from voice_triage.triage.slots import UNKNOWN
 from voice_triage.understanding.reading import Reading, SlotValue
@@ -24,6 +24,16 @@ class Evidence:
     agreement: str  # agree | single | disagree | fallback (see prompts/<lang>/policy.yaml)
     heard: str = ""  # the recognizer's best text (or the typed line), whichever reading was taken
     other: Reading | None = None  # the other reading of the same audio (the first alternative's), if any
+    #: the recognizer's words of ``text`` with their posteriors (empty when typed, or another reading was taken)
+    words: tuple[tuple[str, float], ...] = ()
+
+    def confidence_of(self, carrying: frozenset[str], tokens: Callable[[str], Sequence[str]]) -> float:
+        """How sure the recognizer was of the words a value rests on (``carrying``, as
+        Understander.carrying_words gives them): their smallest posterior, never below the whole answer's.
+        A weak "um" or "like" then no longer makes a clearly heard "a few spots" doubtful. The whole answer's
+        when none of them was heard as a word of its own (a loose match)."""
+        got = [p for w, p in self.words if carrying.intersection(tokens(w))]
+        return max(self.confidence, min(got)) if got else self.confidence
 
 
 def values(reading: Reading) -> dict[str, SlotValue]:
@@ -35,10 +45,26 @@ def only_unknown(reading: Reading) -> bool:
 
 
 def interpret(text: str, read: Callable[[str], Reading], *, channel: str = TYPED, confidence: float = 1.0,
-              alternatives: Sequence[tuple[str, float]] = (), agreed: float = 0.8, fallback: float = 0.5) -> Evidence:
+              alternatives: Sequence[tuple[str, float]] = (), agreed: float = 0.8, fallback: float = 0.5,
+              words: Sequence[tuple[str, float]] = ()) -> Evidence:
     """The evidence in an answer. ``read`` reads a text for the turn being answered; ``alternatives`` are
     other readings of the same audio, best first; ``agreed``/``fallback``: the confidence two agreeing
-    readings get at least, and an alternative reading gets at most."""
+    readings get at least, and an alternative reading gets at most; ``words``: the recognizer's words of
+    ``text`` with their posteriors (kept only when ``text`` is the reading taken)."""
+    ev = _interpret(text, read, channel, confidence, alternatives, agreed, fallback)
+    own = _posteriors(words) if ev.text == text and ev.agreement != "fallback" else ()
+    return replace(ev, words=own) if own else ev
+
+
+def _posteriors(words: Sequence[tuple[str, float]]) -> tuple[tuple[str, float], ...]:
+    try:
+        return tuple((str(w), min(1.0, max(0.0, float(p)))) for w, p in words)
+    except (TypeError, ValueError):  # not (word, posterior) pairs: no word counts on its own
+        return ()
+
+
+def _interpret(text: str, read: Callable[[str], Reading], channel: str, confidence: float,
+               alternatives: Sequence[tuple[str, float]], agreed: float, fallback: float) -> Evidence:
     reading = read(text)
 
     def other(alt: object) -> Reading | None:

@@ -34,6 +34,7 @@ from voice_triage.understanding.commands import CommandMatcher
 from voice_triage.understanding.numbers import read_age
 from voice_triage.understanding.reading import ACCEPT_SCORE, Fill, Reading
 from voice_triage.understanding.reply_words import ReplyWords
+from voice_triage.understanding.spotting import GAP_WORDS, SKIPPABLE
 
 APPROX_AGE_SCORE = 80.0  # "mid thirties" -> 35, confirmed before it counts
 
@@ -175,6 +176,15 @@ class Understander(ReplyWords):
             for s in remaining:
                 if s in question.no:
                     reading.fills[s] = Fill(s, question.no[s], 100.0, "", True)
+
+    def carrying_words(self, fill: Fill) -> frozenset[str]:
+        """The words a value rests on: its phrase's own words (not "a", "like", "so"), or for a yes or no the
+        yes and no words; and any negation. Empty for a number, whose every word counts."""
+        if SLOTS[fill.slot].numeric:
+            return frozenset()
+        own = set(fill.phrase.split())
+        own = (own - GAP_WORDS - SKIPPABLE or own) if own else set(self._yesno_words)
+        return frozenset(own | self.clauses.neg_words)
 
     @staticmethod
     def needs_confirmation(fill: Fill) -> bool:
