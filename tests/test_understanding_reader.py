@@ -227,3 +227,28 @@ def test_no_then_a_new_thought_is_not_negated_by_the_no():
     # "no i" opens "no i do not", but "no, I feel steady on my feet" is a no, then "not dizzy"
     assert u.read("no i feel steady on my feet", asked=q.slots, question=q).fills["dizzy_or_faint"].value == "no"
     assert u.read("no i do not", asked=q.slots, question=q).affirmed is False
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("um, yes, I've noticed some painful blisters", {"sores": "yes"}),  # the blisters hurt: not pelvic pain
+    ("sore and itchy ulcers", {"sores": "yes"}),
+    ("no painful blisters", {"sores": "no"}),
+    ("it is painful and I have blisters", {"sores": "yes", "pain": "some"}),  # a pain of its own
+    ("painful cramps", {"pain": "some"}),
+])
+def test_a_pain_word_right_before_sores_describes_them(reader, content, text, expected):
+    got = {s: v for s, v in fills(read(reader, content, "symptoms", text)).items() if s in ("sores", "pain")}
+    assert got == expected
+
+
+def test_described_by_must_be_single_words(tmp_path):
+    import shutil
+
+    from voice_triage.content.loader import ContentError
+
+    shutil.copytree(Path(__file__).parent.parent / "prompts" / "en", tmp_path / "en")
+    path = tmp_path / "en" / "phrases.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("described_by: [painful,", 'described_by: ["very painful",'),
+                    encoding="utf-8")
+    with pytest.raises(ContentError, match="described_by"):
+        load_content.__wrapped__("en", str(tmp_path))

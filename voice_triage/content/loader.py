@@ -163,7 +163,10 @@ def _phrases(data: dict[str, Any]) -> Phrases:
         negated_by = _norm_all(raw["negated_by"], f"phrases.yaml {name}.negated_by") if "negated_by" in raw else None
         if negated_by is not None and not set(negated_by) <= set(_norm_all(data["negations"], "negations")):
             raise ContentError(f"phrases.yaml: {name}.negated_by must list words of negations")
-        slots[name] = SlotPhrases(name, values, negated, negated_by)
+        described_by = _norm_all(raw.get("described_by") or [], f"phrases.yaml {name}.described_by")
+        if any(" " in w for w in described_by):
+            raise ContentError(f"phrases.yaml: {name}.described_by lists single words")
+        slots[name] = SlotPhrases(name, values, negated, negated_by, described_by)
     return Phrases(
         negations=_norm_all(data["negations"], "negations"),
         fillers=tuple(normalize(f, drop_fillers=False) for f in data["fillers"]),

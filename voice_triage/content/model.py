@@ -49,6 +49,9 @@ class SlotPhrases:
     values: dict[str, tuple[str, ...]]  # value -> phrases (normalised)
     negated: str | dict[str, str | None] | None  # what a negated phrase means: "flip", a value, or value->value
     negated_by: tuple[str, ...] | None = None  # the negation words that reach these phrases (None: all of them)
+    #: one-word phrases of other slots that, right before a phrase of this one, describe it ("painful blisters"):
+    #: there they mean nothing of their own
+    described_by: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -102,6 +102,7 @@ class ClauseReader:
         self.neg_words = {n for n in ph.negations if " " not in n}
         self._slot_negations = {name: {tuple(n.split()) for n in sp.negated_by}
                                 for name, sp in ph.slots.items() if sp.negated_by is not None}
+        self._described_by = {name: frozenset(sp.described_by) for name, sp in ph.slots.items() if sp.described_by}
         self.yesno_words = {p for p in ph.affirm + ph.deny if " " not in p}
         self.affirm_words = {p for p in ph.affirm if " " not in p} - {p for p in ph.deny if " " not in p}
         # yes/no words that never start a phrase of their own: always a separate thought ("yes pain")
@@ -160,7 +161,7 @@ class ClauseReader:
             return None  # the phrase carries its own negation ("no pain", "it will not stop")
         other = {i for s in spans if s.label.kind in ("unknown", "hedge") for i in range(s.start, s.end)}
         facts = {i for s in spans if s.label.kind == "slot" and (s.start, s.end) != (m.start, m.end)
-                 for i in range(s.start, s.end)}
+                 and not self._describes_next(s, spans) for i in range(s.start, s.end)}
         lo = max(0, m.start - NEGATION_WINDOW)
         for i in range(m.start - 1, lo - 1, -1):
             if toks[i] in self._scope_break or i in facts:
@@ -171,6 +172,12 @@ class ClauseReader:
                 if tuple(toks[i : i + len(n)]) == n and i + len(n) <= m.start:
                     return i
         return None
+
+    def _describes_next(self, m: Match, spans: list[Match]) -> bool:
+        """"painful blisters": a word that describes the phrase of another slot right after it (phrases.yaml
+        ``described_by``), not a fact of its own."""
+        return any(s.label.kind == "slot" and s.label.slot != m.label.slot and s.start == m.end
+                   and m.phrase in self._described_by.get(s.label.slot or "", ()) for s in spans)
 
     def _negations_of(self, slot: str | None) -> set[tuple[str, ...]]:
         """The negations that reach a phrase of ``slot`` (a reply's "no" does not reach "once in a while")."""
@@ -259,7 +266,7 @@ class ClauseReader:
             for m in group:
                 slot, value = m.label.slot, m.label.value
                 assert slot is not None and value is not None
-                if slot not in asked and not self._volunteer_ok(m):
+                if (slot not in asked and not self._volunteer_ok(m)) or self._describes_next(m, spans):
                     continue
                 cl.mentioned.add(slot)
                 neg = self._negator(toks, m, spans)
