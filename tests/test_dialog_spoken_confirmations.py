@@ -523,3 +523,23 @@ def test_another_value_for_what_was_just_said_back_is_checked_not_dropped(conten
     assert _ask(events).confirm == {"unusual_discharge": "no"}
     conv.hear("yes", 0.9, spoken=True)
     assert conv.state.facts["unusual_discharge"] == "no"
+
+
+def test_a_no_to_each_of_several_things_is_checked_as_none_of_these(content):
+    conv = _at_amount(content)
+    for text in ["just spotting", "no I feel fine"]:
+        conv.hear(text, 0.9, spoken=True)
+    asked = conv.pending.slots
+    events = conv.hear("none of them", 0.2, spoken=True)
+    ask = _ask(events)
+    assert len(asked) > 2 and set(ask.confirm) == set(asked)
+    assert ask.text == content.line("confirm", reading=content.line("none_of_these"))
+    conv.hear("yes", 0.9, spoken=True)
+    assert all(conv.state.facts[s] == content.question("symptoms").no[s] for s in asked)
+
+
+def test_a_no_to_two_things_is_still_said_in_full(content):
+    conv = _at_amount(content)
+    conv.hear("just spotting", 0.9, spoken=True)
+    events = conv.hear("no to both", 0.2, spoken=True)
+    assert "none of these" not in _ask(events).text and "dizz" in _ask(events).text

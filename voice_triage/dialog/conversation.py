@@ -24,7 +24,6 @@ from voice_triage.dialog.policy import load_policy
 from voice_triage.dialog.side_turns import CONFIRMED_COMMANDS, SETTING_COMMANDS, SideTurns
 from voice_triage.dialog.state import Pending, Settings, State
 from voice_triage.dialog.trust import Trust
-from voice_triage.triage.advice import describe_fact
 from voice_triage.understanding import Reading, Understander
 from voice_triage.understanding.confirm_reply import Reply, classify
 from voice_triage.understanding.evidence import SPOKEN, TYPED, Evidence, interpret
@@ -245,13 +244,6 @@ class Conversation(SideTurns, TurnBounds, Trust, AskOptions):
             return [Heard(ev.text, {}), *self._put("confirm", q, tuple(doubtful), self.content.line("confirm", reading=said),
                                                    count=False, proposal=doubtful, confirmed=certain)]
         return self._apply(ev.text, certain, said_back, reading)
-
-    def _said(self, values: dict[str, SlotValue], reading: Reading | None = None) -> str:
-        """Readings in a few words, in the person's own words where they said the value on its own."""
-        fills = reading.fills if reading is not None else {}
-        return self.content.join([describe_fact(s, v, self.content, refused=s in self._refused,
-                                                words=fills[s].words if s in fills and fills[s].value == v else "")
-                                  for s, v in values.items()])
 
     def _apply(self, text: str, fills: dict[str, SlotValue], said_back: dict[str, SlotValue] | None = None,
                reading: Reading | None = None) -> list[Event]:

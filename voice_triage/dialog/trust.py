@@ -13,6 +13,7 @@ from voice_triage.dialog.belief import most_serious, rank, refuted, rules_out
 from voice_triage.dialog.events import Ask, Event, Say, SlotValue
 from voice_triage.dialog.planner import next_question, tier_so_far
 from voice_triage.dialog.policy import Case
+from voice_triage.triage.advice import describe_fact
 from voice_triage.triage.slots import SLOTS, UNKNOWN
 from voice_triage.triage.tiers import RANK
 from voice_triage.understanding import Reading
@@ -107,6 +108,19 @@ class Trust:
         """The other answers already call for at least anything ``slot`` could: no hearing of it changes the tier."""
         others = {s: v for s, v in self.state.facts.items() if s != slot}
         return RANK[tier_so_far(others)] >= most_serious(slot)
+
+    def _said(self: Conversation, values: dict[str, SlotValue], reading: Reading | None = None) -> str:
+        """Readings in a few words, in the person's own words where they said the value on its own; "none of
+        these" for a no to every one of three or more things just asked."""
+        pending = self.state.pending
+        q = self._question(pending.question_id) if pending is not None else None
+        if q is not None and pending is not None and len(values) > 2 and set(values) == set(pending.slots) \
+                and all(q.no.get(s) == v for s, v in values.items()):
+            return self.content.line("none_of_these")
+        fills = reading.fills if reading is not None else {}
+        return self.content.join([describe_fact(s, v, self.content, refused=s in self._refused,
+                                                words=fills[s].words if s in fills and fills[s].value == v else "")
+                                  for s, v in values.items()])
 
     def _say_back(self: Conversation, events: list[Event], said_back: dict[str, SlotValue], text: str,
                   reading: Reading | None) -> list[Event]:
