@@ -169,16 +169,9 @@ TWO_READINGS = [
     ({"dizzy_or_faint": "yes"}, "i don't feel faint", None, Reply.UNCLEAR, {}),
     ({"amount": "soaking"}, "like a period", "no that's not right", Reply.NO_WITH_CORRECTION, {"amount": "heavy"}),
     ({"amount": "soaking"}, "like a period", "yes no", Reply.UNCLEAR, {}),  # the other is mixed: no plain no
-    # a yes the other hears as a plain no: a no (the question is asked again), except where the check makes it
-    # an emergency: doubt. Changed from doubt for every check that holds something serious: a non-emergency one
-    # ("not sure whether this happened before", "a coil?") was asked again and again while a quick "nope" kept
-    # being heard "okay" by the sentence model and "nope" by the grammar (live loop, en-gb-x-gbcwmd+m3)
+    # a yes the other hears as a plain no: a no where the check only rules things out, else doubt
     ({"amount": "spotting"}, "yes", "no", Reply.NO, {}),
     ({"amount": "soaking"}, "yes", "no", Reply.UNSURE, {}),
-    ({"amount": "soaking"}, "okay", "nope", Reply.UNSURE, {}),
-    ({"frequency": "unknown"}, "okay", "nope", Reply.NO, {}),
-    ({"contraception": "iud"}, "okay", "nope", Reply.NO, {}),
-    ({"sti_risk": "yes"}, "yes", "no", Reply.NO, {}),
 ]
 
 

@@ -67,14 +67,14 @@ def classify(text: str, reading: Reading, proposal: Mapping[str, SlotValue], *, 
         return ConfirmReply(Reply.UNCLEAR if spoken and said_yes else Reply.NO)
     if spoken and other is not None and not other.mixed:
         # the two readings of the same audio differ: the careful side is taken. Doubt heard by either is doubt
-        # (it keeps the more serious reading). A yes the other hears as a no (the sentence model hears a quick
-        # "nope" as "okay" where the yes/no grammar hears "nope") is a no (the proposal is not taken, and the
-        # question is asked again), and doubt when the proposal makes it an emergency (a yes to it must count)
+        # (it keeps the more serious reading). A yes the other hears as a no (the sentence model can hear a
+        # quick "nope" as "okay" where the yes/no grammar hears "nope") is a no when the proposal only rules
+        # things out (it is not taken, and the question is asked again), and doubt when it holds something serious
         news = any(proposal.get(s) != f.value for s, f in reading.fills.items())  # a correction is kept
         if only_unknown(other) and other.affirmed is None and not news:
             return ConfirmReply(Reply.UNSURE)
         if reading.affirmed is True and heard_as_no(other):
-            return ConfirmReply(Reply.UNSURE if emergency and not lowering else Reply.NO)
+            return ConfirmReply(Reply.NO if lowering else Reply.UNSURE)
     if reading.affirmed is True:
         return ConfirmReply(Reply.YES)
     if only_unknown(reading) and reading.affirmed is None:
