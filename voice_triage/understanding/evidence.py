@@ -79,7 +79,10 @@ def _interpret(text: str, read: Callable[[str], Reading], channel: str, confiden
                         text, reading)
     if reading.fills and alternatives:
         first = alternatives[0][0]
-        if second is not None and values(second) == values(reading):
+        if second is not None and values(second) == values(reading) and not reading.unplaced:
+            # (a yes or no among words that could not be placed is a garble the grammar's one phrase cannot
+            # vouch for: "the pain is really bad but nothing else" heard "um that is really not but nothing
+            # you", the grammar "not really")
             return Evidence(text, reading, channel, max(confidence, agreed), "agree", text, second)
         if second is not None and only_unknown(reading) and second.understood and not only_unknown(second):
             # a "not sure" that the other reading contradicts is no evidence of it: take the other
