@@ -326,3 +326,20 @@ def test_a_no_among_words_that_could_not_be_placed_is_checked_before_it_rules_ou
     assert last_ask(log).confirm == {"dizzy_or_faint": "no", "pain": "none"}
     assert "pain" not in conv.state.facts
 
+
+def test_news_of_an_emergency_in_an_answer_that_starts_a_walk_is_not_lost(content):
+    # safety property (with word posteriors): the symptoms were heard again after the person said the check of
+    # them was wrong, so their values were to be asked one by one; the same answer ended "and actually I'm
+    # soaking a pad every hour now", and the walk (this question's values only) dropped it: an end of input
+    # then gave urgent. An answer with news about another question is checked as heard.
+    conv = Conversation(content)
+    conv.start()
+    conv.hear("just a few drops", 0.9, spoken=True)
+    conv.hear("I'm not dizzy, no pain", 0.9, spoken=True)
+    said = "I have a fever, smelly discharge, no sores, it burns when I pee, sex was painful"
+    assert last_ask(conv.hear(said, 0.01, spoken=True)).confirm
+    conv.hear("no", 0.9, spoken=True)
+    log = conv.hear(said + ", and actually I'm soaking a pad every hour now", 0.01, spoken=True)
+    assert last_ask(log).confirm.get("amount") == "soaking"
+    result = next(e for e in conv.stop("end_of_input") if isinstance(e, Result))
+    assert result.tier == "emergency" and result.partial

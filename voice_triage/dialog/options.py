@@ -30,7 +30,11 @@ if TYPE_CHECKING:
 class AskOptions:
     def _options_due(self: Conversation, q: Question, doubtful: dict[str, SlotValue]) -> bool:
         """A slot of the question with values left to ask is heard as a value the person ruled out, or the
-        person has ruled out enough values of it that another check is likely to be wrong again."""
+        person has ruled out enough values of it that another check is likely to be wrong again. Not while the
+        answer also brings news about another question ("..., and actually I'm soaking a pad every hour now"):
+        a walk asks only this question's values, so the answer is checked as heard."""
+        if any(s not in q.slots for s in doubtful):
+            return False
         beliefs = self.state.beliefs
         return any(self._options_left(q, s) and (beliefs.was_rejected(s, v)
                                                  or beliefs.rejections(s) >= self.limit("options_after_rejections"))
