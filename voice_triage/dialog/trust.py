@@ -80,8 +80,7 @@ class Trust:
                     # after "An odd discharge, thanks."), without "no, ..." before it: two hearings that differ
                     put(slot, fill.value, "disagree", False, False)
                 continue  # lowering an answered slot needs an explicit correction
-            # (a yes or no among words that could not be placed rests on all of them)
-            carrying = frozenset() if ev.reading.unplaced and not fill.phrase else self.understander.carrying_words(fill)
+            carrying = self.understander.carrying_words(fill, ev.reading)
             unsure = fill.value != UNKNOWN and ev.confidence_of(carrying, tokens) < self.limit("low_confidence")
             before = self.state.beliefs.contested(slot, fill.value)
             if before is not None and not self._settled(slot):

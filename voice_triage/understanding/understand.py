@@ -177,10 +177,11 @@ class Understander(ReplyWords):
                 if s in question.no:
                     reading.fills[s] = Fill(s, question.no[s], 100.0, "", True)
 
-    def carrying_words(self, fill: Fill) -> frozenset[str]:
+    def carrying_words(self, fill: Fill, reading: Reading) -> frozenset[str]:
         """The words a value rests on: its phrase's own words (not "a", "like", "so"), or for a yes or no the
-        yes and no words; and any negation. Empty for a number, whose every word counts."""
-        if SLOTS[fill.slot].numeric:
+        yes and no words; and any negation. Empty (every word counts) for a number, and for a yes or no among
+        words that could not be placed (``reading.unplaced``: a garble)."""
+        if SLOTS[fill.slot].numeric or (reading.unplaced and not fill.phrase):
             return frozenset()
         own = set(fill.phrase.split())
         own = (own - GAP_WORDS - SKIPPABLE or own) if own else set(self._yesno_words)
