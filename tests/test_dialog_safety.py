@@ -97,6 +97,60 @@ def test_a_correction_at_the_confirmation_may_lower(content):
     assert conv.state.facts["amount"] == "heavy"
 
 
+# -- news in a reply to a check ------------------------------------------------------------------------------
+def _checking(content, proposal: dict) -> Conversation:
+    """A conversation waiting on "I understood: <proposal>. Is that right?"."""
+    conv = Conversation(content)
+    conv.start()
+    q = next(x for x in content.questions if set(proposal) <= set(x.slots))
+    conv._put("confirm", q, tuple(proposal), "right?", count=False, proposal=dict(proposal))
+    return conv
+
+
+@pytest.mark.parametrize("reply, kept", [
+    ("yes, and actually I feel faint now", {"amount": "spotting"}),  # the check settled, the news checked next
+    ("yes and actually i am soaking a pad every hour now", {}),  # news about the value checked: it is the news
+    ("i do not know and actually i feel faint now", {}),  # doubt about the check, news all the same
+    ("no, it is like a period, and actually i feel faint now", {}),
+])
+def test_news_in_a_reply_to_a_check_is_checked_spoken(content, reply, kept):
+    conv = _checking(content, {"amount": "spotting"})
+    log = conv.hear(reply, 0.9, spoken=True)
+    news = {"amount": "soaking"} if "soaking" in reply else {"dizzy_or_faint": "yes"}
+    assert result(log) is None and all(last_ask(log).confirm.get(s) == v for s, v in news.items())
+    assert {s: v for s, v in conv.state.facts.items() if s == "amount"} == kept
+    log = conv.hear("yes", 0.9, spoken=True)
+    assert result(log) is not None and result(log).tier == "emergency"
+
+
+@pytest.mark.parametrize("reply", ["yes, and actually I feel faint now", "maybe, and I'm soaking a pad every hour now"])
+def test_news_in_a_reply_to_a_check_is_taken_typed(content, reply):
+    conv = _checking(content, {"amount": "heavy"})
+    log = conv.hear(reply)
+    assert result(log) is not None and result(log).tier == "emergency"
+
+
+def test_news_in_a_reply_to_a_check_is_kept_at_the_end(content):
+    conv = _checking(content, {"pain": "some"})
+    log = conv.hear("yes and the pain is unbearable now", 0.9, spoken=True)
+    assert last_ask(log).confirm == {"pain": "severe"}
+    log = conv.stop("end_of_input")
+    assert result(log) is not None and result(log).tier == "emergency"
+
+
+def test_a_value_ruled_out_leaves_the_next_most_serious_heard(content):
+    # "like a period" checked; "I don't know" heard by the other reading as "soaking a pad"; "no, like a period"
+    # to "soaking?": the person's words called for heavy (urgent), which stays possible once soaking is ruled out
+    conv = Conversation(content)
+    conv.start()
+    conv.hear("like a period", 0.3, spoken=True)
+    assert conv.pending.confirm == {"amount": "heavy"}
+    conv.hear("I don't know", 0.3, spoken=True, alternatives=[("soaking a pad", 0.9)])
+    assert conv.pending.confirm == {"amount": "soaking"}
+    conv.hear("no like a period", 0.3, spoken=True)
+    assert result(conv.stop("end_of_input")).tier == "urgent"
+
+
 # -- stop, quit, end of input, the conversation cap -----------------------------------------------------------
 @pytest.mark.parametrize("how", ["stop", "quit", "end_of_input"])
 def test_stopping_gives_the_tier_so_far(content, how):

@@ -90,6 +90,9 @@ def test_the_tier_is_never_below_what_the_words_call_for(persona, spoken, choice
             else:
                 slot = next(iter(ask.confirm))
                 text = f"{opener}{say(slot, persona[slot])}" if slot in persona else "no"
+            if late is not None and turn == late_at:  # news in a reply to a check ("yes, and actually ...")
+                text += f", and actually {say(late, LATE[late])} now"
+                persona[late] = stated[late] = LATE[late]
         else:
             slots = [s for s in ask.slots if s in persona]
             said = {s: persona[s] for s in slots}

@@ -3,8 +3,8 @@
 Status: ``proposed`` (being confirmed), ``confirmed`` (taken: said clearly, or confirmed), ``implicit`` (taken
 and said back; a correction at the next turn may still change it). A value the person rejected is kept
 apart (``rejected``), so hearing it again is confirmed first. The most serious value heard for a slot and not
-ruled out is kept too (``heard``): what the person's own words may have called for, so that a less serious
-hearing later is checked against it. ``facts`` are the taken values, which the triage reads.
+ruled out is kept too (``heard``; every value heard and not ruled out is in ``said``): what the person's own
+words may have called for, so that a less serious hearing later is checked against it. ``facts`` are the taken values, which the triage reads.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ class Beliefs:
     slots: dict[str, Belief] = field(default_factory=dict)
     facts: dict[str, SlotValue] = field(default_factory=dict)  # slot -> taken value
     rejected: set[tuple[str, str]] = field(default_factory=set)  # (slot, value) the person said was wrong
-    heard: dict[str, SlotValue] = field(default_factory=dict)  # slot -> the most serious value heard, not ruled out
+    said: dict[str, list[SlotValue]] = field(default_factory=dict)  # slot -> the values heard and not ruled out
     kept_after_no: set[tuple[str, str]] = field(default_factory=set)  # serious values a "no" to several left possible
     refused_alone: set[tuple[str, str]] = field(default_factory=set)  # ruled out by a no to a check of them only
 
@@ -46,8 +46,13 @@ class Beliefs:
         for slot, value in values.items():
             if slot not in self.facts:
                 self._set(slot, value, "proposed", text)
-            if value != UNKNOWN and (slot not in self.heard or rank(slot, value) > rank(slot, self.heard[slot])):
-                self.heard[slot] = value
+            if value != UNKNOWN and value not in self.said.get(slot, []):
+                self.said.setdefault(slot, []).append(value)
+
+    @property
+    def heard(self) -> dict[str, SlotValue]:
+        """Slot -> the most serious value heard and not ruled out (of equals, the first heard)."""
+        return {s: max(vs, key=lambda v: rank(s, v)) for s, vs in self.said.items() if vs}
 
     def contested(self, slot: str, value: SlotValue) -> SlotValue | None:
         """A more serious value heard before for ``slot`` and not ruled out (then ``value`` is checked against
@@ -59,7 +64,7 @@ class Beliefs:
         for slot, value in values.items():
             self._set(slot, value, status, text)
             self.facts[slot] = value
-            self.heard.pop(slot, None)  # settled (a lower value is taken only once checked against it)
+            self.said.pop(slot, None)  # settled (a lower value is taken only once checked against it)
 
     def take_missing(self, values: Mapping[str, SlotValue]) -> None:
         self.take({s: v for s, v in values.items() if s not in self.facts})
@@ -67,8 +72,8 @@ class Beliefs:
     def reject(self, values: Mapping[str, SlotValue]) -> None:
         for slot, value in values.items():
             self.rejected.add((slot, str(value)))
-            if self.heard.get(slot) == value:
-                del self.heard[slot]
+            if value in self.said.get(slot, []):  # the next most serious heard stays possible
+                self.said[slot].remove(value)
             if slot in self.slots and self.slots[slot].status == "proposed":
                 del self.slots[slot]
 

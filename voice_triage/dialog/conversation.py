@@ -17,7 +17,7 @@ from voice_triage.dialog import result_step
 from voice_triage.dialog.events import Ask, End, Event, Heard, Result, Say, SlotValue
 from voice_triage.dialog.outcome import partial_result
 from voice_triage.dialog.planner import next_question, tier_so_far
-from voice_triage.dialog.belief import cautious as _cautious, less_serious, rules_out, said_so_far
+from voice_triage.dialog.belief import cautious as _cautious, less_serious, said_so_far
 from voice_triage.dialog.bounds import TurnBounds
 from voice_triage.dialog.options import AskOptions
 from voice_triage.dialog.policy import load_policy
@@ -25,7 +25,7 @@ from voice_triage.dialog.side_turns import CONFIRMED_COMMANDS, SETTING_COMMANDS,
 from voice_triage.dialog.state import Pending, Settings, State
 from voice_triage.dialog.trust import Trust
 from voice_triage.understanding import Reading, Understander
-from voice_triage.understanding.confirm_reply import Reply, classify
+from voice_triage.understanding.confirm_reply import Reply
 from voice_triage.understanding.evidence import SPOKEN, TYPED, Evidence, interpret
 
 
@@ -275,16 +275,9 @@ class Conversation(SideTurns, TurnBounds, Trust, AskOptions):
     def _confirm_reply(self, ev: Evidence) -> list[Event]:
         pending = self.state.pending
         assert pending is not None
-        reply = classify(ev.text, ev.reading, pending.proposal, channel=ev.channel,
-                         read=lambda t: self.understander.read(t, asked=pending.slots),
-                         weak=self.understander.needs_confirmation,
-                         misheard_yes=ev.channel == SPOKEN and self.understander.misheard_yes(ev.heard),
-                         other=ev.other,
-                         lowering=all(rules_out(s, v) for s, v in pending.proposal.items()),
-                         yes_then_none=self.understander.yes_then_none(ev.heard),
-                         only_none=self.understander.only_none(ev.heard),
-                         emergency=tier_so_far({**self.state.facts, **pending.proposal}) == "emergency",
-                         lower=less_serious)
+        if news := self._news_in_reply(ev.reading, pending):  # "yes, and actually I feel faint now"
+            return self._reply_with_news(ev, news)
+        reply = self._classify_reply(ev, ev.reading)
         if reply.kind is Reply.YES:
             return self._checked(ev.text, {**pending.confirmed, **pending.proposal})
         action = self.policy.on_reply(ev.channel, reply.kind.value)
@@ -292,10 +285,7 @@ class Conversation(SideTurns, TurnBounds, Trust, AskOptions):
             if action == "keep_serious":  # doubt keeps the more serious of the reading and "not known"
                 return self._apply(ev.text, _cautious(pending))
             return [Heard(ev.text, {}), *self._confirm_failed(ev.channel == SPOKEN)]
-        ruled_out = self.state.beliefs.said_no({s: v for s, v in pending.proposal.items() if reply.corrections.get(s) != v},
-                                               named=[s for s in reply.corrections if s in pending.proposal])
-        # an answer taken before that this no disputes (a correction, news, or a value checked again): asked again
-        self.state.beliefs.reopen(s for s, v in pending.proposal.items() if s in ruled_out or self.state.facts.get(s, v) != v)
+        self._refute(pending, reply)
         if reply.kind is Reply.NO_WITH_CORRECTION and action == "take":  # typed "no, it's heavy"
             return self._apply(ev.text, {**pending.confirmed, **reply.corrections})
         q = self._question(pending.question_id)

@@ -9,18 +9,21 @@ from typing import TYPE_CHECKING
 
 from voice_triage.content.model import Question
 from voice_triage.content.normalize import tokens
-from voice_triage.dialog.belief import most_serious, rank, refuted, rules_out
-from voice_triage.dialog.events import Ask, Event, Say, SlotValue
+from voice_triage.dialog.belief import cautious, less_serious, most_serious, rank, refuted, rules_out
+from voice_triage.dialog.events import Ask, Event, Heard, Say, SlotValue
 from voice_triage.dialog.planner import next_question, tier_so_far
 from voice_triage.dialog.policy import Case
 from voice_triage.triage.advice import describe_fact
 from voice_triage.triage.slots import SLOTS, UNKNOWN
 from voice_triage.triage.tiers import RANK
 from voice_triage.understanding import Reading
+from voice_triage.understanding.reading import Fill
+from voice_triage.understanding.confirm_reply import ConfirmReply, Reply, classify
 from voice_triage.understanding.evidence import SPOKEN, Evidence
 
 if TYPE_CHECKING:
     from voice_triage.dialog.conversation import Conversation
+    from voice_triage.dialog.state import Pending
 
 EMERGENCY_SLOTS = tuple(s for s, spec in SLOTS.items() if "emergency" in spec.triggers.values())
 
@@ -133,3 +136,70 @@ class Trust:
             self.state.pending.ask = replace(events[-1], implied=dict(said_back))
             return [*events[:-1], line, self.state.pending.ask]
         return [events[0], line, *events[1:]]
+
+    # -- replies to a check -------------------------------------------------------------------------------
+    def _classify_reply(self: Conversation, ev: Evidence, reading: Reading) -> ConfirmReply:
+        """What a reply (``reading``, of ``ev``) says about the values being checked."""
+        pending = self.state.pending
+        assert pending is not None
+        return classify(ev.text, reading, pending.proposal, channel=ev.channel,
+                        read=lambda t: self.understander.read(t, asked=pending.slots),
+                        weak=self.understander.needs_confirmation,
+                        misheard_yes=ev.channel == SPOKEN and self.understander.misheard_yes(ev.heard),
+                        other=ev.other,
+                        lowering=all(rules_out(s, v) for s, v in pending.proposal.items()),
+                        yes_then_none=self.understander.yes_then_none(ev.heard),
+                        only_none=self.understander.only_none(ev.heard),
+                        emergency=tier_so_far({**self.state.facts, **pending.proposal}) == "emergency",
+                        lower=less_serious)
+
+    def _refute(self: Conversation, pending: Pending, reply: ConfirmReply) -> None:
+        """A no to a check: what it rules out is rejected; a value taken before that it disputes (a correction,
+        news, or a value checked again) is asked again."""
+        ruled_out = self.state.beliefs.said_no({s: v for s, v in pending.proposal.items() if reply.corrections.get(s) != v},
+                                               named=[s for s in reply.corrections if s in pending.proposal])
+        self.state.beliefs.reopen(s for s, v in pending.proposal.items() if s in ruled_out or self.state.facts.get(s, v) != v)
+
+    def _news_in_reply(self: Conversation, reading: Reading, pending: Pending) -> dict[str, Fill]:
+        """The fills of a reply to a check that call for more than what is known or being checked of their slot
+        (or, for a slot not answered yet, more than not knowing it): news, at any question."""
+        known = {**self.state.facts, **pending.confirmed, **pending.proposal}
+        return {s: f for s, f in reading.fills.items()
+                if f.value != UNKNOWN and rank(s, f.value) > rank(s, known.get(s, UNKNOWN))}
+
+    def _reply_with_news(self: Conversation, ev: Evidence, news: dict[str, Fill]) -> list[Event]:
+        """A reply to a check that also brings news ("yes, and actually I feel faint now"): the check is settled
+        by what the rest of the reply says, then the news (and a correction in the rest) is heard as an answer
+        to the checked question, trusted as the policy says. A walk through the question's values ends there."""
+        pending = self.state.pending
+        q = self._question(pending.question_id) if pending is not None else None
+        assert pending is not None and q is not None
+        fills = {s: f for s, f in ev.reading.fills.items() if s not in news}
+        # without its news, a reply that opens with a yes or no and says nothing else is that yes or no
+        bare = ev.reading.leading if ev.reading.affirmed is None and not fills else ev.reading.affirmed
+        rest = replace(ev.reading, fills=fills, affirmed=bare)
+        reply = self._classify_reply(ev, rest)
+        settled = dict(pending.confirmed)
+        corrected: dict[str, Fill] = {}
+        if reply.kind is Reply.YES:
+            settled.update(pending.proposal)
+        elif reply.kind in (Reply.NO, Reply.NO_WITH_CORRECTION):
+            self._refute(pending, reply)
+            said = reply.reading.fills if reply.reading is not None else {}
+            corrected = {s: said[s] for s in reply.corrections if s in said}
+        elif self.policy.on_reply(ev.channel, reply.kind.value) == "keep_serious":
+            settled.update(cautious(pending))
+        else:  # doubt: what the values checked called for is kept, and checked again with the news
+            self.state.beliefs.propose(pending.proposal, ev.text)
+            corrected = {s: Fill(s, v, 100.0, "", True) for s, v in pending.proposal.items() if not rules_out(s, v)}
+        settled = {s: v for s, v in settled.items() if s not in news and s not in corrected}
+        if settled:
+            self._history.append(self._snapshot_for_undo())
+            self.state.beliefs.take(settled, ev.text)
+        open_slots = tuple(s for s in q.slots if s not in self.state.facts)
+        self._put("question", q, open_slots or q.slots, q.reprompt, count=False)
+        heard = Reading(ev.text, fills={**corrected, **news})
+        events = self._answer(replace(ev, reading=heard))
+        if settled and events and isinstance(events[0], Heard):  # one Heard for the reply, holding all it took
+            return [replace(events[0], filled={**settled, **events[0].filled}), *events[1:]]
+        return [Heard(ev.text, settled), *events] if settled else events
