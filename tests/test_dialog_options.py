@@ -441,3 +441,26 @@ def test_a_check_unclear_twice_asks_the_values_one_by_one(content):
     for reply in ("no", "no", "nope"):
         conv.hear(reply, 0.9, spoken=True)
     assert conv.state.facts["dizzy_or_faint"] == "no" and conv.state.facts["pain"] == "none"
+
+
+def test_a_yes_the_other_reading_hears_as_no_rules_nothing_out(content):
+    """Fresh 2941 snr10 so026: "That's right" to "this is the first time?" heard "yes i do", the grammar "no":
+    the no ruled "the first time" out, so a walk followed and the slot ended not known (urgent). A contested no
+    takes nothing and rules nothing out: the value heard again is checked again; doubted twice, it is out."""
+    conv = at(content, "frequency")
+    conv.hear("this is the first time", 0.3, spoken=True)
+    assert conv.state.pending.proposal == {"frequency": "first"}
+    conv.hear("yes i do", 0.9, spoken=True, alternatives=[("no", 0.9)])
+    assert "frequency" not in conv.state.facts and not conv.state.beliefs.was_rejected("frequency", "first")
+    conv.hear("this is the first time", 0.3, spoken=True)
+    assert conv.state.pending.proposal == {"frequency": "first"} and not conv.state.pending.options
+    conv.hear("yes", 0.9, spoken=True)
+    assert conv.state.facts["frequency"] == "first"
+
+
+def test_a_value_contested_twice_is_ruled_out(content):
+    conv = at(content, "frequency")
+    for _ in range(2):
+        conv.hear("this is the first time", 0.3, spoken=True)
+        conv.hear("okay", 0.9, spoken=True, alternatives=[("nope", 0.9)])
+    assert conv.state.beliefs.was_rejected("frequency", "first")

@@ -169,8 +169,9 @@ TWO_READINGS = [
     ({"dizzy_or_faint": "yes"}, "i don't feel faint", None, Reply.UNCLEAR, {}),
     ({"amount": "soaking"}, "like a period", "no that's not right", Reply.NO_WITH_CORRECTION, {"amount": "heavy"}),
     ({"amount": "soaking"}, "like a period", "yes no", Reply.UNCLEAR, {}),  # the other is mixed: no plain no
-    # a yes the other hears as a plain no: a no where the check only rules things out, else doubt
+    # a yes the other hears as a plain no: a contested no (nothing taken, nothing ruled out), doubt at an emergency
     ({"amount": "spotting"}, "yes", "no", Reply.NO, {}),
+    ({"amount": "heavy"}, "okay", "nope", Reply.NO, {}),
     ({"amount": "soaking"}, "yes", "no", Reply.UNSURE, {}),
 ]
 
@@ -179,8 +180,8 @@ TWO_READINGS = [
 def test_confirmation_replies_with_two_readings(reader, proposal, text, other, kind, corrections):
     slots = tuple(proposal)
     read = lambda t: reader.read(t, asked=slots)  # noqa: E731
-    lowering = all(rank(s, v) < rank(s, "unknown") for s, v in proposal.items())
     got = classify(text, read(text), proposal, channel="spoken", read=read, weak=reader.needs_confirmation,
-                   other=read(other) if other else None, lowering=lowering, lower=less_serious,
+                   other=read(other) if other else None, lower=less_serious,
                    emergency=any(rank(s, v) == RANK["emergency"] for s, v in proposal.items()))
     assert (got.kind, got.corrections) == (kind, corrections)
+    assert got.contested == (kind is Reply.NO)

@@ -77,14 +77,16 @@ class Beliefs:
             if slot in self.slots and self.slots[slot].status == "proposed":
                 del self.slots[slot]
 
-    def said_no(self, proposal: Mapping[str, SlotValue], named: Collection[str] = ()) -> dict[str, SlotValue]:
+    def said_no(self, proposal: Mapping[str, SlotValue], named: Collection[str] = (),
+                contested: bool = False) -> dict[str, SlotValue]:
         """A "no" to a check of ``proposal``: what it refutes is rejected (and returned). A serious value it
-        leaves possible (the no may be about another) is rejected at the second such no: doubted twice."""
+        leaves possible (the no may be about another) is rejected at the second such no: doubted twice. A
+        ``contested`` no (the same audio also heard as a yes) leaves every value possible, the first time."""
         twice = [s for s, v in proposal.items() if (s, str(v)) in self.kept_after_no]
-        out = refuted(proposal, named=[*named, *twice])
+        out = {s: proposal[s] for s in twice} if contested else refuted(proposal, named=[*named, *twice])
         self.kept_after_no |= {(s, str(v)) for s, v in proposal.items() if s not in out}
         self.reject(out)
-        if len(proposal) == 1:
+        if len(proposal) == 1 and not contested:
             self.refused_alone |= {(s, str(v)) for s, v in out.items()}
         return out
 

@@ -147,7 +147,6 @@ class Trust:
                         weak=self.understander.needs_confirmation,
                         misheard_yes=ev.channel == SPOKEN and self.understander.misheard_yes(ev.heard),
                         other=ev.other,
-                        lowering=all(rules_out(s, v) for s, v in pending.proposal.items()),
                         yes_then_none=self.understander.yes_then_none(ev.heard),
                         only_none=self.understander.only_none(ev.heard),
                         emergency=tier_so_far({**self.state.facts, **pending.proposal}) == "emergency",
@@ -157,7 +156,8 @@ class Trust:
         """A no to a check: what it rules out is rejected; a value taken before that it disputes (a correction,
         news, or a value checked again) is asked again."""
         ruled_out = self.state.beliefs.said_no({s: v for s, v in pending.proposal.items() if reply.corrections.get(s) != v},
-                                               named=[s for s in reply.corrections if s in pending.proposal])
+                                               named=[s for s in reply.corrections if s in pending.proposal],
+                                               contested=reply.contested)
         self.state.beliefs.reopen(s for s, v in pending.proposal.items() if s in ruled_out or self.state.facts.get(s, v) != v)
 
     def _news_in_reply(self: Conversation, reading: Reading, pending: Pending) -> dict[str, Fill]:

@@ -30,6 +30,7 @@ class ConfirmReply:
     text: str = ""  # for a correction: the words it came from
     reading: Reading | None = None  # for a correction: their reading
     corrections: dict[str, SlotValue] = field(default_factory=dict)
+    contested: bool = False  # a no that the other reading of the same audio hears as a yes: a doubt, not a refusal
 
 
 def heard_as_no(other: Reading | None) -> bool:
@@ -39,16 +40,14 @@ def heard_as_no(other: Reading | None) -> bool:
 
 def classify(text: str, reading: Reading, proposal: Mapping[str, SlotValue], *, channel: str,
              read: Callable[[str], Reading], weak: Callable[[Any], bool], misheard_yes: bool = False,
-             other: Reading | None = None, lowering: bool = True, yes_then_none: bool = False, only_none: bool = False,
+             other: Reading | None = None, yes_then_none: bool = False, only_none: bool = False,
              emergency: bool = False,
              lower: Callable[[str, SlotValue, SlotValue], bool] = lambda slot, value, than: False) -> ConfirmReply:
     """``reading``: the reply read for the slots being confirmed; ``read`` reads other words the same way;
     ``weak``: a fill too loosely matched to count as a correction; ``misheard_yes``: the whole reply is one
     that, heard, is more often a misheard yes ("not right" for "that's right"); ``other``: the other reading
-    of the same audio, when the recognizer gave one; ``lowering``: every proposed value rules out more than
-    not knowing does (so a doubtful yes must not take it, and nothing serious is lost by asking again);
-    ``yes_then_none``: the reply is a yes followed only by "none" words ("yeah none"); ``only_none``: it is only
-    "none" words ("none", "none of"), which are also a value of some slots (no birth control); ``emergency``: the
+    of the same audio, when the recognizer gave one; ``yes_then_none``: the reply is a yes followed only by
+    "none" words ("yeah none"); ``only_none``: it is only "none" words ("none", "none of"), which are also a value of some slots (no birth control); ``emergency``: the
     proposal makes it an emergency (a spoken yes to it must be a yes, not its words again); ``lower``: whether a
     value of a slot is less serious than another."""
     spoken = channel == SPOKEN
@@ -68,13 +67,13 @@ def classify(text: str, reading: Reading, proposal: Mapping[str, SlotValue], *, 
     if spoken and other is not None and not other.mixed:
         # the two readings of the same audio differ: the careful side is taken. Doubt heard by either is doubt
         # (it keeps the more serious reading). A yes the other hears as a no (the sentence model can hear a
-        # quick "nope" as "okay" where the yes/no grammar hears "nope") is a no when the proposal only rules
-        # things out (it is not taken, and the question is asked again), and doubt when it holds something serious
+        # quick "nope" as "okay" where the yes/no grammar hears "nope") is a contested no unless the proposal
+        # makes it an emergency (then doubt): the value is not taken, nor ruled out, and the question is asked again
         news = any(proposal.get(s) != f.value for s, f in reading.fills.items())  # a correction is kept
         if only_unknown(other) and other.affirmed is None and not news:
             return ConfirmReply(Reply.UNSURE)
         if reading.affirmed is True and heard_as_no(other):
-            return ConfirmReply(Reply.NO if lowering else Reply.UNSURE)
+            return ConfirmReply(Reply.UNSURE) if emergency else ConfirmReply(Reply.NO, contested=True)
     if reading.affirmed is True:
         return ConfirmReply(Reply.YES)
     if only_unknown(reading) and reading.affirmed is None:
