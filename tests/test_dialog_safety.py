@@ -10,6 +10,8 @@ from voice_triage.dialog import Conversation
 from voice_triage.dialog.events import Ask, End, Result, Say
 from voice_triage.frontends.events_json import event_json
 
+from tests.test_dialog_spoken_confirmations import _confirming as checking
+
 
 @pytest.fixture(scope="module")
 def content():
@@ -98,15 +100,6 @@ def test_a_correction_at_the_confirmation_may_lower(content):
 
 
 # -- news in a reply to a check ------------------------------------------------------------------------------
-def _checking(content, proposal: dict) -> Conversation:
-    """A conversation waiting on "I understood: <proposal>. Is that right?"."""
-    conv = Conversation(content)
-    conv.start()
-    q = next(x for x in content.questions if set(proposal) <= set(x.slots))
-    conv._put("confirm", q, tuple(proposal), "right?", count=False, proposal=dict(proposal))
-    return conv
-
-
 @pytest.mark.parametrize("reply, kept", [
     ("yes, and actually I feel faint now", {"amount": "spotting"}),  # the check settled, the news checked next
     ("yes and actually i am soaking a pad every hour now", {}),  # news about the value checked: it is the news
@@ -114,7 +107,7 @@ def _checking(content, proposal: dict) -> Conversation:
     ("no, it is like a period, and actually i feel faint now", {}),
 ])
 def test_news_in_a_reply_to_a_check_is_checked_spoken(content, reply, kept):
-    conv = _checking(content, {"amount": "spotting"})
+    conv = checking(content, {"amount": "spotting"})
     log = conv.hear(reply, 0.9, spoken=True)
     news = {"amount": "soaking"} if "soaking" in reply else {"dizzy_or_faint": "yes"}
     assert result(log) is None and all(last_ask(log).confirm.get(s) == v for s, v in news.items())
@@ -125,13 +118,13 @@ def test_news_in_a_reply_to_a_check_is_checked_spoken(content, reply, kept):
 
 @pytest.mark.parametrize("reply", ["yes, and actually I feel faint now", "maybe, and I'm soaking a pad every hour now"])
 def test_news_in_a_reply_to_a_check_is_taken_typed(content, reply):
-    conv = _checking(content, {"amount": "heavy"})
+    conv = checking(content, {"amount": "heavy"})
     log = conv.hear(reply)
     assert result(log) is not None and result(log).tier == "emergency"
 
 
 def test_news_in_a_reply_to_a_check_is_kept_at_the_end(content):
-    conv = _checking(content, {"pain": "some"})
+    conv = checking(content, {"pain": "some"})
     log = conv.hear("yes and the pain is unbearable now", 0.9, spoken=True)
     assert last_ask(log).confirm == {"pain": "severe"}
     log = conv.stop("end_of_input")

@@ -4,7 +4,8 @@ Status: ``proposed`` (being confirmed), ``confirmed`` (taken: said clearly, or c
 and said back; a correction at the next turn may still change it). A value the person rejected is kept
 apart (``rejected``), so hearing it again is confirmed first. The most serious value heard for a slot and not
 ruled out is kept too (``heard``; every value heard and not ruled out is in ``said``): what the person's own
-words may have called for, so that a less serious hearing later is checked against it. ``facts`` are the taken values, which the triage reads.
+words may have called for, so that a less serious hearing later is checked against it. ``facts`` are the
+taken values, which the triage reads.
 """
 
 from __future__ import annotations

@@ -17,9 +17,9 @@ from voice_triage.triage.advice import describe_fact
 from voice_triage.triage.slots import SLOTS, UNKNOWN
 from voice_triage.triage.tiers import RANK
 from voice_triage.understanding import Reading
-from voice_triage.understanding.reading import Fill
 from voice_triage.understanding.confirm_reply import ConfirmReply, Reply, classify
 from voice_triage.understanding.evidence import SPOKEN, Evidence
+from voice_triage.understanding.reading import Fill
 
 if TYPE_CHECKING:
     from voice_triage.dialog.conversation import Conversation

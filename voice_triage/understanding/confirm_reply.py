@@ -47,9 +47,9 @@ def classify(text: str, reading: Reading, proposal: Mapping[str, SlotValue], *, 
     ``weak``: a fill too loosely matched to count as a correction; ``misheard_yes``: the whole reply is one
     that, heard, is more often a misheard yes ("not right" for "that's right"); ``other``: the other reading
     of the same audio, when the recognizer gave one; ``yes_then_none``: the reply is a yes followed only by
-    "none" words ("yeah none"); ``only_none``: it is only "none" words ("none", "none of"), which are also a value of some slots (no birth control); ``emergency``: the
-    proposal makes it an emergency (a spoken yes to it must be a yes, not its words again); ``lower``: whether a
-    value of a slot is less serious than another."""
+    "none" words ("yeah none"); ``only_none``: it is only "none" words ("none", "none of"), which are also a
+    value of some slots (no birth control); ``emergency``: the proposal makes it an emergency (a spoken yes to
+    it must be a yes, not its words again); ``lower``: whether a value of a slot is less serious than another."""
     spoken = channel == SPOKEN
     if spoken and yes_then_none and other is not None and other.affirmed is True and not other.mixed:
         return ConfirmReply(Reply.YES)  # the sentence model's trailing "none" after a yes the grammar heard plain
