@@ -98,3 +98,5 @@ def test_bad_audio_lines_keep_the_conversation_going(tmp_path):
     assert "Traceback" not in p.stderr
     assert [e["event"] for e in events].count("error") == 2
     assert any(e["event"] == "result" and e["tier"] == "emergency" for e in events)
+    heard = [e for e in events if e["event"] == "heard"]
+    assert heard and all(0.0 <= e["confidence"] <= 1.0 and isinstance(e["alternatives"], list) for e in heard)

@@ -1,7 +1,8 @@
 """`voice-triage chat --jsonl`: the conversation as JSON Lines (events on stdout, answers on stdin).
 
 stdin lines: {"text": "..."}, a bare line of text, or {"audio": "path.wav"} (a spoken answer). An empty
-line is no answer (silence). A bad line gets an `error` event and the same question again.
+line is no answer (silence). A bad line gets an `error` event and the same question again. The `heard` event
+of a spoken answer also gives the recognizer's confidence and its other readings (`alternatives`).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any, BinaryIO, TextIO
 from voice_triage import strict_json
 from voice_triage.content.model import Content
 from voice_triage.dialog import Ask, Conversation, Event
+from voice_triage.dialog.events import Heard
 from voice_triage.frontends.events_json import dumps_line, event_json
 from voice_triage.frontends.line_input import read_line
 from voice_triage.safe_text import cut
@@ -127,8 +129,12 @@ class JsonlSession:
             return
         if not text.strip():
             self.emit_events(self.conv.silence())
-        else:
-            self.emit_events(self.conv.hear(text, confidence, spoken=True, alternatives=alternatives, words=words))
+            return
+        heard = {"confidence": round(float(confidence), 3),
+                 "alternatives": [[str(t), round(float(c), 3)] for t, c in alternatives]}
+        for ev in self.conv.hear(text, confidence, spoken=True, alternatives=alternatives, words=words):
+            # (the recognizer's readings go with what the dialog made of them: the caller sees both)
+            self.emit({**event_json(ev), **heard} if isinstance(ev, Heard) else event_json(ev))
 
 
 class AudioAnswerError(Exception):
