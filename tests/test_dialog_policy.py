@@ -173,6 +173,10 @@ TWO_READINGS = [
     ({"amount": "spotting"}, "yes", "no", Reply.NO, {}),
     ({"amount": "heavy"}, "okay", "nope", Reply.NO, {}),
     ({"amount": "soaking"}, "yes", "no", Reply.UNSURE, {}),
+    # a no the other hears as a plain yes: a no (the reading that leads is the one trusted), doubt at an emergency
+    ({"amount": "heavy"}, "nope", "okay", Reply.NO, {}),
+    ({"amount": "soaking"}, "nope", "okay", Reply.UNSURE, {}),
+    ({"dizzy_or_faint": "yes"}, "no", "yes", Reply.UNSURE, {}),
 ]
 
 
@@ -184,4 +188,5 @@ def test_confirmation_replies_with_two_readings(reader, proposal, text, other, k
                    other=read(other) if other else None, lower=less_serious,
                    emergency=any(rank(s, v) == RANK["emergency"] for s, v in proposal.items()))
     assert (got.kind, got.corrections) == (kind, corrections)
-    assert got.contested == (kind is Reply.NO)
+    assert got.contested == (kind is Reply.NO and classify(text, read(text), proposal, channel="spoken", read=read,
+                                                           weak=reader.needs_confirmation).kind is not Reply.NO)

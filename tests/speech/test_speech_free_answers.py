@@ -140,6 +140,27 @@ def test_agreeing_readings_count_at_once(content):
     assert _first_ask(conv, events).confirm == {"amount": "soaking"}
 
 
+def test_a_one_word_no_and_its_other_reading(content):
+    def at_symptoms():
+        conv = Conversation(content)
+        _first_ask(conv, conv.start())
+        conv.hear("just spotting")
+        ask = _first_ask(conv, conv.hear("no"))  # (typed)
+        assert ask.question_id == "symptoms"
+        return conv, ask
+
+    # a weakly heard "nah" the other reading hears as "nope": two readings agree, so it is taken
+    conv, ask = at_symptoms()
+    events = conv.hear("nah", 0.05, spoken=True, alternatives=[("nope", 0.9)])
+    assert all(conv.state.facts.get(s) == "no" for s in ask.slots), events
+    # the same "nah" with a yes as the other reading, or with none: a weak no is checked
+    for alternatives in ([("okay", 0.9)], []):
+        conv, ask = at_symptoms()
+        events = conv.hear("nah", 0.05, spoken=True, alternatives=alternatives)
+        assert not any(conv.state.facts.get(s) == "no" for s in ask.slots), events
+        assert _first_ask(conv, events).confirm, events
+
+
 def test_a_heard_correction_that_rules_out_an_emergency_is_confirmed(content):
     conv = Conversation(content)
     _first_ask(conv, conv.start())
@@ -247,3 +268,19 @@ def test_each_sentence_model_holds_only_its_own_words(pocketsphinx_rec, content)
     rec.prepare(late)
     assert rec._free_dec.get_lm(age.free_key).prob(["giraffe"]) < -10**8
     assert rec._free_dec.get_lm(late.free_key).prob(["giraffe"]) > -10**8
+
+
+@pytest.mark.audio
+@pytest.mark.parametrize("word, voice", [("nope", "en-us"), ("nope", "en-gb-scotland"), ("no", "en-gb-scotland"),
+                                         ("no", "en+m3"), ("yep", "en-us"), ("yeah", "en")])
+def test_a_one_word_answer_is_heard_as_the_grammars_word(pocketsphinx_rec, content, word, voice):
+    """A clipped one-word answer to a check: the sentence model's prior pulls it to a word it learnt before
+    every phrase ("nope" heard "okay"); the grammar's word leads, the sentence's reading is the other."""
+    rec, u = pocketsphinx_rec, Understander(content)
+    ask = Ask("I understood: like a period. Is that right?", ("amount",), "confirm", confirm={"amount": "heavy"})
+    x, sr = espeak(word, voice, 230)
+    x = np.concatenate([np.zeros(sr // 4), x, np.zeros(sr // 4)])
+    utt = find_speech(to_pcm16(resample(x, sr)))
+    assert utt is not None
+    t = rec.transcribe(utt.samples, GrammarBook(content, rec).for_ask(ask))
+    assert u.read(t.text, asked=("amount",)).affirmed is (word in ("yep", "yeah")), (t.text, t.alternatives)

@@ -7,7 +7,8 @@ returns the best partial path when no final state was reached).
 
 Whole sentences: when the grammar carries ``free`` phrases, a second decoder follows the same audio
 with a small language model of the question (language_model.py). Its words are the transcript; the
-grammar's one phrase is kept as an alternative (the dialog reads it when the sentence gave nothing).
+grammar's one phrase is kept as an alternative (the dialog reads it when the sentence gave nothing). A
+one-word answer goes the other way: the grammar's word leads, the sentence model's reading is the alternative.
 Measured on espeak-ng renderings of tests/understanding/phrasings.txt (424 answers, 8 voices): answers
 understood as typed 187 with the grammar alone, 256 with the language model alone, 284 with both.
 """
@@ -39,6 +40,9 @@ NAME = "pocketsphinx"
 DECODER_CONFIG: dict = {}
 NBEST_LIMIT = 30  # hypotheses looked at for a whole phrase when the best path is a partial one
 NBEST_CONFIDENCE = 0.5
+#: a sentence reading of at most this many words, against the grammar's one-word phrase, is a short burst:
+#: the grammar's reading leads (see _Stream.finish)
+BURST_WORDS = 2
 _FILLER = ("<s>", "</s>", "<sil>", "[NOISE]", "[SPEECH]", "(NULL)")
 
 
@@ -296,6 +300,7 @@ class _Stream:
         text, words, conf = _best_path(dec)
         g = self.grammar
         in_g = True
+        whole_best = g is not None and bool(g.phrases) and bool(text) and g.contains(text) and text not in g.commands
         if g is not None and g.phrases and not g.contains(text):
             # pocketsphinx returns the best *partial* path when it is a hair better than every whole phrase
             # ("yes" heard as "use", the start of "use discreet words"): take the best whole
@@ -311,7 +316,12 @@ class _Stream:
         if self._free is not None:
             self._free.end_utt()
             f_text, f_words, f_conf = _best_path(self._free)
-            if f_text:  # the sentence as said; the grammar's phrase is the alternative (the same words
+            if whole_best and len(text.split()) == 1 and f_text != text and len(f_text.split()) <= BURST_WORDS:
+                # one word, by the grammar's best path: the sentence model, on a burst that short, follows
+                # its prior to the words it learnt before every phrase ("nope" heard "okay", "no" heard
+                # "not"), where the grammar weighs its phrases alike. The grammar's reading leads
+                tr.alternatives = [(f_text, round(f_conf, 3))]
+            elif f_text:  # the sentence as said; the grammar's phrase is the alternative (the same words
                 # from both decoders are two readings that agree, not one reading)
                 alts = [(text, tr.confidence)] if text else []
                 tr = Transcript(f_text, round(f_conf, 3), NAME, f_words, tr.audio_s, 0.0,

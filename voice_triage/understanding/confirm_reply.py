@@ -38,6 +38,11 @@ def heard_as_no(other: Reading | None) -> bool:
     return other is not None and other.affirmed is False and not other.mixed
 
 
+def heard_as_yes(other: Reading | None) -> bool:
+    """The other reading of the same audio is a plain yes."""
+    return other is not None and other.affirmed is True and not other.mixed
+
+
 def classify(text: str, reading: Reading, proposal: Mapping[str, SlotValue], *, channel: str,
              read: Callable[[str], Reading], weak: Callable[[Any], bool], misheard_yes: bool = False,
              other: Reading | None = None, yes_then_none: bool = False, only_none: bool = False,
@@ -74,6 +79,10 @@ def classify(text: str, reading: Reading, proposal: Mapping[str, SlotValue], *, 
             return ConfirmReply(Reply.UNSURE)
         if reading.affirmed is True and heard_as_no(other):
             return ConfirmReply(Reply.UNSURE) if emergency else ConfirmReply(Reply.NO, contested=True)
+        if emergency and reading.affirmed is False and heard_as_yes(other) and not news:
+            # a no the other reading hears as a yes (a one-word "nope" led by the grammar, "okay" by the
+            # sentence model) does not rule out an emergency: doubt
+            return ConfirmReply(Reply.UNSURE)
     if reading.affirmed is True:
         return ConfirmReply(Reply.YES)
     if only_unknown(reading) and reading.affirmed is None:
