@@ -195,16 +195,19 @@ def child_short_replies(n: int, voice: str, seed: int, rate: int = 165) -> dict:
     import itertools
 
     from voice_triage.content import load_content
-    from voice_triage.dialog import Conversation
+    from voice_triage.dialog import Ask, Conversation
+    from voice_triage.frontends.voice import VoiceChat
+    from voice_triage.triage.slots import SLOTS
 
     from .live_person import Person
-    from voice_triage.frontends.voice import VoiceChat
 
     content = load_content("en")
     chat = VoiceChat(content, asr="pocketsphinx", out=lambda m: None, err=lambda m: None)
     if not chat.open_microphone():
         return {"error": "no microphone"}
-    ask = next(e for e in Conversation(content, privacy_check=True).start() if hasattr(e, "question_id"))
+    first = next(e for e in Conversation(content).start() if isinstance(e, Ask))
+    # a check of the first question ("Is that right?"): the recognizer listens as it does at a check
+    ask = Ask("Is that right?", first.slots, "confirm", confirm={s: SLOTS[s].values[0] for s in first.slots})
     person = Person(_RigEnv(), content, {}, voice=voice, seed=seed, rate=rate)  # type: ignore[arg-type]
     words = itertools.cycle(SHORT_WORDS)
     person.reply = lambda: ("confirm", next(words))  # type: ignore[method-assign]
