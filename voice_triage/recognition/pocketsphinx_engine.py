@@ -316,7 +316,7 @@ class _Stream:
         if self._free is not None:
             self._free.end_utt()
             f_text, f_words, f_conf = _best_path(self._free)
-            if whole_best and len(text.split()) == 1 and f_text != text and len(f_text.split()) <= BURST_WORDS:
+            if f_text and whole_best and len(text.split()) == 1 and f_text != text and len(f_text.split()) <= BURST_WORDS:
                 # one word, by the grammar's best path: the sentence model, on a burst that short, follows
                 # its prior to the words it learnt before every phrase ("nope" heard "okay", "no" heard
                 # "not"), where the grammar weighs its phrases alike. The grammar's reading leads
