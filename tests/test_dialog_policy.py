@@ -68,6 +68,22 @@ def test_policy_decisions_when_the_tier_is_settled(channel, slot_class, effect, 
     assert load_policy("en").decide(case).action == action
 
 
+# heard at "which of these?" just after a yes to the question about several (after_yes)
+AFTER_YES = [
+    ("spoken", "emergency", "none", "agree", False, False, False, "confirm"),  # a member ruled out: contradicts the yes
+    ("spoken", "other", "none", "single", False, False, False, "confirm"),
+    ("spoken", "emergency", "emergency", "agree", False, False, False, "confirm"),
+    ("spoken", "other", "raises", "single", False, False, False, "implicit"),  # which one: as any answer
+    ("typed", "emergency", "none", "single", False, False, False, "accept"),  # typed words are what was meant
+]
+
+
+@pytest.mark.parametrize("channel, slot_class, effect, agreement, loose, low, rejected, action", AFTER_YES)
+def test_policy_decisions_after_a_yes_to_several(channel, slot_class, effect, agreement, loose, low, rejected, action):
+    case = Case(channel, slot_class, effect, agreement, loose, low, rejected, after_yes=True)
+    assert load_policy("en").decide(case).action == action
+
+
 def test_every_limit_and_row_has_a_reason():
     policy = load_policy("en")
     assert {"max_reprompts", "max_turns_per_question", "max_turns_total", "low_confidence"} <= set(policy.limits)

@@ -390,3 +390,17 @@ def test_news_of_an_emergency_in_an_answer_that_starts_a_walk_is_not_lost(conten
     assert last_ask(log).confirm.get("amount") == "soaking"
     result = next(e for e in conv.stop("end_of_input") if isinstance(e, Result))
     assert result.tier == "emergency" and result.partial
+
+
+def test_a_member_heard_ruled_out_after_a_yes_to_the_group_is_checked(content):
+    """A spoken yes to "dizzy or faint, or pain?", then "unbearable cramps" heard "no cramps" by both readings:
+    ruling the pain out contradicts the yes, so it is checked, and a no to the check keeps it open."""
+    conv = Conversation(content)
+    conv.start()
+    conv.hear("just spotting")
+    events = conv.hear("yes", 0.95, spoken=True)
+    assert conv.state.pending.kind == "clarify", events
+    events = conv.hear("no cramps", 0.95, spoken=True, alternatives=[("no cramps", 1.0)])
+    assert last_ask(events).confirm == {"pain": "none"}, events
+    conv.hear("no", 0.95, spoken=True, alternatives=[("no", 0.9)])
+    assert conv.state.facts.get("pain") != "none"

@@ -12,7 +12,8 @@ from voice_triage.paths import prompts_root
 
 ACTIONS = ("accept", "confirm", "implicit")
 REPLY_ACTIONS = ("keep_serious", "reask", "answer", "take")
-FIELDS = ("channel", "slot_class", "effect", "agreement", "loose", "low_confidence", "rejected_before", "settled")
+FIELDS = ("channel", "slot_class", "effect", "agreement", "loose", "low_confidence", "rejected_before", "settled",
+          "after_yes")
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,7 @@ class Case:
     low_confidence: bool = False  # the recognizer was not sure of the words
     rejected_before: bool = False
     settled: bool = False  # the tier so far already meets anything this slot could call for
+    after_yes: bool = False  # heard at "which of these?", after a yes to the question about several
 
 
 @dataclass(frozen=True)

@@ -104,7 +104,8 @@ class Trust:
         case = Case(channel, "number" if SLOTS[slot].numeric else "emergency" if slot in EMERGENCY_SLOTS else "other",
                     "emergency" if serious == RANK["emergency"] else "none" if serious < 0 else
                     "unknown" if value == UNKNOWN else "raises", agreement, loose, unsure,
-                    self.state.beliefs.was_rejected(slot, value), self._settled(slot))
+                    self.state.beliefs.was_rejected(slot, value), self._settled(slot),
+                    self.state.pending is not None and self.state.pending.kind == "clarify")
         return self.policy.decide(case).action
 
     def _settled(self: Conversation, slot: str) -> bool:
