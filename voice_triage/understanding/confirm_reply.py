@@ -56,7 +56,7 @@ def classify(text: str, reading: Reading, proposal: Mapping[str, SlotValue], *, 
     value of some slots (no birth control); ``emergency``: the proposal makes it an emergency (a spoken yes to
     it must be a yes, not its words again); ``lower``: whether a value of a slot is less serious than another."""
     spoken = channel == SPOKEN
-    if spoken and yes_then_none and other is not None and other.affirmed is True and not other.mixed:
+    if spoken and yes_then_none and heard_as_yes(other):
         return ConfirmReply(Reply.YES)  # the sentence model's trailing "none" after a yes the grammar heard plain
     if spoken and only_none and any(proposal.get(s) != f.value for s, f in reading.fills.items()):
         return ConfirmReply(Reply.NO)  # "no" and "none" sound alike: a no to the check, not a new value for it
