@@ -330,6 +330,37 @@ def test_a_bare_no_after_an_emergency_ruled_out_is_said_back_checks_both(content
     assert "amount" not in conv.state.facts  # asked again later
 
 
+def _at_frequency_after_age(content, heard_age):
+    conv = Conversation(content)
+    conv.start()
+    conv.hear("just spotting", 1.0)
+    conv.hear("no", 1.0)
+    conv.hear("yes", 1.0)
+    while conv.pending.question_id != "age":
+        conv.hear("no", 1.0)
+    conv.hear(heard_age, 0.9, spoken=True, alternatives=[("thirty three", 0.92)])
+    assert conv.pending.question_id == "frequency" and conv.pending.implied == {"age": 33}
+    return conv
+
+
+def test_a_no_that_is_not_the_questions_no_checks_what_was_said_back(content):
+    # fresh 3247 clean so040 (soon -> self-care): "I'm 36" heard "um thirty three", said back; "No, I'm thirty
+    # six" at "Has this happened before?" heard "no and there is the past": read as "now and then", the age
+    # kept. The question's no means "the first time", so this no is about the age: both are checked
+    conv = _at_frequency_after_age(content, "um thirty three")
+    log = conv.hear("no and there is the past", 0.9, spoken=True)
+    assert last_ask(log).confirm == {"age": 33, "frequency": "occasional"}
+    conv.hear("no", 0.9, spoken=True)
+    assert "age" not in conv.state.facts  # asked again later
+
+
+@pytest.mark.parametrize("spoken", [True, False])
+def test_a_no_that_is_the_questions_no_leaves_what_was_said_back(content, spoken):
+    conv = _at_frequency_after_age(content, "thirty three")
+    log = conv.hear("no it's the first time", 0.95, spoken=spoken) if spoken else conv.hear("no, it's the first time")
+    assert last_ask(log).question_id == "contraception" and conv.state.facts["age"] == 33
+
+
 @pytest.mark.parametrize("heard, alternative", [("not really", None), ("no that is do not certain", "not really"),
                                                 ("nothing like that", None)])
 def test_a_plain_no_of_several_words_after_an_emergency_ruled_out_is_said_back_checks_both(content, heard,

@@ -3,7 +3,7 @@ late news and an early end, the tier given is never below what the person's own 
 
 from __future__ import annotations
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from voice_triage.content import load_content
@@ -39,6 +39,10 @@ LATE = {"amount": "soaking", "dizzy_or_faint": "yes", "pain": "severe"}  # news 
 DOUBT = ["I don't know", "maybe", "not sure"]
 
 
+def mildest_of(slot: str):
+    return min(SAY[slot], key=lambda v: rank(slot, v))
+
+
 def say(slot: str, value) -> str:
     return f"I'm {value}" if slot == "age" else SAY[slot][str(value)]
 
@@ -50,24 +54,36 @@ personas = st.fixed_dictionaries({s: st.sampled_from(list(SAY[s])) for s in SAY}
     lambda p: st.integers(min_value=16, max_value=70).map(lambda age: {**p, "age": age}))
 
 
+#: a yes to "dizzy or faint, or pain?", then "the pain is severe" heard "no pain" by both readings, surely
+HEARD_RULED_OUT_AFTER_A_YES = dict(
+    persona={**{s: mildest_of(s) for s in SAY}, "age": 30, "pain": "severe"}, spoken=True, choices=[5] * 40,
+    late=None, late_at=1, end_at=40, slip_at=None, opener="no ", others=["same"] * 40, posteriors=[0.99] * 40,
+    group_yes_at=1)
+
+
+@example(**HEARD_RULED_OUT_AFTER_A_YES)
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(persona=personas, spoken=st.booleans(), choices=st.lists(st.integers(0, 9), min_size=40, max_size=40),
        late=st.sampled_from([None, *LATE]), late_at=st.integers(1, 6), end_at=st.integers(1, 40),
        slip_at=st.sampled_from([None, 0, 1, 2, 3]), opener=st.sampled_from(OPENERS),
        others=st.lists(st.sampled_from([None, "same", "yes", "no", "okay", "nope", "not sure", "soaking a pad"]),
                        min_size=40, max_size=40),
-       posteriors=st.lists(st.sampled_from([0.01, 0.3, 0.7, 0.99]), min_size=40, max_size=40))
+       posteriors=st.lists(st.sampled_from([0.01, 0.3, 0.7, 0.99]), min_size=40, max_size=40),
+       group_yes_at=st.sampled_from([None, 0, 1, 2, 3, 4]))
 def test_the_tier_is_never_below_what_the_words_call_for(persona, spoken, choices, late, late_at, end_at, slip_at,
-                                                        opener, others, posteriors):
+                                                        opener, others, posteriors, group_yes_at):
     """``slip_at``: at that turn the person first names the mildest value for the question's first slot, and
     corrects it at the next turn ("no, I feel faint"). ``others``: spoken, each answer's other reading of the
     same audio (none, the same words, or a misheard yes, no, doubt or emergency). ``opener``: how a correction
     opens ("no, ", or "not quite " with no comma, as a recognizer writes it). ``posteriors``: spoken, how sure
-    the recognizer was of each word (the answer's confidence is the least of them)."""
+    the recognizer was of each word (the answer's confidence is the least of them). ``group_yes_at``: spoken, at
+    that turn a question about several things, one of them present, is answered with a bare "yes"; what the
+    person then says at "which of these?" is heard as the mildest value of each ("no pain")."""
     conv = Conversation(CONTENT)
     events = conv.start()
     stated: dict = {}  # what the person's own words said so far
     slipped = None
+    group: set = set()  # a bare yes was said to a question about these: the answer to "which?" is misheard
     for turn, choice in enumerate(choices):
         if conv.finished:
             break
@@ -96,12 +112,20 @@ def test_the_tier_is_never_below_what_the_words_call_for(persona, spoken, choice
         else:
             slots = [s for s in ask.slots if s in persona]
             said = {s: persona[s] for s in slots}
-            mildest = min(SAY[slots[0]], key=lambda v: rank(slots[0], v)) if slots and slots[0] in SAY else None
+            mildest = mildest_of(slots[0]) if slots and slots[0] in SAY else None
             if turn == slip_at and mildest is not None and rank(slots[0], said[slots[0]]) > rank(slots[0], mildest):
                 slipped = slots[0]
                 said[slipped] = mildest
             text = ", ".join(say(s, v) for s, v in said.items()) or "no"
             stated.update(said)
+            if group and said and set(said) <= group:
+                text = ", ".join(say(s, mildest_of(s)) for s in said)
+            elif spoken and turn == group_yes_at and len(said) > 1 and slipped is None and any(
+                    rank(s, v) > rank(s, mildest_of(s)) for s, v in said.items()):
+                text = "yes"
+                for s in said:
+                    del stated[s]
+            group = set(said) if text == "yes" else set()
             if late is not None and turn == late_at and late in stated:
                 text += f", and actually {say(late, LATE[late])} now"
                 persona[late] = stated[late] = LATE[late]

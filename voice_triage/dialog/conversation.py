@@ -224,7 +224,7 @@ class Conversation(SideTurns, TurnBounds, Trust, AskOptions):
         if reading.clarify and not reading.fills:
             return [Heard(ev.text, {}), *self._clarify(q, pending.slots, ev.channel == SPOKEN)]
         certain, doubtful, said_back = self._judge(ev)
-        if again := self._still_in_doubt(ev, pending.ask.implied or {}):  # checked with this answer, in one check
+        if again := self._still_in_doubt(ev, pending.ask.implied or {}, q):  # checked with this answer, in one check
             certain, doubtful, said_back = {}, {**again, **certain, **said_back, **doubtful}, {}
         if not certain and not doubtful:
             return [Heard(ev.text, {}), *self._reprompt_or_give_up([Say(self.content.line("not_understood"))],

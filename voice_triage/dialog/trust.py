@@ -47,13 +47,20 @@ class Trust:
         return [Say(self.content.line("confirm_rejected")),
                 *self._put("question", q, slots or q.slots, q.reprompt, count=False)]
 
-    def _still_in_doubt(self: Conversation, ev: Evidence, implied: dict[str, SlotValue]) -> dict[str, SlotValue]:
-        """Values just said back that ruled out an emergency, when the answer is a bare spoken "no": it may be
-        the question's no, or a no to what was said back ("no, I'm soaking" heard "nope"). Doubt keeps them
-        open: they are checked again with the answer."""
-        if ev.channel != SPOKEN or ev.reading.affirmed is not False or not self.understander.bare_yesno(ev.text):
+    def _still_in_doubt(self: Conversation, ev: Evidence, implied: dict[str, SlotValue], q: Question) -> dict[str, SlotValue]:
+        """Values just said back that a spoken answer puts in doubt: they are checked again with the answer, in
+        one check. A bare "no" may be the question's no, or a no to what was said back ("no, I'm soaking" heard
+        "nope"): values that ruled out an emergency are in doubt. An answer opening with a no whose rest says
+        something the question's no does not mean ("no and it happened in the past" at "Has this happened
+        before?") is a no to what was said back, its correction unheard: all of them are in doubt."""
+        reading = ev.reading
+        if ev.channel != SPOKEN or not implied:
             return {}
-        return {s: v for s, v in implied.items() if s in EMERGENCY_SLOTS and rules_out(s, v)}
+        if reading.affirmed is False and self.understander.bare_yesno(ev.text):
+            return {s: v for s, v in implied.items() if s in EMERGENCY_SLOTS and rules_out(s, v)}
+        if reading.leading is False and any(s in q.no and f.value != q.no[s] for s, f in reading.fills.items()):
+            return dict(implied)
+        return {}
 
     def _goes_on(self: Conversation, q: Question, facts: dict[str, SlotValue]) -> bool:
         """Another question follows once ``facts`` are taken (so a said-back value can still be corrected)."""
