@@ -126,6 +126,14 @@ REPLIES = [
     ({"dizzy_or_faint": "yes"}, "nope i feel faint", "spoken", Reply.UNCLEAR, {}),
     ({"dizzy_or_faint": "yes"}, "not quite and i do", "spoken", Reply.UNCLEAR, {}),
     ({"dizzy_or_faint": "yes"}, "yes no", "typed", Reply.NO, {}),
+    # a yes or no with a lone word of the other side later: heard, a garble as often as not ("no i think yes"
+    # for "right, yes"; "no only yes i do" for "no, only a tiny bit"); typed, the words as written
+    ({"frequency": "occasional"}, "no i think yes", "spoken", Reply.UNCLEAR, {}),
+    ({"unusual_discharge": "no"}, "no only yes i do", "spoken", Reply.UNCLEAR, {}),
+    ({"amount": "spotting"}, "yes it is no", "spoken", Reply.UNCLEAR, {}),
+    ({"frequency": "occasional"}, "no i am yes", "typed", Reply.NO, {}),
+    ({"unusual_discharge": "no"}, "no not to all right", "spoken", Reply.NO, {}),  # "right" ends many a no
+    ({"pain": "none"}, "yes no pain", "spoken", Reply.YES, {}),  # a no inside a phrase of a slot
     ({"unusual_discharge": "no"}, "yes new discharge", "spoken", Reply.UNCLEAR, {}),
     # a less serious value with no "no" is no correction when heard ("right, yes" heard as "like a period");
     # with a "no", or more serious, or typed, it is

@@ -435,3 +435,21 @@ def test_a_member_heard_ruled_out_after_a_yes_to_the_group_is_checked(content):
     assert last_ask(events).confirm == {"pain": "none"}, events
     conv.hear("no", 0.95, spoken=True, alternatives=[("no", 0.9)])
     assert conv.state.facts.get("pain") != "none"
+
+
+def test_a_no_then_a_lone_yes_at_a_value_asked_alone_asks_it_again(content):
+    # fresh 3247 clean so040, on: frequency asked value by value; "right, yes" to "Has it happened once in a
+    # while before?" heard "no i am yes" was taken as its no, ruling out the person's answer (then "not known":
+    # urgent). A no with a lone yes after it is a garble as often as not: the value is asked again
+    conv = _at_frequency_after_age(content, "um thirty three")
+    conv.hear("no and there is the past", 0.1, spoken=True, alternatives=[("no idea", 1.0)])
+    conv.hear("nope", 0.99, spoken=True)
+    log = conv.hear("occasionally but not often", 0.27, spoken=True, alternatives=[("occasionally", 1.0)])
+    frequency = content.question("frequency")
+    assert last_ask(log).text == frequency.options_for("frequency")["repeated"]
+    log = conv.hear("no it is happened once or twice it was", 0.01, spoken=True, alternatives=[("no not quite", 1.0)])
+    assert last_ask(log).text == frequency.options_for("frequency")["occasional"]
+    log = conv.hear("no i am yes", 0.2, spoken=True, alternatives=[("right", 1.0)])
+    assert last_ask(log).text == frequency.options_for("frequency")["occasional"]
+    conv.hear("yes", 0.99, spoken=True)
+    assert conv.state.facts["frequency"] == "occasional"

@@ -59,6 +59,8 @@ class Clause:
     only: bool = False  # "just the burning when I pee"
     mentioned: set[str] = field(default_factory=set)  # slots the clause names
     unplaced: bool = False  # words no phrase of the clause covers ("no plenty on yah")
+    lone: set[str] = field(default_factory=set)  # "affirm"/"deny": words.yaml turning_words after its first word,
+    # in no phrase of a slot ("no i think yes": {"affirm"})
     denied: dict[str, set[SlotValue]] = field(default_factory=dict)  # values said with a negation that gives no
     # other value ("not like a spot": amount is not spotting, but which amount is not said)
     heard: dict[str, list[Heard]] = field(default_factory=dict)
@@ -98,6 +100,7 @@ class ClauseReader:
         self._new_thought = frozenset(str(w) for w in sets.get("new_thought") or ())
         self._scope_break = frozenset(str(w) for w in sets.get("scope_break") or ())
         self._add_nothing = frozenset(str(w) for w in sets.get("add_nothing") or ())
+        self._turning = frozenset(str(w) for w in sets.get("turning_words") or ())
         self._negations = {tuple(n.split()) for n in ph.negations}
         self.neg_words = {n for n in ph.negations if " " not in n}
         self._slot_negations = {name: {tuple(n.split()) for n in sp.negated_by}
@@ -229,6 +232,9 @@ class ClauseReader:
         cl.rest_no = "rest_no" in kinds
         has_slot = any(m.label.kind == "slot" for m in spans) or any(t.isdigit() for t in toks)
         covered = {i for m in spans for i in range(m.start, m.end)}
+        in_slot = {i for m in spans if m.label.kind == "slot" for i in range(m.start, m.end)}
+        cl.lone = {"affirm" if t in self.affirm_words else "deny" for i, t in enumerate(toks)
+                   if i > 0 and t in self._turning and i not in in_slot}
         cl.unplaced = any(i not in covered and not t.isdigit() and t not in self._add_nothing for i, t in enumerate(toks))
         # the longest yes/no phrase the clause opens with
         opening = max((m for m in spans if m.label.kind in ("affirm", "deny") and m.start == 0),

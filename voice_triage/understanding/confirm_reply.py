@@ -60,7 +60,7 @@ def classify(text: str, reading: Reading, proposal: Mapping[str, SlotValue], *, 
         return ConfirmReply(Reply.YES)  # the sentence model's trailing "none" after a yes the grammar heard plain
     if spoken and only_none and any(proposal.get(s) != f.value for s, f in reading.fills.items()):
         return ConfirmReply(Reply.NO)  # "no" and "none" sound alike: a no to the check, not a new value for it
-    if spoken and (misheard_yes or reading.mixed):
+    if spoken and (misheard_yes or reading.mixed or reading.turned):
         return ConfirmReply(Reply.UNCLEAR)  # both a yes and a no heard: a garble more often than a change of mind
     if spoken and reading.affirmed is True and not reading.opens_yesno:
         return ConfirmReply(Reply.UNCLEAR)  # a yes only after words that meant nothing ("so not say also aye")

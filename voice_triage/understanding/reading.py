@@ -34,6 +34,9 @@ class Reading:
     unplaced: bool = False  # a bare yes or no came with words the reader could not place ("no plenty on yah")
     #: values the answer says are not so, without saying what is ("not like a spot": not spotting)
     denied: dict[str, set[SlotValue]] = field(default_factory=dict)
+    #: it opens with a yes or a no, and a lone word of the other side follows (words.yaml ``turning_words``:
+    #: "no i think yes" heard for "right, yes", "no only yes i do" for "no, only a tiny bit")
+    turned: bool = False
     opens_yesno: bool = False  # its first words are a yes or no phrase ("that's right", "no"), not words before it
     age_out_of_range: tuple[int, ...] = ()
 

@@ -131,6 +131,8 @@ class Understander(ReplyWords):
         if cls and cls[0].lead:
             reading.leading = cls[0].lead == "affirm"
         reading.opens_yesno = bool(cls and (cls[0].lead or cls[0].yesno))
+        opening = cls[0].lead if cls else None
+        reading.turned = bool(opening) and any(set(cl.lone) - {opening} for cl in cls)
         for cl in cls:
             for slot, values in cl.denied.items():
                 reading.denied.setdefault(slot, set()).update(values)
