@@ -453,3 +453,16 @@ def test_a_no_then_a_lone_yes_at_a_value_asked_alone_asks_it_again(content):
     assert last_ask(log).text == frequency.options_for("frequency")["occasional"]
     conv.hear("yes", 0.99, spoken=True)
     assert conv.state.facts["frequency"] == "occasional"
+
+
+def test_a_no_then_an_emergency_reading_does_not_put_what_was_said_back_in_doubt(content):
+    # fresh 3349 clean se023: "No, I don't feel faint or dizzy, also no pain" heard "no i believe so feel faint
+    # all giddy also a little pain", just after "Only spotting, thanks.": a dropped "not", not a no to the
+    # spotting. The emergency reading is checked on its own; the spotting stays
+    conv = Conversation(content)
+    conv.start()
+    conv.hear("only spotting", 0.95, spoken=True, alternatives=[("a little bit", 0.999)])
+    assert conv.pending.implied == {"amount": "spotting"}
+    log = conv.hear("no i believe so feel faint all giddy also a little pain", 0.08, spoken=True,
+                    alternatives=[("no i feel fine", 0.31)])
+    assert "amount" not in (last_ask(log).confirm or {}) and conv.state.facts["amount"] == "spotting"

@@ -52,13 +52,16 @@ class Trust:
         one check. A bare "no" may be the question's no, or a no to what was said back ("no, I'm soaking" heard
         "nope"): values that ruled out an emergency are in doubt. An answer opening with a no whose rest says
         something the question's no does not mean ("no and it happened in the past" at "Has this happened
-        before?") is a no to what was said back, its correction unheard: all of them are in doubt."""
+        before?") is a no to what was said back, its correction unheard: all of them are in doubt. Not when
+        that something is an emergency: "no, I don't feel faint" heard "no ... feel faint" is the question's
+        no with its "not" dropped (the readings are checked on their own)."""
         reading = ev.reading
         if ev.channel != SPOKEN or not implied:
             return {}
         if reading.affirmed is False and self.understander.bare_yesno(ev.text):
             return {s: v for s, v in implied.items() if s in EMERGENCY_SLOTS and rules_out(s, v)}
-        if reading.leading is False and any(s in q.no and f.value != q.no[s] for s, f in reading.fills.items()):
+        not_its_no = [rank(s, f.value) for s, f in reading.fills.items() if s in q.no and f.value != q.no[s]]
+        if reading.leading is False and not_its_no and max(not_its_no) < RANK["emergency"]:
             return dict(implied)
         return {}
 
