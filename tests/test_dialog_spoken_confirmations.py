@@ -547,3 +547,22 @@ def test_a_no_to_two_things_is_still_said_in_full(content):
     conv.hear("just spotting", 0.9, spoken=True)
     events = conv.hear("no to both", 0.2, spoken=True)
     assert "none of these" not in _ask(events).text and "dizz" in _ask(events).text
+
+
+def test_after_a_no_to_a_check_only_the_open_part_of_a_question_is_asked_again(content):
+    # fresh 3553 at 10 dB, ur005: "no dizziness" confirmed, then "not sure about pain" heard and refused: the
+    # whole "Do you feel dizzy or faint, or have pain?" came again, the person spoke of dizziness again, and
+    # three emergency mishearings of it later the conversation gave up on an emergency. Only the pain is asked
+    conv = Conversation(content)
+    conv.start()
+    conv.hear("just spotting", 1.0)
+    conv.hear("i don't feel faint and it does unclear", 0.02, spoken=True, alternatives=[("i don't know", 0.95)])
+    conv.hear("yes exactly", 0.96, spoken=True, alternatives=[("feel faint", 1.0)])
+    assert conv.state.facts["dizzy_or_faint"] == "no"
+    conv.hear("i don't know really pain", 0.04, spoken=True, alternatives=[("i don't know", 0.93)])
+    events = conv.hear("no that's not what i said", 0.54, spoken=True, alternatives=[("no that's not right", 0.5)])
+    ask = _ask(events)
+    assert ask.slots == ("pain",) and "dizzy" not in ask.text.lower(), ask
+    events = conv.hear("uh what", 0.3, spoken=True)  # an answer that means nothing: the re-prompt, of the pain only
+    ask = _ask(events)
+    assert ask.slots == ("pain",) and "dizzy" not in ask.text.lower(), ask

@@ -74,7 +74,8 @@ class TurnBounds:
         if pending.reprompts > self.limit("max_reprompts"):
             self.state.beliefs.take_missing({s: UNKNOWN for s in pending.slots})
             return [*(prefix or []), Say(self.content.line("gave_up")), *self._advance()]
-        text = q.reprompt if pending.reprompts == 1 else f"{self.content.line('reprompt_last')} {q.reprompt}"
+        words = self._words_for(q, pending.slots, q.reprompt)
+        text = words if pending.reprompts == 1 else f"{self.content.line('reprompt_last')} {words}"
         ask = Ask(text, pending.slots, pending.ask.question_id, pending.ask.open, pending.ask.confirm, pending.reprompts)
         pending.ask = ask
         return [*(prefix or []), ask]

@@ -170,6 +170,12 @@ class Conversation(SideTurns, TurnBounds, Trust, AskOptions):
     def _items(self, q: Question, slots: tuple[str, ...]) -> str:
         return self.content.join([q.items.get(s, s.replace("_", " ")) for s in slots], "last_or")
 
+    def _words_for(self, q: Question, slots: tuple[str, ...], whole: str) -> str:
+        """``whole`` (the question's text or its re-prompt) when asking all its slots; for part of a grouped
+        question, only that part ("And what about: pain?"): what is answered is not asked again."""
+        return self.content.line("and_also", items=self._items(q, slots)) if q.items and set(slots) < set(q.slots) \
+            else whole
+
     def _put(self, kind: str, q: Question, slots: tuple[str, ...], text: str, *, count: bool,
              proposal: dict[str, SlotValue] | None = None, confirmed: dict[str, SlotValue] | None = None) -> list[Event]:
         ask = Ask(text=text, slots=slots, question_id=q.id if kind != "confirm" else "confirm",
@@ -186,11 +192,8 @@ class Conversation(SideTurns, TurnBounds, Trust, AskOptions):
         if nxt is None:
             return self._finish()
         q, open_slots = nxt
-        if open_slots == q.slots:
-            text = q.discreet if self.discreet and q.discreet else q.text
-        else:  # part of a grouped question was answered already
-            text = self.content.line("and_also", items=self._items(q, open_slots)) if q.items else q.text
-        return self._put("question", q, open_slots, text, count=True)
+        whole = q.discreet if self.discreet and q.discreet and open_slots == q.slots else q.text
+        return self._put("question", q, open_slots, self._words_for(q, open_slots, whole), count=True)
 
     def _reask(self, prefix: list[Event] | None = None, short: bool = False) -> list[Event]:
         pending = self.state.pending
@@ -258,8 +261,7 @@ class Conversation(SideTurns, TurnBounds, Trust, AskOptions):
         assert q is not None
         still_open = tuple(s for s in q.slots if s not in self.state.facts)
         if still_open and tier_so_far(self.state.facts) != "emergency":
-            ask = self.content.line("and_also", items=self._items(q, still_open)) if q.items else q.text
-            events += self._put("question", q, still_open, ask, count=True)
+            events += self._put("question", q, still_open, self._words_for(q, still_open, q.text), count=True)
         else:
             events += self._advance()
         return self._say_back(events, said_back, text, reading) if said_back else events
@@ -297,7 +299,7 @@ class Conversation(SideTurns, TurnBounds, Trust, AskOptions):
             self._history.append(self._snapshot_for_undo())
             self.state.beliefs.take(pending.confirmed)
         open_slots = tuple(s for s in q.slots if s not in self.state.facts)
-        self._put("question", q, open_slots or q.slots, q.reprompt, count=False)
+        self._put("question", q, open_slots or q.slots, self._words_for(q, open_slots or q.slots, q.reprompt), count=False)
         if reply.kind is Reply.NO_WITH_CORRECTION and reply.reading is not None:  # an answer like any other
             # what was said back said again: two hearings that agree; a lower value than was heard before: two
             # hearings that disagree (lowering what the person's words called for is checked first)

@@ -45,7 +45,7 @@ class Trust:
         q = next(x for x in self.content.questions if set(implied) & set(x.slots))
         slots = tuple(s for s in q.slots if s not in self.state.facts)
         return [Say(self.content.line("confirm_rejected")),
-                *self._put("question", q, slots or q.slots, q.reprompt, count=False)]
+                *self._put("question", q, slots or q.slots, self._words_for(q, slots or q.slots, q.reprompt), count=False)]
 
     def _still_in_doubt(self: Conversation, ev: Evidence, implied: dict[str, SlotValue], q: Question) -> dict[str, SlotValue]:
         """Values just said back that a spoken answer puts in doubt: they are checked again with the answer, in
