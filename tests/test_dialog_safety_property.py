@@ -78,12 +78,14 @@ def test_the_tier_is_never_below_what_the_words_call_for(persona, spoken, choice
     opens ("no, ", or "not quite " with no comma, as a recognizer writes it). ``posteriors``: spoken, how sure
     the recognizer was of each word (the answer's confidence is the least of them). ``group_yes_at``: spoken, at
     that turn a question about several things, one of them present, is answered with a bare "yes"; what the
-    person then says at "which of these?" is heard as the mildest value of each ("no pain")."""
+    person then says at "which of these?" is heard as the mildest value of each ("no pain"); what they said counts
+    as their words once they say it again, correcting a check or a value said back."""
     conv = Conversation(CONTENT)
     events = conv.start()
     stated: dict = {}  # what the person's own words said so far
     slipped = None
     group: set = set()  # a bare yes was said to a question about these: the answer to "which?" is misheard
+    unheard: dict = {}  # values said but misheard: the person's words once said again, when checked or said back
     for turn, choice in enumerate(choices):
         if conv.finished:
             break
@@ -95,6 +97,9 @@ def test_the_tier_is_never_below_what_the_words_call_for(persona, spoken, choice
             text = f"{opener}{say(slipped, persona[slipped])}"
             stated[slipped] = persona[slipped]
             slipped = None
+        elif fix := [s for s, v in (ask.implied or {}).items() if s in unheard and str(v) != str(persona[s])]:
+            text = f"{opener}{say(fix[0], persona[fix[0]])}"  # "No pain, thanks. ...": "no, the pain is severe"
+            stated[fix[0]] = unheard.pop(fix[0])
         elif ask.confirm:
             right = all(str(persona.get(s)) == str(v) for s, v in ask.confirm.items())
             if choice < 3:  # doubt: the words called for what was proposed, if they said it
@@ -104,8 +109,11 @@ def test_the_tier_is_never_below_what_the_words_call_for(persona, spoken, choice
             elif slipped is not None and slipped in ask.confirm:  # the slip, confirmed: corrected here
                 text, stated[slipped], slipped = f"{opener}{say(slipped, persona[slipped])}", persona[slipped], None
             else:
-                slot = next(iter(ask.confirm))
+                wrong = [s for s, v in ask.confirm.items() if s in unheard and str(v) != str(persona[s])]
+                slot = wrong[0] if wrong else next(iter(ask.confirm))
                 text = f"{opener}{say(slot, persona[slot])}" if slot in persona else "no"
+                if slot in unheard:
+                    stated[slot] = unheard.pop(slot)
             if late is not None and turn == late_at:  # news in a reply to a check ("yes, and actually ...")
                 text += f", and actually {say(late, LATE[late])} now"
                 persona[late] = stated[late] = LATE[late]
@@ -120,6 +128,8 @@ def test_the_tier_is_never_below_what_the_words_call_for(persona, spoken, choice
             stated.update(said)
             if group and said and set(said) <= group:
                 text = ", ".join(say(s, mildest_of(s)) for s in said)
+                for s in said:
+                    unheard[s] = stated.pop(s)
             elif spoken and turn == group_yes_at and len(said) > 1 and slipped is None and any(
                     rank(s, v) > rank(s, mildest_of(s)) for s, v in said.items()):
                 text = "yes"
