@@ -466,3 +466,19 @@ def test_a_no_then_an_emergency_reading_does_not_put_what_was_said_back_in_doubt
     log = conv.hear("no i believe so feel faint all giddy also a little pain", 0.08, spoken=True,
                     alternatives=[("no i feel fine", 0.31)])
     assert "amount" not in (last_ask(log).confirm or {}) and conv.state.facts["amount"] == "spotting"
+
+
+def test_news_beside_another_value_of_the_same_slot_in_a_reply_to_a_check_is_heard(content):
+    # found by the safety property (seed 12): the amount asked value by value, soaking ruled out by "no, just a
+    # few drops"; then "no, just a few drops, and actually I'm soaking a pad every hour now" to "Is it more than
+    # spotting, like a period?". Two values of the amount in one reply were not news (only single values
+    # were), so the check was asked again and an end of input gave urgent. The more serious is news: checked
+    conv = Conversation(content)
+    conv.start()
+    for text in ["just a few drops", "I don't know", "I don't know", "no, just a few drops"]:
+        conv.hear(text, 0.01, spoken=True, words=[(w, 0.01) for w in text.replace(",", "").split()])
+    assert conv.pending.confirm == {"amount": "heavy"}
+    text = "no, just a few drops, and actually I'm soaking a pad every hour now"
+    log = conv.hear(text, 0.01, spoken=True, words=[(w, 0.01) for w in text.replace(",", "").split()])
+    assert last_ask(log).confirm == {"amount": "soaking"}
+    assert result(conv.stop("end_of_input")).tier == "emergency"

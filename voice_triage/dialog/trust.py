@@ -175,7 +175,9 @@ class Trust:
         """The fills of a reply to a check that call for more than what is known or being checked of their slot
         (or, for a slot not answered yet, more than not knowing it): news, at any question."""
         known = {**self.state.facts, **pending.confirmed, **pending.proposal}
-        return {s: f for s, f in reading.fills.items()
+        # two values heard for one slot ("no, just a few drops, and actually I'm soaking now"): the more serious
+        heard = {s: Fill(s, max(vs, key=lambda v: rank(s, v)), 100.0, "", True) for s, vs in reading.ambiguous.items()}
+        return {s: f for s, f in {**heard, **reading.fills}.items()
                 if f.value != UNKNOWN and rank(s, f.value) > rank(s, known.get(s, UNKNOWN))}
 
     def _reply_with_news(self: Conversation, ev: Evidence, news: dict[str, Fill]) -> list[Event]:
@@ -188,7 +190,8 @@ class Trust:
         fills = {s: f for s, f in ev.reading.fills.items() if s not in news}
         # without its news, a reply that opens with a yes or no and says nothing else is that yes or no
         bare = ev.reading.leading if ev.reading.affirmed is None and not fills else ev.reading.affirmed
-        rest = replace(ev.reading, fills=fills, affirmed=bare)
+        rest = replace(ev.reading, fills=fills, affirmed=bare,
+                       ambiguous={s: vs for s, vs in ev.reading.ambiguous.items() if s not in news})
         reply = self._classify_reply(ev, rest)
         settled = dict(pending.confirmed)
         corrected: dict[str, Fill] = {}
@@ -208,8 +211,9 @@ class Trust:
             self._history.append(self._snapshot_for_undo())
             self.state.beliefs.take(settled, ev.text)
         open_slots = tuple(s for s in q.slots if s not in self.state.facts)
-        self._put("question", q, open_slots or q.slots, q.reprompt, count=False)
-        heard = Reading(ev.text, fills={**corrected, **news})
+        self._put("question", q, open_slots or q.slots, self._words_for(q, open_slots or q.slots, q.reprompt), count=False)
+        two = {s: ev.reading.ambiguous[s] for s in news if s in ev.reading.ambiguous}  # still two hearings: checked
+        heard = Reading(ev.text, fills={**corrected, **{s: f for s, f in news.items() if s not in two}}, ambiguous=two)
         events = self._answer(replace(ev, reading=heard))
         if settled and events and isinstance(events[0], Heard):  # one Heard for the reply, holding all it took
             return [replace(events[0], filled={**settled, **events[0].filled}), *events[1:]]
