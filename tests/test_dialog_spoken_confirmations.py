@@ -566,3 +566,36 @@ def test_after_a_no_to_a_check_only_the_open_part_of_a_question_is_asked_again(c
     events = conv.hear("uh what", 0.3, spoken=True)  # an answer that means nothing: the re-prompt, of the pain only
     ask = _ask(events)
     assert ask.slots == ("pain",) and "dizzy" not in ask.text.lower(), ask
+
+
+def test_a_no_to_news_heard_beside_another_answer_leaves_the_answer_taken(content):
+    # fresh 3655 at 10 dB, ur005: "no dizziness" confirmed; "I'm not in any pain" heard "lightheaded" at the
+    # pain question, checked, and refused with a clear "no": the dizziness was forgotten and the whole question
+    # asked again, inviting more mishearings of it (the conversation ended on an emergency). The person
+    # disputed nothing: the answer stands, and only the pain is asked
+    conv = Conversation(content)
+    conv.start()
+    conv.hear("just spotting", 1.0)
+    conv.hear("i don't feel faint and it does unclear", 0.02, spoken=True, alternatives=[("i don't know", 0.95)])
+    conv.hear("yes exactly", 0.96, spoken=True, alternatives=[("feel faint", 1.0)])
+    events = conv.hear("lightheaded", 0.02, spoken=True, alternatives=[("lightheaded", 1.0)])
+    assert _ask(events).confirm == {"dizzy_or_faint": "yes"}
+    events = conv.hear("no", 0.99, spoken=True, alternatives=[("no", 0.1)])
+    assert conv.state.facts["dizzy_or_faint"] == "no" and _ask(events).slots == ("pain",)
+
+
+def test_a_no_to_a_correction_of_an_answer_taken_asks_it_again(content):
+    # "Age 38, thanks." then "no, I'm 29" heard "no I'm 39": a check of 39, refused: the person disputed 38 too
+    conv = Conversation(content)
+    conv.start()
+    conv.hear("just spotting", 1.0)
+    conv.hear("no", 1.0)
+    conv.hear("yes", 1.0)
+    while conv.pending.question_id != "age":
+        conv.hear("no", 1.0)
+    conv.hear("thirty eight", 0.9, spoken=True, alternatives=[("thirty eight", 0.92)])
+    assert conv.pending.implied == {"age": 38}
+    events = conv.hear("no I'm thirty nine", 0.3, spoken=True)
+    assert _ask(events).confirm == {"age": 39}
+    conv.hear("no", 0.99, spoken=True)
+    assert "age" not in conv.state.facts

@@ -244,8 +244,10 @@ class Conversation(SideTurns, TurnBounds, Trust, AskOptions):
         if doubtful:
             self.state.beliefs.propose(doubtful, ev.text)
             said = self._said(doubtful, reading)
-            return [Heard(ev.text, {}), *self._put("confirm", q, tuple(doubtful), self.content.line("confirm", reading=said),
-                                                   count=False, proposal=doubtful, confirmed=certain)]
+            events = self._put("confirm", q, tuple(doubtful), self.content.line("confirm", reading=said), count=False,
+                               proposal=doubtful, confirmed=certain)
+            self.state.pending.disputes = reading.leading is False or self.understander.opens_correction(ev.text)  # type: ignore[union-attr]
+            return [Heard(ev.text, {}), *events]
         return self._apply(ev.text, certain, said_back, reading)
 
     def _apply(self, text: str, fills: dict[str, SlotValue], said_back: dict[str, SlotValue] | None = None,

@@ -24,6 +24,7 @@ class Pending:
     confirmed: dict[str, SlotValue] = field(default_factory=dict)  # for confirm: certain fills kept meanwhile
     resume: Pending | None = None  # for a command being confirmed: the turn to go back to
     options: bool = False  # for confirm: one of the question's values asked as a yes/no question (options.py)
+    disputes: bool = False  # for confirm: the answer checked opened with a no, disputing what was taken before
 
 
 @dataclass
