@@ -482,3 +482,21 @@ def test_news_beside_another_value_of_the_same_slot_in_a_reply_to_a_check_is_hea
     log = conv.hear(text, 0.01, spoken=True, words=[(w, 0.01) for w in text.replace(",", "").split()])
     assert last_ask(log).confirm == {"amount": "soaking"}
     assert result(conv.stop("end_of_input")).tier == "emergency"
+
+
+def test_a_no_that_is_not_the_questions_no_leaves_what_cannot_change_the_tier(content):
+    # fresh 3553 at 10 dB, ur052: heavy bleeding (urgent); "Nothing like that, no" to the other risks, said back;
+    # "Nope, I wasn't dry" heard "no i was and dry" at the dryness question. The said-back answers could
+    # call for "soon" at most, below what the bleeding already calls for: no mishearing of them matters, and
+    # checking them with the answer cost eleven questions. Only what could still change the tier is in doubt
+    conv = Conversation(content)
+    conv.start()
+    conv.hear("like a period")
+    while conv.pending.question_id != "risks":
+        conv.hear({"age": "30", "frequency": "first time", "contraception": "none"}.get(conv.pending.question_id, "no"))
+    conv.hear("nothing like that", 0.78, spoken=True, alternatives=[("nothing", 0.9)])
+    assert conv.pending.question_id == "dryness" and conv.pending.implied, conv.pending
+    log = conv.hear("no i was and dry", 0.014, spoken=True, alternatives=[("none of them", 1.0)])
+    risks = set(content.question("risks").slots)
+    assert not any(isinstance(e, Ask) and set(e.confirm or {}) & risks for e in log), log
+    assert result(log).tier == "urgent"

@@ -52,7 +52,8 @@ class Trust:
         one check. A bare "no" may be the question's no, or a no to what was said back ("no, I'm soaking" heard
         "nope"): values that ruled out an emergency are in doubt. An answer opening with a no whose rest says
         something the question's no does not mean ("no and it happened in the past" at "Has this happened
-        before?") is a no to what was said back, its correction unheard: all of them are in doubt. Not when
+        before?") is a no to what was said back, its correction unheard: those whose hearing can still change
+        the tier are in doubt (not when the answers so far already call for all they could). Not when
         that something is an emergency: "no, I don't feel faint" heard "no ... feel faint" is the question's
         no with its "not" dropped (the readings are checked on their own)."""
         reading = ev.reading
@@ -62,7 +63,7 @@ class Trust:
             return {s: v for s, v in implied.items() if s in EMERGENCY_SLOTS and rules_out(s, v)}
         not_its_no = [rank(s, f.value) for s, f in reading.fills.items() if s in q.no and f.value != q.no[s]]
         if reading.leading is False and not_its_no and max(not_its_no) < RANK["emergency"]:
-            return dict(implied)
+            return {s: v for s, v in implied.items() if not self._settled(s)}  # where a mishearing could matter
         return {}
 
     def _goes_on(self: Conversation, q: Question, facts: dict[str, SlotValue]) -> bool:
