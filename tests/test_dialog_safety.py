@@ -11,6 +11,7 @@ from voice_triage.dialog.events import Ask, End, Result, Say
 from voice_triage.frontends.events_json import event_json
 
 from tests.test_dialog_spoken_confirmations import _confirming as checking
+from tests.test_dialog_spoken_confirmations import at_age
 
 
 @pytest.fixture(scope="module")
@@ -331,13 +332,7 @@ def test_a_bare_no_after_an_emergency_ruled_out_is_said_back_checks_both(content
 
 
 def _at_frequency_after_age(content, heard_age):
-    conv = Conversation(content)
-    conv.start()
-    conv.hear("just spotting", 1.0)
-    conv.hear("no", 1.0)
-    conv.hear("yes", 1.0)
-    while conv.pending.question_id != "age":
-        conv.hear("no", 1.0)
+    conv = at_age(content)
     conv.hear(heard_age, 0.9, spoken=True, alternatives=[("thirty three", 0.92)])
     assert conv.pending.question_id == "frequency" and conv.pending.implied == {"age": 33}
     return conv

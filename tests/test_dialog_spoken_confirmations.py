@@ -549,16 +549,34 @@ def test_a_no_to_two_things_is_still_said_in_full(content):
     assert "none of these" not in _ask(events).text and "dizz" in _ask(events).text
 
 
-def test_after_a_no_to_a_check_only_the_open_part_of_a_question_is_asked_again(content):
-    # fresh 3553 at 10 dB, ur005: "no dizziness" confirmed, then "not sure about pain" heard and refused: the
-    # whole "Do you feel dizzy or faint, or have pain?" came again, the person spoke of dizziness again, and
-    # three emergency mishearings of it later the conversation gave up on an emergency. Only the pain is asked
+def at_age(content) -> Conversation:
+    """A conversation at "How old are you?", every answer before it benign and typed."""
+    conv = Conversation(content)
+    conv.start()
+    conv.hear("just spotting", 1.0)
+    conv.hear("no", 1.0)
+    conv.hear("yes", 1.0)
+    while conv.pending.question_id != "age":
+        conv.hear("no", 1.0)
+    return conv
+
+
+def _dizziness_ruled_out(content) -> Conversation:
+    """Spotting typed; "no dizziness" heard unsurely, checked and confirmed; the pain still to ask."""
     conv = Conversation(content)
     conv.start()
     conv.hear("just spotting", 1.0)
     conv.hear("i don't feel faint and it does unclear", 0.02, spoken=True, alternatives=[("i don't know", 0.95)])
     conv.hear("yes exactly", 0.96, spoken=True, alternatives=[("feel faint", 1.0)])
     assert conv.state.facts["dizzy_or_faint"] == "no"
+    return conv
+
+
+def test_after_a_no_to_a_check_only_the_open_part_of_a_question_is_asked_again(content):
+    # fresh 3553 at 10 dB, ur005: "no dizziness" confirmed, then "not sure about pain" heard and refused: the
+    # whole "Do you feel dizzy or faint, or have pain?" came again, the person spoke of dizziness again, and
+    # three emergency mishearings of it later the conversation gave up on an emergency. Only the pain is asked
+    conv = _dizziness_ruled_out(content)
     conv.hear("i don't know really pain", 0.04, spoken=True, alternatives=[("i don't know", 0.93)])
     events = conv.hear("no that's not what i said", 0.54, spoken=True, alternatives=[("no that's not right", 0.5)])
     ask = _ask(events)
@@ -573,11 +591,7 @@ def test_a_no_to_news_heard_beside_another_answer_leaves_the_answer_taken(conten
     # pain question, checked, and refused with a clear "no": the dizziness was forgotten and the whole question
     # asked again, inviting more mishearings of it (the conversation ended on an emergency). The person
     # disputed nothing: the answer stands, and only the pain is asked
-    conv = Conversation(content)
-    conv.start()
-    conv.hear("just spotting", 1.0)
-    conv.hear("i don't feel faint and it does unclear", 0.02, spoken=True, alternatives=[("i don't know", 0.95)])
-    conv.hear("yes exactly", 0.96, spoken=True, alternatives=[("feel faint", 1.0)])
+    conv = _dizziness_ruled_out(content)
     events = conv.hear("lightheaded", 0.02, spoken=True, alternatives=[("lightheaded", 1.0)])
     assert _ask(events).confirm == {"dizzy_or_faint": "yes"}
     events = conv.hear("no", 0.99, spoken=True, alternatives=[("no", 0.1)])
@@ -586,13 +600,7 @@ def test_a_no_to_news_heard_beside_another_answer_leaves_the_answer_taken(conten
 
 def test_a_no_to_a_correction_of_an_answer_taken_asks_it_again(content):
     # "Age 38, thanks." then "no, I'm 29" heard "no I'm 39": a check of 39, refused: the person disputed 38 too
-    conv = Conversation(content)
-    conv.start()
-    conv.hear("just spotting", 1.0)
-    conv.hear("no", 1.0)
-    conv.hear("yes", 1.0)
-    while conv.pending.question_id != "age":
-        conv.hear("no", 1.0)
+    conv = at_age(content)
     conv.hear("thirty eight", 0.9, spoken=True, alternatives=[("thirty eight", 0.92)])
     assert conv.pending.implied == {"age": 38}
     events = conv.hear("no I'm thirty nine", 0.3, spoken=True)

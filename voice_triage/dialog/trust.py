@@ -168,15 +168,16 @@ class Trust:
         """A no to a check: what it rules out is rejected; a value taken before that it disputes (a correction,
         or a value checked again) is asked again. News heard beside another answer (more serious than the
         answer taken, with no "no" before it: "lightheaded" heard at the pain question after "no dizziness" was
-        confirmed) disputes nothing the person said: refuted, it leaves that answer as it was."""
+        confirmed) disputes nothing the person said: ruled out, it leaves that answer as it was."""
         facts = self.state.facts
         news = {s for s, v in pending.proposal.items()
                 if not pending.disputes and s in facts and rank(s, v) > rank(s, facts[s])}
         ruled_out = self.state.beliefs.said_no({s: v for s, v in pending.proposal.items() if reply.corrections.get(s) != v},
                                                named=[s for s in reply.corrections if s in pending.proposal],
                                                contested=reply.contested)
+        kept = news & set(ruled_out)  # news the no ruled out (not news a no about another value left possible)
         self.state.beliefs.reopen(s for s, v in pending.proposal.items()
-                                  if s not in news and (s in ruled_out or facts.get(s, v) != v))
+                                  if s not in kept and (s in ruled_out or facts.get(s, v) != v))
 
     def _news_in_reply(self: Conversation, reading: Reading, pending: Pending) -> dict[str, Fill]:
         """The fills of a reply to a check that call for more than what is known or being checked of their slot
