@@ -177,14 +177,21 @@ class Conversation(SideTurns, TurnBounds, Trust, AskOptions):
             else whole
 
     def _put(self, kind: str, q: Question, slots: tuple[str, ...], text: str, *, count: bool,
-             proposal: dict[str, SlotValue] | None = None, confirmed: dict[str, SlotValue] | None = None) -> list[Event]:
+             proposal: dict[str, SlotValue] | None = None, confirmed: dict[str, SlotValue] | None = None,
+             disputes: bool = False) -> list[Event]:
         ask = Ask(text=text, slots=slots, question_id=q.id if kind != "confirm" else "confirm",
                   open=q.open and kind == "question", confirm=dict(proposal) if proposal else None)
         if count:
             self.state.questions += 1
-        self.state.pending = Pending(kind, q.id, slots, ask, 0, dict(proposal or {}), dict(confirmed or {}))
+        self.state.pending = Pending(kind, q.id, slots, ask, 0, dict(proposal or {}), dict(confirmed or {}),
+                                     disputes=disputes)
         self.state.asked.update(slots)
         return [ask]
+
+    def _put_again(self, q: Question) -> list[Event]:
+        """``q`` asked again in its re-prompt's words, for its slots still open (all of them if none is)."""
+        slots = tuple(s for s in q.slots if s not in self.state.facts) or q.slots
+        return self._put("question", q, slots, self._words_for(q, slots, q.reprompt), count=False)
 
     def _advance(self) -> list[Event]:
         """Ask the next question, or give the result."""
@@ -244,10 +251,9 @@ class Conversation(SideTurns, TurnBounds, Trust, AskOptions):
         if doubtful:
             self.state.beliefs.propose(doubtful, ev.text)
             said = self._said(doubtful, reading)
-            events = self._put("confirm", q, tuple(doubtful), self.content.line("confirm", reading=said), count=False,
-                               proposal=doubtful, confirmed=certain)
-            self.state.pending.disputes = reading.leading is False or self.understander.opens_correction(ev.text)  # type: ignore[union-attr]
-            return [Heard(ev.text, {}), *events]
+            disputes = reading.leading is False or self.understander.opens_correction(ev.text)
+            return [Heard(ev.text, {}), *self._put("confirm", q, tuple(doubtful), self.content.line("confirm", reading=said),
+                                                   count=False, proposal=doubtful, confirmed=certain, disputes=disputes)]
         return self._apply(ev.text, certain, said_back, reading)
 
     def _apply(self, text: str, fills: dict[str, SlotValue], said_back: dict[str, SlotValue] | None = None,
@@ -300,8 +306,7 @@ class Conversation(SideTurns, TurnBounds, Trust, AskOptions):
         if pending.confirmed:
             self._history.append(self._snapshot_for_undo())
             self.state.beliefs.take(pending.confirmed)
-        open_slots = tuple(s for s in q.slots if s not in self.state.facts)
-        self._put("question", q, open_slots or q.slots, self._words_for(q, open_slots or q.slots, q.reprompt), count=False)
+        self._put_again(q)
         if reply.kind is Reply.NO_WITH_CORRECTION and reply.reading is not None:  # an answer like any other
             # what was said back said again: two hearings that agree; a lower value than was heard before: two
             # hearings that disagree (lowering what the person's words called for is checked first)

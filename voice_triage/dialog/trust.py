@@ -43,9 +43,7 @@ class Trust:
         self.state.beliefs.reject(refuted(implied))
         self.state.beliefs.reopen(implied)
         q = next(x for x in self.content.questions if set(implied) & set(x.slots))
-        slots = tuple(s for s in q.slots if s not in self.state.facts)
-        return [Say(self.content.line("confirm_rejected")),
-                *self._put("question", q, slots or q.slots, self._words_for(q, slots or q.slots, q.reprompt), count=False)]
+        return [Say(self.content.line("confirm_rejected")), *self._put_again(q)]
 
     def _still_in_doubt(self: Conversation, ev: Evidence, implied: dict[str, SlotValue], q: Question) -> dict[str, SlotValue]:
         """Values just said back that a spoken answer puts in doubt: they are checked again with the answer, in
@@ -218,8 +216,7 @@ class Trust:
         if settled:
             self._history.append(self._snapshot_for_undo())
             self.state.beliefs.take(settled, ev.text)
-        open_slots = tuple(s for s in q.slots if s not in self.state.facts)
-        self._put("question", q, open_slots or q.slots, self._words_for(q, open_slots or q.slots, q.reprompt), count=False)
+        self._put_again(q)
         two = {s: ev.reading.ambiguous[s] for s in news if s in ev.reading.ambiguous}  # still two hearings: checked
         heard = Reading(ev.text, fills={**corrected, **{s: f for s, f in news.items() if s not in two}}, ambiguous=two)
         events = self._answer(replace(ev, reading=heard))
