@@ -61,9 +61,12 @@ class Match:
 class PhraseIndex:
     """All phrases with their labels; ``spot`` finds the best non-overlapping ones in a clause."""
 
-    def __init__(self, entries: Iterable[tuple[str, Label]], barriers: Iterable[str] = (), known: Iterable[str] = ()):
+    def __init__(self, entries: Iterable[tuple[str, Label]], barriers: Iterable[str] = (), known: Iterable[str] = (),
+                 negative_prefixes: Iterable[str] = ()):
         """``known``: other words of the language's own (one-word voice commands): taken as they are, never
-        as a slip for a phrase's word ("repeat" is not "repeated")."""
+        as a slip for a phrase's word ("repeat" is not "repeated"). ``negative_prefixes``: a word is never a
+        slip for itself with one of these in front ("likely" is not "unlikely")."""
+        self._negative_prefixes = frozenset(negative_prefixes)
         self._labels: dict[str, list[Label]] = {}
         for phrase, label in entries:
             phrase = " ".join(phrase.split())
@@ -103,12 +106,17 @@ class PhraseIndex:
         if not out and tok not in self._known and FUZZY_MIN_LEN <= len(tok) <= 30:
             for word, score, _ in process.extract(tok, self._long_vocab, scorer=fuzz.ratio, score_cutoff=WORD_SCORE,
                                                   limit=8):
-                if word != tok:
+                if word != tok and not self._opposites(tok, word):
                     out.append((word, float(score)))
         result = tuple(out)
         if len(self._similar_cache) < 50_000:
             self._similar_cache[tok] = result
         return result
+
+    def _opposites(self, a: str, b: str) -> bool:
+        """One word is the other with a negative prefix ("likely", "unlikely")."""
+        short, long = sorted((a, b), key=len)
+        return long.endswith(short) and long[: len(long) - len(short)] in self._negative_prefixes
 
     def _sim(self, tok: str, word: str) -> float:
         if tok == word:
