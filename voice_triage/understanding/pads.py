@@ -23,6 +23,7 @@ class PadRate:
     minutes: dict[str, float]
     one_unit: frozenset[str]
     half: frozenset[str]
+    one_pad: frozenset[str] = frozenset()
 
     @classmethod
     def from_data(cls, raw: object) -> PadRate | None:
@@ -34,7 +35,8 @@ class PadRate:
                    frozenset(str(w) for w in raw.get("times") or ()),
                    {str(k): int(v) for k, v in (raw.get("repeats") or {}).items()},
                    {str(k): float(v) for k, v in (raw.get("minutes") or {}).items()},
-                   frozenset(str(w) for w in raw.get("one_unit") or ()), frozenset(str(w) for w in raw.get("half") or ()))
+                   frozenset(str(w) for w in raw.get("one_unit") or ()), frozenset(str(w) for w in raw.get("half") or ()),
+                   frozenset(str(w) for w in raw.get("one_pad") or ()))
 
     def _number(self, tok: str) -> float | None:
         if tok.isdigit():
@@ -58,6 +60,8 @@ class PadRate:
                 count = self._number(toks[i - 1])
         if count is None:  # "3 pads", "a pad", "two whole pads"
             count = next((n for t in reversed(toks[max(0, at - 3):at]) if (n := self._number(t)) is not None), None)
+        if count is None and at > 0 and toks[at - 1] in self.one_pad:  # "through my pad"
+            count = 1.0
         minutes = None
         for i, t in enumerate(toks):
             if t not in self.minutes or i == 0:
