@@ -169,9 +169,16 @@ def test_spoken_stop_gives_the_tier_so_far(content):
     assert result(log).tier == "urgent" and result(log).partial and isinstance(log[-1], End)
 
 
-def test_stopping_before_any_answer_speaks_no_advice(content):
+def test_stopping_before_any_answer_gives_no_tier_advice(content):
+    """No answer, no tier to advise on: only the sources' "if you are at all concerned" step is said, never the
+    self-care action ("This sounds likely to be minor"), and the screen shows no tier."""
+    from voice_triage.frontends.text_chat import result_line
     _, log = talk(content, [], end="end_of_input")
-    assert result(log).partial and not [e for e in log if isinstance(e, Say) and e.kind == "advice"]
+    concerned = next(s.text for s in content.advice.steps if s.id == content.advice.words["before_any_answer"])
+    assert result(log).partial and result(log).text == concerned
+    assert [e.text for e in log if isinstance(e, Say) and e.kind == "advice"] == [concerned]
+    assert not any(a in e.text for e in log if isinstance(e, Say) for a in content.advice.tier_action.values())
+    assert result_line(content, result(log)) == content.section("screen")["result_none"]
 
 
 def test_the_conversation_cap_gives_a_partial_result(content):

@@ -15,13 +15,17 @@ def partial_result(content: Content, facts: Mapping[str, SlotValue], questions: 
                    discreet: bool = False) -> list[Event]:
     """What is said and shown when a conversation stops before its end: the action for the tier the answers
     so far call for (questions not put count for nothing), and a ``Result`` marked partial. With nothing
-    answered yet there is no advice to speak, only the (partial) result."""
+    answered yet there is no tier to give: advice.yaml ``before_any_answer`` (a step) is said instead, and is
+    the result's text."""
     tier = tier_so_far(facts)
     triggers = [t for t in assess({**NEUTRAL, **facts}).triggers if t.slot in facts]
     reasons = tuple(Reason(t.slot, t.value, t.tier, describe_fact(t.slot, t.value, content)) for t in triggers)
     action = content.advice.tier_discreet[tier] if discreet else content.advice.tier_action[tier]
-    result = Result(tier, reasons, dict(facts), questions, action, summary(facts, content), partial=True)
-    events: list[Event] = []
     if facts:
-        events.append(Say(content.line("stopped_so_far", action=action), "advice"))
-    return [*events, result]
+        said = Say(content.line("stopped_so_far", action=action), "advice")
+    else:
+        step = content.advice.words.get("before_any_answer")
+        action = next(s.text for s in content.advice.steps if s.id == step)
+        said = Say(action, "advice")
+    result = Result(tier, reasons, dict(facts), questions, action, summary(facts, content), partial=True)
+    return [said, result]

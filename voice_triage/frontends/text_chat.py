@@ -22,10 +22,13 @@ def screen_words(content: Content) -> dict[str, Any]:
     return content.section("screen")
 
 
-def result_line(content: Content, tier: str, questions: int) -> str:
-    """"Result: URGENT: TODAY  (9 questions)"."""
+def result_line(content: Content, result: Result) -> str:
+    """"Result: URGENT: TODAY  (9 questions)"; no tier when the conversation stopped before any answer."""
     w = screen_words(content)
-    return w["result"].format(tier=w["tiers"].get(tier, tier), questions=questions)
+    if result.partial and not result.facts:
+        return str(w["result_none"])
+    return w["result_one" if result.questions == 1 else "result"].format(
+        tier=w["tiers"].get(result.tier, result.tier), questions=result.questions)
 
 
 class TextChat:
@@ -62,7 +65,7 @@ class TextChat:
             elif isinstance(e, SettingChanged):
                 self._print(" " * len(self._who), self.words["setting"].format(name=e.name, value=e.value), "2")
             elif isinstance(e, Result):
-                line = result_line(self.content, e.tier, e.questions)
+                line = result_line(self.content, e)
                 self.out.write("\n" + self._style(f"  {line}", "1;7") + "\n\n")
 
     def run(self) -> int:

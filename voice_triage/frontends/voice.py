@@ -123,7 +123,7 @@ class VoiceChat:
                 self.privacy(ev.mode)
             elif isinstance(ev, Result):
                 # its words were already said by the Say events before it: only the tier is shown
-                self.out(result_line(self.content, ev.tier, ev.questions))
+                self.out(result_line(self.content, ev))
             elif isinstance(ev, End):
                 self.ended = True
         return ask
