@@ -356,6 +356,20 @@ def test_a_no_that_is_not_the_questions_no_checks_what_was_said_back(content):
     assert "age" not in conv.state.facts  # asked again later
 
 
+def test_a_no_to_the_check_of_a_disputed_older_age_asks_the_age_again(content):
+    # fresh 4165 clean se029 (self-care -> soon): "35" heard "fifty nine" by both readings, said back; "No, I'm
+    # 35 now" at "Has this happened before?" heard "no i am fine and recurring now": age 59 and "it keeps
+    # happening" checked; "No, that's not what I said" (a no) then kept the age, the no being possibly about
+    # the other value. An age that raises the tier is no more settled than one that lowers it: asked again
+    conv = at_age(content)
+    conv.hear("fifty nine", 0.9, spoken=True, alternatives=[("fifty nine", 0.53)])
+    assert conv.pending.question_id == "frequency" and conv.pending.implied == {"age": 59}
+    log = conv.hear("no i am fine and recurring now", 0.9, spoken=True)
+    assert last_ask(log).confirm == {"age": 59, "frequency": "repeated"}
+    log = conv.hear("no", 0.9, spoken=True)
+    assert "age" not in conv.state.facts and "frequency" not in conv.state.facts
+
+
 @pytest.mark.parametrize("spoken", [True, False])
 def test_a_no_that_is_the_questions_no_leaves_what_was_said_back(content, spoken):
     conv = _at_frequency_after_age(content, "thirty three")

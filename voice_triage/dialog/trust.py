@@ -164,9 +164,10 @@ class Trust:
 
     def _refute(self: Conversation, pending: Pending, reply: ConfirmReply) -> None:
         """A no to a check: what it rules out is rejected; a value taken before that it disputes (a correction,
-        or a value checked again) is asked again. News heard beside another answer (more serious than the
-        answer taken, with no "no" before it: "lightheaded" heard at the pain question after "no dizziness" was
-        confirmed) disputes nothing the person said: ruled out, it leaves that answer as it was."""
+        or a value checked again) is asked again, and so is every taken value in a check of an answer that
+        opened with a no (the no may be about any of them). News heard beside another answer (more serious
+        than the answer taken, with no "no" before it: "lightheaded" heard at the pain question after "no
+        dizziness" was confirmed) disputes nothing the person said: ruled out, it leaves that answer as it was."""
         facts = self.state.facts
         news = {s for s, v in pending.proposal.items()
                 if not pending.disputes and s in facts and rank(s, v) > rank(s, facts[s])}
@@ -175,7 +176,8 @@ class Trust:
                                                contested=reply.contested)
         kept = news & set(ruled_out)  # news the no ruled out (not news a no about another value left possible)
         self.state.beliefs.reopen(s for s, v in pending.proposal.items()
-                                  if s not in kept and (s in ruled_out or facts.get(s, v) != v))
+                                  if s not in kept and (s in ruled_out or facts.get(s, v) != v
+                                                        or (pending.disputes and s in facts)))
 
     def _news_in_reply(self: Conversation, reading: Reading, pending: Pending) -> dict[str, Fill]:
         """The fills of a reply to a check that call for more than what is known or being checked of their slot
