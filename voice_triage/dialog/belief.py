@@ -70,10 +70,12 @@ class Beliefs:
     def take_missing(self, values: Mapping[str, SlotValue]) -> None:
         self.take({s: v for s, v in values.items() if s not in self.facts})
 
-    def reject(self, values: Mapping[str, SlotValue]) -> None:
+    def reject(self, values: Mapping[str, SlotValue], still_heard: bool = False) -> None:
+        """``values`` were said to be wrong: heard again, they are checked first. ``still_heard``: only doubted
+        (a no also heard as a yes): they stay among what the person may have said, for the tier so far."""
         for slot, value in values.items():
             self.rejected.add((slot, str(value)))
-            if value in self.said.get(slot, []):  # the next most serious heard stays possible
+            if not still_heard and value in self.said.get(slot, []):  # the next most serious heard stays possible
                 self.said[slot].remove(value)
             if slot in self.slots and self.slots[slot].status == "proposed":
                 del self.slots[slot]
@@ -82,11 +84,12 @@ class Beliefs:
                 contested: bool = False) -> dict[str, SlotValue]:
         """A "no" to a check of ``proposal``: what it refutes is rejected (and returned). A serious value it
         leaves possible (the no may be about another) is rejected at the second such no: doubted twice. A
-        ``contested`` no (the same audio also heard as a yes) leaves every value possible, the first time."""
+        ``contested`` no (the same audio also heard as a yes) leaves every value possible, the first time; the
+        second time it sets them aside (asked another way), still heard: a doubt never lowers the tier so far."""
         twice = [s for s, v in proposal.items() if (s, str(v)) in self.kept_after_no]
         out = {s: proposal[s] for s in twice} if contested else refuted(proposal, named=[*named, *twice])
         self.kept_after_no |= {(s, str(v)) for s, v in proposal.items() if s not in out}
-        self.reject(out)
+        self.reject(out, still_heard=contested)
         if len(proposal) == 1 and not contested:
             self.refused_alone |= {(s, str(v)) for s, v in out.items()}
         return out
