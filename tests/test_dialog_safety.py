@@ -516,3 +516,12 @@ def test_a_no_that_is_not_the_questions_no_leaves_what_cannot_change_the_tier(co
     risks = set(content.question("risks").slots)
     assert not any(isinstance(e, Ask) and set(e.confirm or {}) & risks for e in log), log
     assert result(log).tier == "urgent"
+
+
+def test_a_value_as_serious_as_not_known_replaces_it(content):
+    # "not sure" about dizziness and pain, then "no wait, I do have some mild cramps" at the birth-control
+    # question: the cramps (urgent, as "not known" is) were not news and the answer was "not understood"
+    conv, log = talk(content, ["light spotting", "not sure", "no", "no", "40", "first time",
+                               "no wait, I do have some mild cramps"])
+    assert conv.state.facts["pain"] == "some" and last_ask(log).question_id == "contraception"
+    assert conv.state.facts["dizzy_or_faint"] == "unknown"

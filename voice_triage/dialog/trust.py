@@ -28,6 +28,14 @@ if TYPE_CHECKING:
 EMERGENCY_SLOTS = tuple(s for s, spec in SLOTS.items() if "emergency" in spec.triggers.values())
 
 
+
+def _news(slot: str, value: SlotValue, known: SlotValue) -> bool:
+    """A value said for an answered slot counts when it is more serious than the answer, or than "not known"
+    as serious ("I do have mild cramps" after "not sure" about pain: a fact for a doubt, the tier unchanged)."""
+    if value == UNKNOWN:
+        return False
+    return rank(slot, value) >= rank(slot, known) if known == UNKNOWN else rank(slot, value) > rank(slot, known)
+
 class Trust:
     def _correction(self: Conversation, ev: Evidence, implied: dict[str, SlotValue]) -> Evidence | None:
         """The answer read as a correction of the values just said back, if it names another value for one."""
@@ -85,8 +93,7 @@ class Trust:
                 said_back[slot] = value
         implied = self.state.pending.ask.implied if self.state.pending is not None else None
         for slot, fill in ev.reading.fills.items():
-            if slot in facts and not fill.asked and (
-                    fill.value == UNKNOWN or rank(slot, fill.value) <= rank(slot, facts[slot])):
+            if slot in facts and not fill.asked and not _news(slot, fill.value, facts[slot]):
                 if implied and slot in implied and fill.value not in (UNKNOWN, implied[slot]):
                     # another value for one just said back, at the turn that can correct it ("no funny smell"
                     # after "An odd discharge, thanks."), without "no, ..." before it: two hearings that differ
