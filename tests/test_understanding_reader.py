@@ -154,7 +154,9 @@ def test_phrasing_bank(reader, content, qid, text, expected):
 # -- commands ------------------------------------------------------------------------------------------
 COMMANDS = [("stop", "stop"), ("Stop.", "stop"), ("quit", "stop"), ("repeat that please", "repeat"),
             ("what do you mean?", "help"), ("go back", "back"), ("start over", "restart"), ("slower", "slower"),
-            ("speak up", "louder"), ("too loud", "quieter"), ("faster please", "faster")]
+            ("speak up", "louder"), ("too loud", "quieter"), ("faster please", "faster"),
+            ("sorry, what was that?", "repeat"), ("can you say that again more slowly", "repeat"),
+            ("hang on, go back", "back"), ("hmm, I'm not sure what you mean", "help")]
 
 
 @pytest.mark.parametrize("text,command", COMMANDS)
