@@ -525,3 +525,15 @@ def test_a_value_as_serious_as_not_known_replaces_it(content):
                                "no wait, I do have some mild cramps"])
     assert conv.state.facts["pain"] == "some" and last_ask(log).question_id == "contraception"
     assert conv.state.facts["dizzy_or_faint"] == "unknown"
+
+
+def test_a_yes_with_news_beside_it_answers_the_question_too(content):
+    # "yes please, and it smells a bit off down there" at "Would you like to be checked anyway?": the smell
+    # was not heard (the phrases allowed one extra word only), and when news was heard ("and I have a fever")
+    # the yes was dropped and the question asked again
+    answers = ["a few spots", "no", "no", "no", "31", "first time", "condoms", "no", "no"]
+    for last, news in [("yes please, and it smells a bit off down there", "unusual_discharge"),
+                       ("yes please, and I have a fever", "fever_or_unwell")]:
+        conv, log = talk(content, [*answers, last])
+        assert result(log).tier == "urgent" and conv.state.facts["worried"] == "yes"
+        assert conv.state.facts[news] == "yes"

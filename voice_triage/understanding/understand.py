@@ -143,11 +143,16 @@ class Understander(ReplyWords):
         remaining = [s for s in asked if s not in named]
         yesno = [cl.yesno for cl in cls if cl.yesno and not cl.heard and not cl.unknown]
         heard_any = bool(named) or any(cl.heard for cl in cls)
+        # what was heard is only about other things than the question ("yes please, and I have a fever" at
+        # "Would you like to be checked?"): news beside a plain yes or no, which still answers the question
+        # (not "no wait, ...": words beside the no make it a correction as often as an answer)
+        heard_asked = any(s in asked for s in named) or any(s in asked for cl in cls for s in cl.heard)
+        bare = not heard_any or (not heard_asked and not any(cl.unplaced for cl in cls if cl.yesno and not cl.heard))
         if unsure_all:
             for s in remaining:
                 reading.fills[s] = Fill(s, UNKNOWN, 100.0, "", True)
             return
-        if yesno and not heard_any:
+        if yesno and bare:
             # a bare yes or no (perhaps with words we could not place: "yes, that one")
             answer = yesno[-1] if len(set(yesno)) > 1 else yesno[0]
             reading.affirmed = answer == "affirm"
