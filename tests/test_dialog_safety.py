@@ -537,3 +537,15 @@ def test_a_yes_with_news_beside_it_answers_the_question_too(content):
         conv, log = talk(content, [*answers, last])
         assert result(log).tier == "urgent" and conv.state.facts["worried"] == "yes"
         assert conv.state.facts[news] == "yes"
+
+
+def test_an_emergency_heard_by_the_other_reading_is_what_is_checked(content):
+    # fresh 4369 one-word answers em057 (emergency -> self-care, UNDER-TRIAGE): "Um it won't stop, it's soaking
+    # through, ..." heard "it won't off it soaking through a little" (the "not" of "won't" took the soaking away:
+    # spotting) while the grammar heard "it won't stop"; the check said "light spotting", and "nah" heard "a
+    # drop" confirmed it. Two readings of the same audio, one an emergency: the emergency is checked
+    conv = Conversation(content)
+    conv.start()
+    log = conv.hear("it won't off it soaking through a little", 0.5, spoken=True, alternatives=[("it won't stop", 0.79)])
+    assert last_ask(log).confirm == {"amount": "soaking"}
+    assert result(conv.hear("yep", 0.9, spoken=True)).tier == "emergency"

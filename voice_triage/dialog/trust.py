@@ -99,6 +99,12 @@ class Trust:
                     # after "An odd discharge, thanks."), without "no, ..." before it: two hearings that differ
                     put(slot, fill.value, "disagree", False, False)
                 continue  # lowering an answered slot needs an explicit correction
+            alt = ev.other.fills.get(slot) if ev.agreement == "disagree" and ev.other is not None else None
+            if alt is not None and rank(slot, alt.value) == RANK["emergency"] > rank(slot, fill.value):
+                # the other reading of the same audio hears an emergency ("it won't stop" beside "it won't off it
+                # soaking through a little", where the "not" took the soaking away): that is what is checked
+                put(slot, alt.value, "disagree", False, False)
+                continue
             carrying = self.understander.carrying_words(fill, ev.reading)
             unsure = fill.value != UNKNOWN and ev.confidence_of(carrying, tokens) < self.limit("low_confidence")
             before = self.state.beliefs.contested(slot, fill.value)
