@@ -549,3 +549,14 @@ def test_an_emergency_heard_by_the_other_reading_is_what_is_checked(content):
     log = conv.hear("it won't off it soaking through a little", 0.5, spoken=True, alternatives=[("it won't stop", 0.79)])
     assert last_ask(log).confirm == {"amount": "soaking"}
     assert result(conv.hear("yep", 0.9, spoken=True)).tier == "emergency"
+
+
+def test_an_emergency_only_the_other_reading_heard_in_noise_is_not_what_is_checked(content):
+    # fresh 4369 at 10 dB so000 (soon -> emergency, over-triage): "just a little, a few spots on my underwear"
+    # heard as such, the grammar's reading "soaking a pad" (noise): nothing in the first reading denied a
+    # soaking, so its spotting is what is checked
+    conv = Conversation(content)
+    conv.start()
+    log = conv.hear("okay i am just a little but a spot on my underwear and i feel fine and it light", 0.5,
+                    spoken=True, alternatives=[("soaking a pad", 0.5)])
+    assert last_ask(log).confirm == {"amount": "spotting"}

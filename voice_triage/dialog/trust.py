@@ -100,9 +100,11 @@ class Trust:
                     put(slot, fill.value, "disagree", False, False)
                 continue  # lowering an answered slot needs an explicit correction
             alt = ev.other.fills.get(slot) if ev.agreement == "disagree" and ev.other is not None else None
-            if alt is not None and rank(slot, alt.value) == RANK["emergency"] > rank(slot, fill.value):
-                # the other reading of the same audio hears an emergency ("it won't stop" beside "it won't off it
-                # soaking through a little", where the "not" took the soaking away): that is what is checked
+            if (alt is not None and rank(slot, alt.value) == RANK["emergency"] > rank(slot, fill.value)
+                    and alt.value in ev.reading.denied.get(slot, ())):
+                # an emergency that this reading heard with a "not" and the other reading of the same audio
+                # heard plainly ("it won't off it soaking through a little" beside "it won't stop"): a "not" is
+                # the word most often misheard, so the emergency is what is checked
                 put(slot, alt.value, "disagree", False, False)
                 continue
             carrying = self.understander.carrying_words(fill, ev.reading)
