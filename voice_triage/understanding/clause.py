@@ -12,6 +12,7 @@ from voice_triage.content.model import Content
 from voice_triage.content.normalize import clauses, normalize
 from voice_triage.triage.slots import SLOTS, UNKNOWN
 from voice_triage.triage.tiers import RANK
+from voice_triage.understanding.lead_ins import LeadIns
 from voice_triage.understanding.occurrences import Occurrences
 from voice_triage.understanding.pads import PadRate
 from voice_triage.understanding.reading import VOLUNTEER_SCORE, SlotValue
@@ -103,8 +104,6 @@ class ClauseReader:
         self._scope_break = frozenset(str(w) for w in sets.get("scope_break") or ())
         self._add_nothing = frozenset(str(w) for w in sets.get("add_nothing") or ())
         self._turning = frozenset(str(w) for w in sets.get("turning_words") or ())
-        self._leading_into = sorted((tuple(normalize(str(p), drop_fillers=False).split())
-                                     for p in sets.get("leading_into") or ()), key=len, reverse=True)
         self._negations = {tuple(n.split()) for n in ph.negations}
         self.neg_words = {n for n in ph.negations if " " not in n}
         self._slot_negations = {name: {tuple(n.split()) for n in sp.negated_by}
@@ -130,13 +129,15 @@ class ClauseReader:
         self.index = PhraseIndex(entries, barriers=barriers, known={c for c in commands if " " not in c},
                                  negative_prefixes=[str(p) for p in sets.get("negative_prefixes") or ()])
         self._keep = tuple(dict.fromkeys(p for p, _ in entries if " " in p))
+        self._lead_ins = LeadIns([normalize(str(p), drop_fillers=False) for p in sets.get("leading_into") or ()],
+                                 self.yesno_words, self._keep)
 
     def split(self, text: str) -> list[list[str]]:
         fillers = self.content.phrases.fillers
         out: list[list[str]] = []
         for toks in clauses(text, self.content.phrases.separators, self._keep):
             toks = normalize(" ".join(toks), fillers=fillers).split()
-            while (cut := self._lead_in(toks)) is not None:  # "my break week so no": "my break week". "no"
+            while (cut := self._lead_ins.find(toks)) is not None:  # "my break week so no": "my break week". "no"
                 if cut[0]:
                     out.append(toks[:cut[0]])
                 toks = toks[cut[1]:]
@@ -147,29 +148,6 @@ class ClauseReader:
                 toks = toks[n:]
             out.append(toks)
         return out
-
-    def _lead_in(self, toks: list[str]) -> tuple[int, int] | None:
-        """(start, end) of words.yaml ``leading_into`` words right before a one-word yes or no ("well no"),
-        outside any phrase of several words ("i think so yes"); None: there are none."""
-        for i in range(len(toks) - 1):
-            for p in self._leading_into:
-                end = i + len(p)
-                if (end < len(toks) and tuple(toks[i:end]) == p and toks[end] in self.yesno_words
-                        and not self._in_phrase(toks, i, end + 1)):
-                    return i, end
-        return None
-
-    def _in_phrase(self, toks: list[str], start: int, end: int) -> bool:
-        """Words ``start``..``end`` overlap a listed phrase of several words found in ``toks``."""
-        text = f" {' '.join(toks)} "
-        for k in self._keep:
-            at = text.find(f" {k} ")
-            while at >= 0:
-                first = text[:at + 1].count(" ") - 1
-                if first < end and first + len(k.split()) > start:
-                    return True
-                at = text.find(f" {k} ", at + 1)
-        return False
 
     def _opening_reply(self, toks: list[str]) -> int:
         """How many opening words are a yes or no of their own, to be split from what follows ("nope pain",
