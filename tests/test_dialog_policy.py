@@ -121,6 +121,8 @@ REPLIES = [
     ({"amount": "soaking"}, "maybe", "typed", Reply.UNSURE, {}),
     ({"amount": "soaking"}, "not sure", "spoken", Reply.UNSURE, {}),
     ({"amount": "soaking"}, "no", "typed", Reply.NO, {}),
+    # a quick "nah" heard "not" (by both readings, fresh sets 4369-4573, one-word answers): a no
+    ({"unusual_discharge": "yes"}, "not", "spoken", Reply.NO, {}),
     ({"amount": "soaking"}, "no, it's only spotting", "typed", Reply.NO_WITH_CORRECTION, {"amount": "spotting"}),
     ({"dizzy_or_faint": "no"}, "no i feel woozy", "spoken", Reply.NO_WITH_CORRECTION, {"dizzy_or_faint": "yes"}),
     ({"dizzy_or_faint": "yes"}, "nope i feel faint", "spoken", Reply.UNCLEAR, {}),

@@ -104,6 +104,7 @@ class ClauseReader:
         self._scope_break = frozenset(str(w) for w in sets.get("scope_break") or ())
         self._add_nothing = frozenset(str(w) for w in sets.get("add_nothing") or ())
         self._turning = frozenset(str(w) for w in sets.get("turning_words") or ())
+        self._lone_no = frozenset(str(w) for w in sets.get("lone_no") or ())
         self._negations = {tuple(n.split()) for n in ph.negations}
         self.neg_words = {n for n in ph.negations if " " not in n}
         self._slot_negations = {name: {tuple(n.split()) for n in sp.negated_by}
@@ -265,6 +266,8 @@ class ClauseReader:
             ):
                 cl.yesno = m.label.kind
                 break
+        if cl.yesno is None and len(toks) == 1 and toks[0] in self._lone_no:  # "not" alone: a quick "nah"
+            cl.yesno = cl.lead = "deny"
         by_span: dict[tuple[int, int], list[Match]] = {}
         for m in spans:
             if m.label.kind == "slot":
