@@ -109,6 +109,10 @@ class Advice:
     def summary_opener(self) -> str:
         return str(self.words["summary"]["opener"])
 
+    def step_named(self, key: str) -> str | None:
+        """The text of the step that advice.yaml ``key`` names ("self_care_last: concerned"), if any."""
+        return next((s.text for s in self.steps if s.id == self.words.get(key)), None)
+
     def sources(self) -> list[tuple[str, Source]]:
         """Every (item id, source) pair, for the traceability check."""
         out: list[tuple[str, Source]] = [(f"tier:{t}", s) for t, s in self.tier_source.items()]

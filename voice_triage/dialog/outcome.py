@@ -24,8 +24,7 @@ def partial_result(content: Content, facts: Mapping[str, SlotValue], questions: 
     if facts:
         said = Say(content.line("stopped_so_far", action=action), "advice")
     else:
-        step = content.advice.words.get("before_any_answer")
-        action = next(s.text for s in content.advice.steps if s.id == step)
+        action = content.advice.step_named("before_any_answer") or action
         said = Say(action, "advice")
     result = Result(tier, reasons, dict(facts), questions, action, summary(facts, content), partial=True)
     return [said, result]

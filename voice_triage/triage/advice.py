@@ -143,7 +143,7 @@ def steps_now(tier: str, facts: Mapping[str, str | int], content: Content) -> li
 
 def _spoken_steps(tier: str, steps: list[str], content: Content) -> list[str]:
     adv = content.advice
-    last = next((s.text for s in adv.steps if s.id == adv.words.get("self_care_last")), None)
+    last = adv.step_named("self_care_last")
     if tier == "self_care" and last in steps:
         return [s for s in steps if s != last][: MAX_STEPS - 1] + [last]
     return steps[:MAX_STEPS]

@@ -109,6 +109,9 @@ class ClauseReader:
         self.neg_words = {n for n in ph.negations if " " not in n}
         self._slot_negations = {name: {tuple(n.split()) for n in sp.negated_by}
                                 for name, sp in ph.slots.items() if sp.negated_by is not None}
+        # a reply's "no" is not about a count of times ("no, the second time"): only the slot's own negations
+        occ_slot = self._occurrences.slot if self._occurrences else ""
+        self._occurrence_negations = frozenset(n[0] for n in self._negations_of(occ_slot) if len(n) == 1)
         self._described_by = {name: frozenset(sp.described_by) for name, sp in ph.slots.items() if sp.described_by}
         self.yesno_words = {p for p in ph.affirm + ph.deny if " " not in p}
         self.affirm_words = {p for p in ph.affirm if " " not in p} - {p for p in ph.deny if " " not in p}
@@ -312,9 +315,7 @@ class ClauseReader:
             cl.mentioned.add("amount")
             cl.heard.setdefault("amount", []).append(Heard(pads[0], 100.0, pads[1]))
         occ = self._occurrences
-        counted = None
-        if occ and occ.slot in asked:  # a reply's "no" is not about the count ("no, the second time")
-            counted = occ.value(toks, frozenset(n[0] for n in self._negations_of(occ.slot) if len(n) == 1))
+        counted = occ.value(toks, self._occurrence_negations) if occ and occ.slot in asked else None
         if occ and counted and counted[0] not in {h.value for h in cl.heard.get(occ.slot, ())}:
             cl.mentioned.add(occ.slot)  # "the second time this month": the count says how often
             cl.heard.setdefault(occ.slot, []).append(Heard(counted[0], 100.0, counted[1]))
