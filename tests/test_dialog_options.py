@@ -109,29 +109,50 @@ def test_no_thats_not_right_after_a_value_said_back_asks_for_it_again(content, r
     assert conv.state.facts["age"] == 30 and conv.pending.question_id == "frequency"
 
 
-def test_words_opening_a_correction_that_mean_nothing_else_dispute_the_value_said_back(content):
+def test_words_opening_a_correction_that_mean_nothing_else_check_the_value_said_back(content):
     """ "No cramps, thanks. And what about feeling dizzy or faint?" - "Not quite, severe pain", heard as
-    "not what do you": the pain said back is asked again, never kept."""
+    "not what do you": the pain said back is checked, never kept as it was; a no asks the pain again."""
     conv = at(content, "acute")
     conv.hear("no cramps", 0.9, spoken=True, alternatives=[("no cramps", 0.9)])
     assert conv.pending.implied == {"pain": "none"}
     events = conv.hear("not what do you", 0.4, spoken=True)
+    assert "pain" not in conv.state.facts and conv.state.pending.kind == "confirm"
+    assert conv.state.pending.proposal == {"pain": "none"}
+    assert asks(events) == [content.line("confirm", reading="no pain")]
+    conv.hear("no", 0.9, spoken=True, alternatives=[("no", 0.9)])
     assert "pain" not in conv.state.facts and conv.pending.question_id == "acute"
-    assert asks(events)[0] == content.line("confirm_rejected")
     conv.hear("severe pain", 0.9, spoken=True, alternatives=[("severe pain", 0.9)])
     conv.hear("yes", 0.9, spoken=True)
     assert conv.result is not None and conv.result.tier == "emergency"
 
 
-def test_a_no_with_words_that_could_not_be_placed_after_a_value_said_back_disputes_it(content):
+def test_a_no_with_words_that_could_not_be_placed_after_a_value_said_back_checks_it(content):
     """ "Age 20, thanks. Has this happened before?" - "no, 29 years old" heard as "no plenty on yah also": not
-    taken as "first time"; the age is asked again, then the question."""
+    taken as "first time"; the age is checked, and asked again after a no, then the question."""
     conv = at(content, "age")
     conv.hear("twenty", 0.9, spoken=True, alternatives=[("twenty", 0.9)])
     assert conv.pending.implied == {"age": 20}
     events = conv.hear("no plenty on yah also", 0.9, spoken=True)
     assert "frequency" not in conv.state.facts and "age" not in conv.state.facts
+    assert asks(events) == [content.line("confirm", reading="age 20")]
+    events = conv.hear("no", 0.9, spoken=True, alternatives=[("no", 0.9)])
     assert asks(events) == [content.line("confirm_rejected"), content.question("age").reprompt]
+    conv.hear("twenty nine", 0.9, spoken=True, alternatives=[("twenty nine", 0.9)])
+    assert conv.state.facts["age"] == 29 and conv.pending.question_id == "frequency"
+
+
+def test_a_yes_to_the_check_of_a_value_said_back_keeps_it_and_asks_the_question_again(content):
+    """ "No dizziness and no pain, thanks. Do you have any of these: ...?" - "No, I don't have any of those"
+    heard as "no i believe so comment ill those": one check of what was said back, not the whole question
+    before it again; a yes keeps it, and the question just asked comes again."""
+    conv = at(content, "acute")
+    conv.hear("no to all of those", 0.9, spoken=True, alternatives=[("no to all of those", 0.9)])
+    assert conv.pending.implied == {"dizzy_or_faint": "no", "pain": "none"}
+    events = conv.hear("no i believe so comment ill those", 0.2, spoken=True)
+    assert asks(events) == [content.line("confirm", reading="no dizziness and no pain")]
+    events = conv.hear("yes", 0.9, spoken=True, alternatives=[("yes", 0.9)])
+    assert conv.state.facts["dizzy_or_faint"] == "no" and conv.state.facts["pain"] == "none"
+    assert conv.pending.question_id == "symptoms" and len(asks(events)) == 1
 
 
 @pytest.mark.parametrize("between", ["quieter", "repeat", "slower"])

@@ -220,12 +220,13 @@ class Conversation(SideTurns, TurnBounds, Trust, AskOptions):
         self.state.beliefs.settle_implicit()
         if pending.ask.implied and self.understander.opens_correction(ev.text):
             corrected = self._correction(ev, pending.ask.implied)  # "no, I said it's heavy": about the last answer
-            # "no, that's not right", or words opening like a correction that say nothing clear to the question
-            # ("not quite, severe pain" heard "not what do you"; "no, 29" heard "no plenty on yah also": a no
-            # with words that could not be placed): the value said back is disputed, and asked again
-            if corrected is None and (self.understander.says_said_back_is_wrong(ev.text) or not ev.reading.understood
-                                      or ev.reading.unplaced):
+            if corrected is None and self.understander.says_said_back_is_wrong(ev.text):  # "no, that's not right"
                 return [Heard(ev.text, {}), *self._said_back_rejected(pending.ask.implied)]
+            if corrected is None and (not ev.reading.understood or ev.reading.unplaced):
+                # words opening like a correction that say nothing clear ("no, 29" heard "no plenty on yah
+                # also"; "no, I don't have any of those" heard "no i believe so comment ill those"): the no may
+                # be about what was said back, or the question's no; what was said back is checked
+                return [Heard(ev.text, {}), *self._said_back_checked(pending.ask.implied)]
             ev = corrected or ev
         reading = ev.reading
         if reading.age_out_of_range and not reading.fills:

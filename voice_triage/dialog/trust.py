@@ -53,6 +53,16 @@ class Trust:
         q = next(x for x in self.content.questions if set(implied) & set(x.slots))
         return [Say(self.content.line("confirm_rejected")), *self._put_again(q)]
 
+    def _said_back_checked(self: Conversation, implied: dict[str, SlotValue]) -> list[Event]:
+        """A no with words that could not be placed, after a value was said back: that value is checked ("I
+        understood: age 39. Is that right?"). A yes keeps it and the question just asked comes again; a no
+        asks its question again."""
+        self.state.beliefs.reopen(implied)
+        self.state.beliefs.propose(implied, "")
+        q = next(x for x in self.content.questions if set(implied) & set(x.slots))
+        return self._put("confirm", q, tuple(implied), self.content.line("confirm", reading=self._said(implied, q=q)),
+                         count=False, proposal=implied)
+
     def _still_in_doubt(self: Conversation, ev: Evidence, implied: dict[str, SlotValue], q: Question) -> dict[str, SlotValue]:
         """Values just said back that a spoken answer puts in doubt: they are checked again with the answer, in
         one check. A bare "no" may be the question's no, or a no to what was said back ("no, I'm soaking" heard
@@ -137,12 +147,14 @@ class Trust:
         others = {s: v for s, v in self.state.facts.items() if s != slot}
         return RANK[tier_so_far(others)] >= most_serious(slot)
 
-    def _said(self: Conversation, values: dict[str, SlotValue], reading: Reading | None = None) -> str:
+    def _said(self: Conversation, values: dict[str, SlotValue], reading: Reading | None = None,
+              q: Question | None = None) -> str:
         """Readings in a few words, in the person's own words where they said the value on its own; "none of
         these" for a no to every one of three or more things just asked."""
         pending = self.state.pending
-        q = self._question(pending.question_id) if pending is not None else None
-        if q is not None and pending is not None and len(values) > 2 and set(values) == set(pending.slots) \
+        asked = q.slots if q is not None else pending.slots if pending is not None else ()
+        q = q or (self._question(pending.question_id) if pending is not None else None)
+        if q is not None and len(values) > 2 and set(values) == set(asked) \
                 and all(q.no.get(s) == v for s, v in values.items()):
             return self.content.line("none_of_these")
         fills = reading.fills if reading is not None else {}
