@@ -2,7 +2,7 @@
 
 stdin lines: {"text": "..."}, a bare line of text, or {"audio": "path.wav"} (a spoken answer). An empty
 line is no answer (silence). A bad line gets an `error` event and the same question again. The `heard` event
-of a spoken answer also gives the recognizer's confidence and its other readings (`alternatives`).
+of a spoken answer also gives the recognizer's confidence, its other readings (`alternatives`) and its words, each with its posterior (`words`).
 """
 
 from __future__ import annotations
@@ -131,7 +131,8 @@ class JsonlSession:
             self.emit_events(self.conv.silence())
             return
         heard = {"confidence": round(float(confidence), 3),
-                 "alternatives": [[str(t), round(float(c), 3)] for t, c in alternatives]}
+                 "alternatives": [[str(t), round(float(c), 3)] for t, c in alternatives],
+                 "words": [[str(w), round(float(c), 3)] for w, c in words]}
         for ev in self.conv.hear(text, confidence, spoken=True, alternatives=alternatives, words=words):
             # (the recognizer's readings go with what the dialog made of them: the caller sees both)
             self.emit({**event_json(ev), **heard} if isinstance(ev, Heard) else event_json(ev))
