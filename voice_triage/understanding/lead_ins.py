@@ -1,5 +1,6 @@
-"""Words that only lead into a yes or no ("well no", "so yes", "I'm on my break week, so no"): found so that the
-yes or no starts a clause of its own. The words are prompts/<lang>/words.yaml ``leading_into``."""
+"""Words that only lead into a yes or no ("well no", "so yes", "I'm on my break week, so no") or into an answer
+("well, none of those"): found so that the yes or no starts a clause of its own, and an answer is read without
+them. The words are prompts/<lang>/words.yaml ``leading_into``."""
 
 from __future__ import annotations
 
@@ -15,13 +16,13 @@ class LeadIns:
         self._kept = tuple(kept)
 
     def find(self, toks: list[str]) -> tuple[int, int] | None:
-        """(start, end) of lead-in words right before a one-word yes or no, outside any kept phrase; None when
-        there are none."""
+        """(start, end) of lead-in words right before a one-word yes or no, or opening the clause ("well I
+        don't have any of those"), outside any kept phrase ("so much blood"); None when there are none."""
         for i in range(len(toks) - 1):
             for p in self._phrases:
                 end = i + len(p)
-                if (end < len(toks) and tuple(toks[i:end]) == p and toks[end] in self._yesno
-                        and not self._in_kept(toks, i, end + 1)):
+                if (end < len(toks) and tuple(toks[i:end]) == p and (i == 0 or toks[end] in self._yesno)
+                        and not self._in_kept(toks, i, end)):
                     return i, end
         return None
 
