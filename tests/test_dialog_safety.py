@@ -560,3 +560,21 @@ def test_an_emergency_only_the_other_reading_heard_in_noise_is_not_what_is_check
     log = conv.hear("okay i am just a little but a spot on my underwear and i feel fine and it light", 0.5,
                     spoken=True, alternatives=[("soaking a pad", 0.5)])
     assert last_ask(log).confirm == {"amount": "spotting"}
+
+
+@pytest.mark.parametrize("spoken", [True, False])
+def test_a_yes_that_nothing_heard_accounts_for_puts_what_it_denies_in_doubt(content, spoken):
+    # fresh 4804 clean ur021 (urgent -> self-care, UNDER-TRIAGE): "yes, it hurt during sex but nothing else"
+    # heard "yes but not during sex was both and you", read as pain during sex ruled out and taken (a clear
+    # word), while the yes said something was there. Such a value is checked, not taken
+    conv = Conversation(content)
+    conv.start()
+    for qid, answer in (("amount", "just spotting"), ("acute", "no")):
+        assert conv.pending.question_id == qid
+        conv.hear(answer)
+    assert conv.pending.question_id == "symptoms"
+    log = conv.hear("yes but not during sex was both and you", 0.9, spoken=spoken)
+    assert "pain_during_sex" not in conv.state.facts
+    assert last_ask(log).confirm == {"pain_during_sex": "no"}
+    conv.hear("no it hurt during sex", 0.9, spoken=spoken)
+    assert conv.state.facts.get("pain_during_sex") == "yes" or conv.pending.confirm == {"pain_during_sex": "yes"}

@@ -194,6 +194,10 @@ class Understander(ReplyWords):
         own = (own - GAP_WORDS - SKIPPABLE or own) if own else set(self._yesno_words)
         return frozenset(own | self.clauses.neg_words)
 
+    def negated(self, fill: Fill) -> bool:
+        """The words a value was heard in say that something is not so ("no fever", "not during sex")."""
+        return bool(set((fill.words or fill.phrase).split()) & self.clauses.neg_words)
+
     @staticmethod
     def needs_confirmation(fill: Fill) -> bool:
         return fill.score < ACCEPT_SCORE
