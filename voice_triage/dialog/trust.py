@@ -102,9 +102,6 @@ class Trust:
             if action == "implicit":
                 said_back[slot] = value
         implied = self.state.pending.ask.implied if self.state.pending is not None else None
-        # a yes that no value heard accounts for, beside something said not to be so ("it hurt during sex"
-        # heard "yes but not during sex"): the words give two values for what they deny, which are checked
-        yes_unexplained = ev.reading.leading is True and all(rank(s, f.value) < 0 for s, f in ev.reading.fills.items())
         for slot, fill in ev.reading.fills.items():
             if slot in facts and not fill.asked and not _news(slot, fill.value, facts[slot]):
                 if implied and slot in implied and fill.value not in (UNKNOWN, implied[slot]):
@@ -128,7 +125,9 @@ class Trust:
                 # asked; where no hearing can change the tier, the latest answer stands)
                 put(slot, before, "disagree", False, False)
                 continue
-            agreement = "disagree" if yes_unexplained and self.understander.negated(fill) else ev.agreement
+            # a yes, then that this is not so ("yes, I'm on anticoagulants" heard "yes not anticoagulants"):
+            # the words give two values
+            agreement = "disagree" if slot in ev.reading.contradicted else ev.agreement
             put(slot, fill.value, agreement if fill.value != UNKNOWN else "single",
                 self.understander.needs_confirmation(fill), unsure)
         for slot, values in ev.reading.ambiguous.items():  # two readings of one slot: the more serious

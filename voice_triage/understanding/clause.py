@@ -48,6 +48,7 @@ class Heard:
     phrase: str
     alternatives: tuple[SlotValue, ...] = ()  # other readings of the same words (ambiguous negation)
     words: str = ""  # the answer's own words, when they matched a phrase that means this value on its own
+    negated: bool = False  # heard with a negation ("not anticoagulants", "no fever")
 
 
 @dataclass
@@ -309,7 +310,8 @@ class ClauseReader:
                         alternatives = (value,)
                     value = negated
                 cl.heard.setdefault(slot, []).append(Heard(value, m.score, m.phrase, alternatives,
-                                                            self._own_words(toks, m) if neg is None else ""))
+                                                            self._own_words(toks, m) if neg is None else "",
+                                                            neg is not None or bool(set(m.phrase.split()) & self.neg_words)))
         pads = self._pad_rate.amount(toks, frozenset(self.neg_words)) if self._pad_rate else None
         if pads is not None:  # "three pads in the last hour": the pads per hour say how much
             cl.mentioned.add("amount")

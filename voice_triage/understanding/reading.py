@@ -38,6 +38,9 @@ class Reading:
     #: "no i think yes" heard for "right, yes", "no only yes i do" for "no, only a tiny bit")
     turned: bool = False
     opens_yesno: bool = False  # its first words are a yes or no phrase ("that's right", "no"), not words before it
+    #: slots whose value the words right after an opening yes say is not so ("yes not anticoagulants"): the yes
+    #: and the not contradict each other
+    contradicted: frozenset[str] = frozenset()
     age_out_of_range: tuple[int, ...] = ()
 
     @property

@@ -131,6 +131,8 @@ class Understander(ReplyWords):
         if cls and cls[0].lead:
             reading.leading = cls[0].lead == "affirm"
         reading.opens_yesno = bool(cls and (cls[0].lead or cls[0].yesno))
+        if len(cls) > 1 and cls[0].lead == "affirm" and not cls[0].heard:
+            reading.contradicted = frozenset(s for s, hs in cls[1].heard.items() if any(h.negated for h in hs))
         opening = cls[0].lead if cls else None
         reading.turned = bool(opening) and any(set(cl.lone) - {opening} for cl in cls)
         for cl in cls:
@@ -193,10 +195,6 @@ class Understander(ReplyWords):
         own = set(fill.phrase.split())
         own = (own - GAP_WORDS - SKIPPABLE or own) if own else set(self._yesno_words)
         return frozenset(own | self.clauses.neg_words)
-
-    def negated(self, fill: Fill) -> bool:
-        """The words a value was heard in say that something is not so ("no fever", "not during sex")."""
-        return bool(set((fill.words or fill.phrase).split()) & self.clauses.neg_words)
 
     @staticmethod
     def needs_confirmation(fill: Fill) -> bool:
