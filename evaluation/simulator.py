@@ -139,7 +139,7 @@ def run_conversation(vignette: dict, mode: str = "text", condition: str = "clean
                 elif kind == "heard":
                     if turn is not None:
                         turn["heard"] = {"text": ev.get("text"), "filled": ev.get("filled") or {}}
-                        for k in ("command", "confidence", "alternatives", "words", "engine"):
+                        for k in ("command", "recognized", "confidence", "alternatives", "words", "engine"):
                             if k in ev:
                                 turn["heard"][k] = ev[k]
                 elif kind == "error":

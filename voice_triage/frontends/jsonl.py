@@ -130,7 +130,7 @@ class JsonlSession:
         if not text.strip():
             self.emit_events(self.conv.silence())
             return
-        heard = {"confidence": round(float(confidence), 3),
+        heard = {"recognized": text, "confidence": round(float(confidence), 3),
                  "alternatives": [[str(t), round(float(c), 3)] for t, c in alternatives],
                  "words": [[str(w), round(float(c), 3)] for w, c in words]}
         for ev in self.conv.hear(text, confidence, spoken=True, alternatives=alternatives, words=words):
