@@ -203,6 +203,13 @@ TWO_READINGS = [
     ({"amount": "heavy"}, "nope", "okay", Reply.NO, {}),
     ({"amount": "soaking"}, "nope", "okay", Reply.UNSURE, {}),
     ({"dizzy_or_faint": "yes"}, "no", "yes", Reply.UNSURE, {}),
+    # the value said again is a yes: the other reading's plain no makes it a contested no, doubt at an emergency
+    # (fresh 4806 clean se047: "not quite, I'm not unwell" heard "looked want to all also unwell", the grammar
+    # "not quite", at "Do you have a fever, or feel ill?": a fever was taken, self-care -> urgent)
+    ({"fever_or_unwell": "yes"}, "looked want to all also unwell", "not quite", Reply.NO, {}),
+    ({"frequency": "first"}, "the first time", "no", Reply.NO, {}),
+    ({"frequency": "first"}, "the first time", "yes", Reply.YES, {}),
+    ({"dizzy_or_faint": "yes"}, "yes lightheaded", "no", Reply.UNSURE, {}),
 ]
 
 

@@ -77,7 +77,9 @@ def classify(text: str, reading: Reading, proposal: Mapping[str, SlotValue], *, 
         news = any(proposal.get(s) != f.value for s, f in reading.fills.items())  # a correction is kept
         if only_unknown(other) and other.affirmed is None and not news:
             return ConfirmReply(Reply.UNSURE)
-        if reading.affirmed is True and heard_as_no(other):
+        # (the values said back said again, with no "no", are a yes too: "the first time" to "the first time?")
+        said_again = bool(reading.fills) and set(proposal) <= set(reading.fills) and not news
+        if (reading.affirmed is True or (said_again and reading.leading is not False)) and heard_as_no(other):
             return ConfirmReply(Reply.UNSURE) if emergency else ConfirmReply(Reply.NO, contested=True)
         if emergency and reading.affirmed is False and heard_as_yes(other) and not news:
             # a no the other reading hears as a yes (a one-word "nope" led by the grammar, "okay" by the
