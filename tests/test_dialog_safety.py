@@ -585,3 +585,19 @@ def test_a_yes_then_that_something_is_not_so_puts_it_in_doubt(content, spoken, q
     assert last_ask(log).confirm is not None and last_ask(log).confirm.get(slot) == value
     conv.hear(said, 0.9, spoken=spoken)
     assert conv.state.facts.get(slot) == "yes" or (conv.pending.confirm or {}).get(slot) == "yes"
+
+
+def test_the_rest_ruled_out_by_a_garbled_answer_rests_on_the_whole_answer_not_its_yes(content):
+    # fresh 4806 one-word answers ur047 (urgent -> self-care, UNDER-TRIAGE): "yes, it hurt when we did it, and
+    # no temperature, ..." heard "yes that when we feel temperature feel funny it was really is all of also
+    # peeing is i wee" ("is all": that's all, the rest no). Odd discharge, sores and pain during sex were ruled
+    # out and taken at once, as sure as the clearly heard "yes"; the whole answer was a garble (0.0)
+    conv = Conversation(content)
+    conv.start()
+    conv.hear("just spotting")
+    conv.hear("no")
+    heard = "yes that when we feel temperature feel funny it was really is all of also peeing is i wee"
+    log = conv.hear(heard, 0.0, spoken=True, alternatives=[("yes that's right", 1.0)],
+                    words=[(w, 1.0 if w == "yes" else 0.3) for w in heard.split()])
+    assert "pain_during_sex" not in conv.state.facts
+    assert (last_ask(log).confirm or {}).get("pain_during_sex") == "no"

@@ -188,9 +188,12 @@ class Understander(ReplyWords):
 
     def carrying_words(self, fill: Fill, reading: Reading) -> frozenset[str]:
         """The words a value rests on: its phrase's own words (not "a", "like", "so"), or for a yes or no the
-        yes and no words; and any negation. Empty (every word counts) for a number, and for a yes or no among
-        words that could not be placed (``reading.unplaced``: a garble)."""
-        if SLOTS[fill.slot].numeric or (reading.unplaced and not fill.phrase):
+        yes and no words; and any negation. Empty (every word counts) for a number, for a yes or no among
+        words that could not be placed (``reading.unplaced``: a garble), and for a value no word of its own
+        gave that no opening "no" gave either ("that's all" after a fever: the rest is ruled out by the whole
+        answer, not by its "yes")."""
+        given_by_whole = reading.unplaced or (reading.affirmed is None and reading.leading is not False)
+        if SLOTS[fill.slot].numeric or (given_by_whole and not fill.phrase):
             return frozenset()
         own = set(fill.phrase.split())
         own = (own - GAP_WORDS - SKIPPABLE or own) if own else set(self._yesno_words)
