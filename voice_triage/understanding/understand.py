@@ -132,7 +132,10 @@ class Understander(ReplyWords):
             reading.leading = cls[0].lead == "affirm"
         reading.opens_yesno = bool(cls and (cls[0].lead or cls[0].yesno))
         if len(cls) > 1 and cls[0].lead == "affirm" and not cls[0].heard:
-            reading.contradicted = frozenset(s for s, hs in cls[1].heard.items() if any(h.negated for h in hs))
+            # (a no to the question's thing: "not often" is no no to "Has this happened before?")
+            no = question.no if question is not None else {}
+            reading.contradicted = frozenset(s for s, hs in cls[1].heard.items()
+                                             if any(h.negated and no.get(s, h.value) == h.value for h in hs))
         opening = cls[0].lead if cls else None
         reading.turned = bool(opening) and any(set(cl.lone) - {opening} for cl in cls)
         for cl in cls:
