@@ -47,6 +47,11 @@ class Beliefs:
         for slot, value in values.items():
             if slot not in self.facts:
                 self._set(slot, value, "proposed", text)
+        self.note_heard(values)
+
+    def note_heard(self, values: Mapping[str, SlotValue]) -> None:
+        """``values`` were heard (again): among what the person may have said."""
+        for slot, value in values.items():
             if value != UNKNOWN and value not in self.said.get(slot, []):
                 self.said.setdefault(slot, []).append(value)
 

@@ -153,6 +153,7 @@ class AskOptions:
         count to the conversation's bound, but a walk through five slots does not run into the question's own
         and keep every value it was asking about (a no heard there was taken as a yes, cautiously)."""
         self._turns_set_aside += self.state.turns.pop(q.id, 0)
+        self.state.beliefs.note_heard(heard or {})  # what they may have said counts until the walk settles it
         for slot, value in (heard or {}).items():
             # an emergency heard again is asked again, even if a no ruled it out before: an emergency reading
             # is never dropped unasked ("unbearable cramps" after two noes to checks of pain and dizziness)
