@@ -40,6 +40,11 @@ def main(argv: list[str] | None = None) -> int:
                    help="reuse evaluation/runs/text*.jsonl from an earlier run of the same vignettes")
     p.add_argument("--conditions", default=None, help="comma-separated audio conditions")
 
+    y = sub.add_parser("replay", help="feed recorded answers, as heard, through the dialog as it is now; say "
+                       "where it asks something else than in the run")
+    y.add_argument("records", help="a records file (evaluation/runs/*.jsonl)")
+    y.add_argument("--ids", default=None, help="comma-separated vignette ids")
+
     f = sub.add_parser("findings", help="rewrite evaluation/findings.md from evaluation/runs/text.jsonl")
     f.add_argument("--records", default=None)
 
@@ -61,6 +66,20 @@ def main(argv: list[str] | None = None) -> int:
             return 0 if same else 1
         write(vs, out)
         print(f"wrote {len(vs)} vignettes to {out}")
+        return 0
+    if args.command == "replay":
+        from .replay import summarize
+
+        recs = [json.loads(line) for line in Path(args.records).read_text(encoding="utf-8").splitlines() if line.strip()]
+        if args.ids:
+            recs = [r for r in recs if r.get("id") in set(args.ids.split(","))]
+        same, n, differ = summarize(recs)
+        for d in differ:
+            i = d.diverges_at or 0
+            then = d.recorded[i] if i < len(d.recorded) else "(the end)"
+            now = d.asks[i] if i < len(d.asks) else "(the end)"
+            print(f"  {d.id}: ask {i + 1} was {then!r}, is now {now!r}")
+        print(f"{same}/{n} replayed exactly")
         return 0
     if args.command == "run":
         import shlex
