@@ -42,8 +42,8 @@ def replay(record: dict[str, Any]) -> Replay:
         heard = turn.get("heard")
         if not heard:
             events = conv.silence() if turn.get("answer") in (None, "") else conv.hear(str(turn["answer"]))
-        elif "confidence" not in heard:  # typed
-            events = conv.hear(str(turn.get("answer", heard.get("text", ""))))
+        elif "confidence" not in heard:  # typed, or no speech in the audio (heard as "")
+            events = conv.hear(str(heard.get("text", "")))
         else:
             events = conv.hear(str(heard.get("recognized", heard.get("text", ""))), float(heard["confidence"]),
                                spoken=True, alternatives=[(str(t), float(c)) for t, c in heard.get("alternatives", [])],
