@@ -601,3 +601,18 @@ def test_the_rest_ruled_out_by_a_garbled_answer_rests_on_the_whole_answer_not_it
                     words=[(w, 1.0 if w == "yes" else 0.3) for w in heard.split()])
     assert "pain_during_sex" not in conv.state.facts
     assert (last_ask(log).confirm or {}).get("pain_during_sex") == "no"
+
+
+def test_a_value_refused_alone_is_not_taken_because_every_other_was_refused(content):
+    # fresh 4807 clean ur025 (urgent -> soon, UNDER-TRIAGE): unsure about dizziness, the person said no to
+    # "I understood: no dizziness. Is that right?" twice, then "no, I'm not sure if I'm dizzy" (heard "no not
+    # quite") to "Do you feel dizzy or faint right now?": no dizziness was taken, the one value left. A value the
+    # person refused when asked alone is not left to be taken: not known, cautiously
+    conv = Conversation(content)
+    conv.start()
+    conv.hear("just spotting")
+    for answer in ("not dizzy", "no", "not dizzy"):
+        conv.hear(answer, 0.3, spoken=True)
+    assert conv.pending.text == content.question("acute").options_for("dizzy_or_faint")["yes"]
+    conv.hear("no", 0.3, spoken=True)
+    assert conv.state.facts["dizzy_or_faint"] == "unknown"

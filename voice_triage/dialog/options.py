@@ -135,8 +135,10 @@ class AskOptions:
         left = self._options_left(q, slot)
         if not left:
             # a no to every value that matters, each asked about alone (here, or in a check of it alone): the
-            # one value left (no pain); none or several left: not known, cautiously
-            rest = [v for v in SLOTS[slot].values if v not in q.options_for(slot)]
+            # one value left (no pain), unless the person said no to it asked alone too ("No dizziness. Is that
+            # right?" "No, I can't tell"); none or several left: not known, cautiously
+            rest = [v for v in SLOTS[slot].values if v not in q.options_for(slot)
+                    and not self.state.beliefs.was_refused_alone(slot, v)]
             if len(rest) == 1:
                 return self._option_taken(q, "", {**confirmed, slot: rest[0]})
             return [Say(self.content.line("gave_up")), *self._option_taken(q, "", {**confirmed, slot: UNKNOWN})]
