@@ -119,8 +119,11 @@ class Patient:
         if ok:
             return self.generic("confirm_yes")
         text = self.generic("confirm_no")
-        if self.rng.random() < 0.5:
-            slot = next(iter(confirm))
+        # a person unsure of a value says so: a bare "no, that's not right" to "Do you feel dizzy or faint right
+        # now?" would say "not dizzy", which they do not mean
+        unsure = [s for s in confirm if s in spec.SLOTS and spec.is_unknown(self.persona.get(s, "unknown"))]
+        if self.rng.random() < 0.5 or unsure:
+            slot = unsure[0] if unsure else next(iter(confirm))
             if slot in spec.SLOTS:
                 text = text.split(",")[0] + ", " + self.clause(slot, self.persona.get(slot, "unknown"))
         return text
