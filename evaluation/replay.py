@@ -27,12 +27,13 @@ class Replay:
         return None if len(self.asks) >= len(self.recorded) else len(self.asks)
 
 
-def replay(record: dict[str, Any]) -> Replay:
+def replay(record: dict[str, Any], understander: Any = None) -> Replay:
+    """``understander``: one to share between records (building it reads every phrase list)."""
     from voice_triage.content import load_content
     from voice_triage.dialog import Conversation
     from voice_triage.dialog.events import Ask
 
-    conv = Conversation(load_content("en"))
+    conv = Conversation(load_content("en"), understander=understander)
     out = Replay(str(record.get("id")), recorded=[t["ask"]["text"] for t in record.get("turns", []) if t.get("ask")])
     events = conv.start()
     for turn in record.get("turns", []):
@@ -56,6 +57,10 @@ def replay(record: dict[str, Any]) -> Replay:
 
 def summarize(records: Iterable[dict[str, Any]]) -> tuple[int, int, list[Replay]]:
     """(records replayed exactly, records, the replays that diverge)."""
-    got = [replay(r) for r in records]
+    from voice_triage.content import load_content
+    from voice_triage.understanding import Understander
+
+    understander = Understander(load_content("en"))
+    got = [replay(r, understander) for r in records]
     differ = [r for r in got if r.diverges_at is not None]
     return len(got) - len(differ), len(got), differ

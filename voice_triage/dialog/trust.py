@@ -50,8 +50,12 @@ class Trust:
         asked again (the question just asked comes again after it)."""
         self.state.beliefs.reject(refuted(implied))
         self.state.beliefs.reopen(implied)
-        q = next(x for x in self.content.questions if set(implied) & set(x.slots))
+        q = self._question_of(implied)
         return [Say(self.content.line("confirm_rejected")), *self._put_again(q)]
+
+    def _question_of(self: Conversation, values: dict[str, SlotValue]) -> Question:
+        """The question that asks about ``values`` (values said back come from one answer, to one question)."""
+        return next(x for x in self.content.questions if set(values) & set(x.slots))
 
     def _said_back_checked(self: Conversation, implied: dict[str, SlotValue]) -> list[Event]:
         """A no with words that could not be placed, after a value was said back: that value is checked ("I
@@ -59,7 +63,7 @@ class Trust:
         asks its question again."""
         self.state.beliefs.reopen(implied)
         self.state.beliefs.propose(implied, "")
-        q = next(x for x in self.content.questions if set(implied) & set(x.slots))
+        q = self._question_of(implied)
         return self._put("confirm", q, tuple(implied), self.content.line("confirm", reading=self._said(implied, q=q)),
                          count=False, proposal=implied)
 
