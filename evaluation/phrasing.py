@@ -114,7 +114,21 @@ class Patient:
         return ", ".join(clauses[:-1]) + self.generic("group_joiner") + clauses[-1]
 
     # -- the kinds of ask -------------------------------------------------------------------------
-    def answer_confirm(self, confirm: Mapping[str, Any]) -> str:
+    def includes_worse(self, ask: Mapping[str, Any]) -> list[str]:
+        """The slots of a yes/no question about a value ("Do you have any pain at all?", "Is it more than
+        spotting?") whose words take in the persona's more serious value: the person means yes. A check of
+        what was understood ("I understood: some pain. Is that right?") asks for the value itself."""
+        confirm = ask.get("confirm") or {}
+        if ask.get("question_id") == "confirm" or not any(cue in str(ask.get("text", "")).lower()
+                                                          for cue in self.bank["at_least"]):
+            return []
+        return [s for s, v in confirm.items() if s in spec.SLOTS and not spec.is_unknown(self.persona.get(s))
+                and spec.RANK[spec.slot_tier(s, self.persona[s]) or "self_care"]
+                > spec.RANK[spec.slot_tier(s, v) or "self_care"]]
+
+    def answer_confirm(self, confirm: Mapping[str, Any], worse: list[str] | None = None) -> str:
+        if worse:  # "Do you have any pain at all?" "yes, it's really bad"
+            return self.generic("confirm_yes").split(",")[0] + ", " + self.clause(worse[0], self.persona[worse[0]])
         ok = all(spec.value_matches(s, self.persona.get(s, "unknown"), v) for s, v in confirm.items())
         if ok:
             return self.generic("confirm_yes")
@@ -183,7 +197,7 @@ class Patient:
         slots = _ask_slots(ask)
         if confirm:
             ok = all(spec.value_matches(s, self.persona.get(s, "unknown"), v) for s, v in confirm.items())
-            return self.pick(CURT_WORDS["yes" if ok else "no"])
+            return self.pick(CURT_WORDS["yes" if ok or self.includes_worse(ask) else "no"])
         if ask.get("open") or not slots or not all(spec.SLOTS[s] == ("yes", "no") for s in slots):
             return None
         if "screening_up_to_date" in slots:
@@ -214,7 +228,7 @@ class Patient:
         if fix:
             kind, text = "correct", fix
         elif confirm:
-            kind, text = "confirm", self.answer_confirm(confirm)
+            kind, text = "confirm", self.answer_confirm(confirm, self.includes_worse(ask))
         elif ask.get("open"):
             kind, text = "open", self.answer_open(slots)
         elif len(slots) == 1:

@@ -119,3 +119,26 @@ def test_bank_is_independent_of_product_phrases():
     clauses = [t.lower() for s, v, t in phrasing.all_phrasings(BANK) if s not in ("generic", "age") and len(t) > 12]
     verbatim = [c for c in clauses if c in text]
     assert len(verbatim) / len(clauses) < 0.25, verbatim[:20]
+
+
+def test_a_question_that_takes_in_a_worse_value_is_a_yes_to_it():
+    # the walk's "Do you have any pain at all?" means any pain: severe pain is a yes, said with what it is; a
+    # check of what was understood, or "Is it just a few drops?", asks for the value itself
+    for seed in range(20):
+        p = patient(seed, pain="severe", amount="heavy")
+        walk = {"slots": ["pain"], "question_id": "danger", "text": "Do you have any pain at all?",
+                "confirm": {"pain": "some"}}
+        reply = p.answer(walk).lower()
+        assert reply.startswith(("yes", "yeah", "correct", "that's right", "yep", "right")), reply
+        assert reply not in {x.lower() for x in BANK["generic"]["confirm_yes"]}, reply  # says what it is
+        check = {"slots": ["pain"], "question_id": "confirm", "text": "I understood: some pain. Is that right?",
+                 "confirm": {"pain": "some"}}
+        assert p.answer(check).lower().startswith(("no", "not")), seed
+        just = {"slots": ["amount"], "question_id": "amount", "text": "Is it just a few drops or spotting?",
+                "confirm": {"amount": "spotting"}}
+        assert p.answer(just).lower().startswith(("no", "not")), seed
+        more = {"slots": ["amount"], "question_id": "amount", "text": "Is it more than spotting, like a period?",
+                "confirm": {"amount": "heavy"}}
+        assert p.answer(more).lower() in {x.lower() for x in BANK["generic"]["confirm_yes"]}
+    curt = phrasing.Patient(patient(pain="severe").persona, BANK, random.Random(3), curt=True)
+    assert curt.answer(walk).lower() in {w.lower() for w in phrasing.CURT_WORDS["yes"]}
