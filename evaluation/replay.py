@@ -42,7 +42,9 @@ def replay(record: dict[str, Any], understander: Any = None) -> Replay:
             break
         heard = turn.get("heard")
         if not heard:
-            events = conv.silence() if turn.get("answer") in (None, "") else conv.hear(str(turn["answer"]))
+            # nothing heard of a spoken answer is a silence; a typed one is taken as typed
+            spoken = record.get("mode") == "audio"
+            events = conv.silence() if spoken or turn.get("answer") in (None, "") else conv.hear(str(turn["answer"]))
         elif "confidence" not in heard:  # typed, or no speech in the audio (heard as "")
             events = conv.hear(str(heard.get("text", "")))
         else:

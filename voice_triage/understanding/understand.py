@@ -119,7 +119,7 @@ class Understander(ReplyWords):
                 continue
             best = max(hs, key=lambda h: h.score)
             reading.fills[slot] = Fill(slot, best.value, best.score, best.phrase, slot in asked_set, best.words)
-        for slot in unsure_slots:
+        for slot in sorted(unsure_slots, key=list(SLOTS).index):  # (in one order: a set's changes run to run)
             reading.fills[slot] = Fill(slot, UNKNOWN, 100.0, "", slot in asked_set)
 
         self._settle_rest(reading, cls, asked, question, unsure_all)
