@@ -607,3 +607,27 @@ def test_a_no_to_a_correction_of_an_answer_taken_asks_it_again(content):
     assert _ask(events).confirm == {"age": 39}
     conv.hear("no", 0.99, spoken=True)
     assert "age" not in conv.state.facts
+
+
+def test_a_correction_of_part_of_what_was_said_back_puts_the_rest_in_doubt(content):
+    # "An odd discharge and painful sex, thanks. And what about ...?" "No, no odd discharge": the no is to what
+    # was said back, and people name the first mistake they notice; the value it does not name ("it didn't
+    # hurt" heard "it did ... during sex") is checked, not kept unasked
+    conv = Conversation(content)
+    conv.start()
+    conv.hear("just spotting", 0.9, spoken=True)
+    conv.hear("no, I feel fine", 0.9, spoken=True)
+    events = conv.hear("odd discharge and it hurt during sex", 0.9, spoken=True)
+    assert _ask(events).implied == {"unusual_discharge": "yes", "pain_during_sex": "yes"}
+    events = conv.hear("no, no odd discharge", 0.9, spoken=True)
+    assert _ask(events).confirm == {"pain_during_sex": "yes", "unusual_discharge": "no"}
+    conv.hear("no, sex didn't hurt", 0.9, spoken=True)
+    assert conv.state.facts.get("pain_during_sex") != "yes"
+    # a correction of the only value said back checks nothing more
+    conv = Conversation(content)
+    conv.start()
+    conv.hear("just spotting", 0.9, spoken=True)
+    conv.hear("no, I feel fine", 0.9, spoken=True)
+    conv.hear("odd discharge", 0.9, spoken=True)
+    events = conv.hear("no, no odd discharge", 0.9, spoken=True)
+    assert not _ask(events).confirm and conv.state.facts.get("unusual_discharge") == "no"

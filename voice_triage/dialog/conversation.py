@@ -218,8 +218,10 @@ class Conversation(SideTurns, TurnBounds, Trust, AskOptions):
         q = self._question(pending.question_id)
         assert q is not None
         self.state.beliefs.settle_implicit()
+        unnamed: dict[str, SlotValue] = {}  # said back, and not named by a correction of the rest of it
         if pending.ask.implied and self.understander.opens_correction(ev.text):
             corrected = self._correction(ev, pending.ask.implied)  # "no, I said it's heavy": about the last answer
+            unnamed = self._not_corrected(corrected, pending.ask.implied)
             if corrected is None and self.understander.says_said_back_is_wrong(ev.text):  # "no, that's not right"
                 return [Heard(ev.text, {}), *self._said_back_rejected(pending.ask.implied)]
             if corrected is None and (not ev.reading.understood or ev.reading.unplaced):
@@ -235,7 +237,7 @@ class Conversation(SideTurns, TurnBounds, Trust, AskOptions):
         if reading.clarify and not reading.fills:
             return [Heard(ev.text, {}), *self._clarify(q, pending.slots, ev.channel == SPOKEN)]
         certain, doubtful, said_back = self._judge(ev)
-        if again := self._still_in_doubt(ev, pending.ask.implied or {}, q):  # checked with this answer, in one check
+        if again := {**unnamed, **self._still_in_doubt(ev, pending.ask.implied or {}, q)}:  # checked with this answer
             certain, doubtful, said_back = {}, {**again, **certain, **said_back, **doubtful}, {}
         if not certain and not doubtful:
             return [Heard(ev.text, {}), *self._reprompt_or_give_up([Say(self.content.line("not_understood"))],

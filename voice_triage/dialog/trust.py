@@ -45,6 +45,15 @@ class Trust:
         return Evidence(ev.text, Reading(ev.text, fills=fills), ev.channel, ev.confidence, "single", ev.heard) \
             if fills else None
 
+    def _not_corrected(self: Conversation, corrected: Evidence | None, implied: dict[str, SlotValue]) -> dict[str, SlotValue]:
+        """A "no, ..." that corrects part of what was said back is a no to what was said back, and people name
+        the first mistake they notice ("An odd discharge and painful sex, thanks." "No, no odd discharge"):
+        the values it does not name, where their hearing can still change the tier, are in doubt."""
+        if corrected is None or corrected.channel != SPOKEN:
+            return {}
+        fixed = {**self.state.facts, **{s: f.value for s, f in corrected.reading.fills.items()}}
+        return {s: v for s, v in implied.items() if s not in corrected.reading.fills and not self._settled(s, fixed)}
+
     def _said_back_rejected(self: Conversation, implied: dict[str, SlotValue]) -> list[Event]:
         """"No, that's not right" after a value was said back: that value is ruled out and its question is
         asked again (the question just asked comes again after it)."""
@@ -149,9 +158,10 @@ class Trust:
                     self.state.pending is not None and self.state.pending.kind == "clarify")
         return self.policy.decide(case).action
 
-    def _settled(self: Conversation, slot: str) -> bool:
-        """The other answers already call for at least anything ``slot`` could: no hearing of it changes the tier."""
-        others = {s: v for s, v in self.state.facts.items() if s != slot}
+    def _settled(self: Conversation, slot: str, facts: dict[str, SlotValue] | None = None) -> bool:
+        """The other answers (``facts``, by default those taken) already call for at least anything ``slot``
+        could: no hearing of it changes the tier."""
+        others = {s: v for s, v in (self.state.facts if facts is None else facts).items() if s != slot}
         return RANK[tier_so_far(others)] >= most_serious(slot)
 
     def _said(self: Conversation, values: dict[str, SlotValue], reading: Reading | None = None,
