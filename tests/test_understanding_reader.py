@@ -254,3 +254,29 @@ def test_described_by_must_be_single_words(tmp_path):
                     encoding="utf-8")
     with pytest.raises(ContentError, match="described_by"):
         load_content.__wrapped__("en", str(tmp_path))
+
+
+@pytest.mark.parametrize("question,text,expected", [
+    # a recognizer writes no comma: "no, same partner" is heard "no same partner". A reply's "no" before words
+    # that say nothing is wrong is that reply, not their negation ("not the same partner")
+    ("risks", "no same partner", {"sti_risk": "no"}),
+    ("risks", "no no same partner i have tested recently", {"sti_risk": "no"}),
+    ("risks", "no married", {"sti_risk": "no"}),
+    ("risks", "no up to date", {"screening_up_to_date": "yes"}),
+    ("symptoms", "no sex was fine", {"pain_during_sex": "no"}),
+    ("acute", "no steady on my feet", {"dizzy_or_faint": "no"}),
+    ("pregnancy_menopause", "no still have periods", {"postmenopausal": "no"}),
+    # the words for something wrong are still negated by it, and any other negation still reaches
+    ("risks", "no new partner", {"sti_risk": "no"}),
+    ("risks", "not married", {"sti_risk": "yes"}),
+    ("acute", "not steady on my feet", {"dizzy_or_faint": "yes"}),
+    ("symptoms", "no sex was not painful", {"pain_during_sex": "no"}),
+])
+def test_a_reply_no_does_not_negate_words_that_say_nothing_is_wrong(question, text, expected):
+    from voice_triage.content import load_content
+    from voice_triage.understanding import Understander
+
+    content = load_content("en")
+    u, q = Understander(content), content.question(question)
+    got = {s: f.value for s, f in u.read(text, asked=q.slots, question=q).fills.items() if s in expected}
+    assert got == expected

@@ -191,6 +191,13 @@ class ClauseReader:
                     return i
         return None
 
+    def _reply_no(self, toks: list[str], i: int) -> bool:
+        """The negation at ``i`` is a reply's no word opening the clause ("no", "no no"). Before words that say
+        nothing is wrong ("same partner", "steady on my feet", "plenty of lubrication") it is that reply, not
+        their negation: a recognizer writes "no, same partner" without its comma, and no one says "no same
+        partner" for "not the same partner" ("not", which is no reply word, still negates them)."""
+        return toks[i] in self.yesno_words and all(t in self.yesno_words for t in toks[:i])
+
     def _describes_next(self, m: Match, spans: list[Match]) -> bool:
         """"painful blisters": a word that describes the phrase of another slot right after it (phrases.yaml
         ``described_by``), not a fact of its own."""
@@ -298,6 +305,9 @@ class ClauseReader:
                     if prev and (self._negator(toks, prev[0], spans) is not None
                                  or set(prev[0].phrase.split()) & self.neg_words):
                         neg = m.start - 1  # "no fever or chills": the negation carries over the list
+                if neg is not None and self._reply_no(toks, neg) and _tier_rank(slot, value) < 0 \
+                        and _tier_rank(slot, self._negate(slot, value) or value) >= 0:
+                    neg = None  # "no same partner": "no. same partner", not "not the same partner"
                 alternatives: tuple[SlotValue, ...] = ()
                 if neg is not None:
                     negated = self._negate(slot, value)
