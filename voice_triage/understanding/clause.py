@@ -13,12 +13,12 @@ from voice_triage.content.normalize import clauses, normalize
 from voice_triage.triage.slots import SLOTS, UNKNOWN
 from voice_triage.triage.tiers import RANK
 from voice_triage.understanding.lead_ins import LeadIns
+from voice_triage.understanding.negation import NegationReach
 from voice_triage.understanding.occurrences import Occurrences
 from voice_triage.understanding.pads import PadRate
 from voice_triage.understanding.reading import VOLUNTEER_SCORE, SlotValue
 from voice_triage.understanding.spotting import Label, Match, PhraseIndex
 
-NEGATION_WINDOW = 5  # a negation word this many words before a phrase negates it
 
 
 def norm_list(items: object) -> list[str]:
@@ -99,22 +99,17 @@ class ClauseReader:
         self._pad_rate = PadRate.from_data(extra.get("pad_rate"))
         self._occurrences = Occurrences.from_data(extra.get("occurrences"), content.lang)
         # words.yaml: after a leading yes/no word these start a new thought ("no I have a fever" = "no. I
-        # have a fever"); after these a negation no longer reaches ("no fever, just discharge"); these add
-        # nothing beside a yes/no ("no to all of those")
+        # have a fever"); these add nothing beside a yes/no ("no to all of those")
         self._new_thought = frozenset(str(w) for w in sets.get("new_thought") or ())
-        self._scope_break = frozenset(str(w) for w in sets.get("scope_break") or ())
         self._add_nothing = frozenset(str(w) for w in sets.get("add_nothing") or ())
         self._turning = frozenset(str(w) for w in sets.get("turning_words") or ())
         self._lone_no = frozenset(str(w) for w in sets.get("lone_no") or ())
-        self._negations = {tuple(n.split()) for n in ph.negations}
-        self.neg_words = {n for n in ph.negations if " " not in n}
-        self._slot_negations = {name: {tuple(n.split()) for n in sp.negated_by}
-                                for name, sp in ph.slots.items() if sp.negated_by is not None}
         # a reply's "no" is not about a count of times ("no, the second time"): only the slot's own negations
         occ_slot = self._occurrences.slot if self._occurrences else ""
-        self._occurrence_negations = frozenset(n[0] for n in self._negations_of(occ_slot) if len(n) == 1)
-        self._described_by = {name: frozenset(sp.described_by) for name, sp in ph.slots.items() if sp.described_by}
         self.yesno_words = {p for p in ph.affirm + ph.deny if " " not in p}
+        self.negation = NegationReach(ph, sets, self.yesno_words)
+        self.neg_words = self.negation.words
+        self._occurrence_negations = frozenset(n[0] for n in self.negation.of(occ_slot) if len(n) == 1)
         self.affirm_words = {p for p in ph.affirm if " " not in p} - {p for p in ph.deny if " " not in p}
         # yes/no words that never start a phrase of their own: always a separate thought ("yes pain")
         split_no = [tuple(normalize(str(p), drop_fillers=False).split()) for p in sets.get("split_no") or ()]
@@ -171,53 +166,6 @@ class ClauseReader:
         """The clause opens with a yes/no phrase of more than ``longer_than`` words ("no i do not", "definitely
         not", "not quite sure")."""
         return any(len(p) > longer_than and tuple(toks[:len(p)]) == p for p in self._yesno_openers.get(toks[0], ()))
-
-    def _negator(self, toks: list[str], m: Match, spans: list[Match]) -> int | None:
-        """Index of the negation word that negates ``m``, or None."""
-        words = m.phrase.split()
-        if any(tuple(words[: len(n)]) == n for n in self._negations) or (set(words) & self.neg_words):
-            return None  # the phrase carries its own negation ("no pain", "it will not stop")
-        other = {i for s in spans if s.label.kind in ("unknown", "hedge") for i in range(s.start, s.end)}
-        facts = {i for s in spans if s.label.kind == "slot" and (s.start, s.end) != (m.start, m.end)
-                 and not self._describes_next(s, spans) for i in range(s.start, s.end)}
-        lo = max(0, m.start - NEGATION_WINDOW)
-        for i in range(m.start - 1, lo - 1, -1):
-            if toks[i] in self._scope_break or i in facts:
-                return None  # "not pregnant, still have periods": a negation reaches the next fact only
-            if i in other:
-                continue
-            for n in self._negations_of(m.label.slot):
-                if tuple(toks[i : i + len(n)]) == n and i + len(n) <= m.start:
-                    return i
-        return None
-
-    def _reply_no(self, toks: list[str], i: int) -> bool:
-        """The negation at ``i`` is a reply's no word opening the clause ("no", "no no"). Before words that say
-        nothing is wrong ("same partner", "steady on my feet", "plenty of lubrication") it is that reply, not
-        their negation: a recognizer writes "no, same partner" without its comma, and no one says "no same
-        partner" for "not the same partner" ("not", which is no reply word, still negates them)."""
-        return toks[i] in self.yesno_words and all(t in self.yesno_words for t in toks[:i])
-
-    def _describes_next(self, m: Match, spans: list[Match]) -> bool:
-        """"painful blisters": a word that describes the phrase of another slot right after it (phrases.yaml
-        ``described_by``), not a fact of its own."""
-        return any(s.label.kind == "slot" and s.label.slot != m.label.slot and s.start == m.end
-                   and m.phrase in self._described_by.get(s.label.slot or "", ()) for s in spans)
-
-    def _negations_of(self, slot: str | None) -> set[tuple[str, ...]]:
-        """The negations that reach a phrase of ``slot`` (a reply's "no" does not reach "once in a while")."""
-        return self._slot_negations.get(slot or "", self._negations)
-
-    def _negate(self, slot: str, value: str) -> str | None:
-        rule = self.content.phrases.slots[slot].negated
-        if isinstance(rule, dict):
-            got = rule.get(value)
-            return None if got in (None, "null") else str(got)
-        if rule == "flip":
-            return {"yes": "no", "no": "yes"}[value]
-        if rule and value != rule:
-            return str(rule)
-        return None
 
     @staticmethod
     def _weak_yesno(phrase: str) -> bool:
@@ -296,21 +244,21 @@ class ClauseReader:
             for m in group:
                 slot, value = m.label.slot, m.label.value
                 assert slot is not None and value is not None
-                if (slot not in asked and not self._volunteer_ok(m)) or self._describes_next(m, spans):
+                if (slot not in asked and not self._volunteer_ok(m)) or self.negation.describes_next(m, spans):
                     continue
                 cl.mentioned.add(slot)
-                neg = self._negator(toks, m, spans)
+                neg = self.negation.negator(toks, m, spans)
                 if neg is None and m.start >= 2 and toks[m.start - 1] in ("or", "nor"):
                     prev = [p for p in spans if p.label.kind == "slot" and p.end == m.start - 1]
-                    if prev and (self._negator(toks, prev[0], spans) is not None
+                    if prev and (self.negation.negator(toks, prev[0], spans) is not None
                                  or set(prev[0].phrase.split()) & self.neg_words):
                         neg = m.start - 1  # "no fever or chills": the negation carries over the list
-                if neg is not None and self._reply_no(toks, neg) and _tier_rank(slot, value) < 0 \
-                        and _tier_rank(slot, self._negate(slot, value) or value) >= 0:
+                if neg is not None and self.negation.reply_no(toks, neg) and _tier_rank(slot, value) < 0 \
+                        and _tier_rank(slot, self.negation.negate(slot, value) or value) >= 0:
                     neg = None  # "no same partner": "no. same partner", not "not the same partner"
                 alternatives: tuple[SlotValue, ...] = ()
                 if neg is not None:
-                    negated = self._negate(slot, value)
+                    negated = self.negation.negate(slot, value)
                     if negated is None:
                         cl.denied.setdefault(slot, set()).add(value)
                         continue
