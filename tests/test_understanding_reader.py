@@ -280,3 +280,22 @@ def test_a_reply_no_does_not_negate_words_that_say_nothing_is_wrong(question, te
     u, q = Understander(content), content.question(question)
     got = {s: f.value for s, f in u.read(text, asked=q.slots, question=q).fills.items() if s in expected}
     assert got == expected
+
+
+@pytest.mark.parametrize("question,text,expected", [
+    # a negation before "if"/"whether" is about knowing: what follows is not known, not denied (a typo can
+    # hide the "not sure" phrase: "can't tlel" was read "not light-headed")
+    ("acute", "no, no pain, but I can't tlel if I'm light-headed", {"pain": "none", "dizzy_or_faint": UNKNOWN}),
+    ("symptoms", "I dont knwo whether I have a fever", {"fever_or_unwell": UNKNOWN}),
+    # "if" after the phrase, or with no negation before it, changes nothing
+    ("acute", "I'm not dizzy if I sit down", {"dizzy_or_faint": "no"}),
+    ("acute", "no if i stand up i feel faint", {"dizzy_or_faint": "yes"}),
+])
+def test_a_negation_before_an_embedded_question_is_about_knowing(question, text, expected):
+    from voice_triage.content import load_content
+    from voice_triage.understanding import Understander
+
+    content = load_content("en")
+    u, q = Understander(content), content.question(question)
+    got = {s: f.value for s, f in u.read(text, asked=q.slots, question=q).fills.items() if s in expected}
+    assert got == expected

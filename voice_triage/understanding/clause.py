@@ -61,6 +61,7 @@ class Clause:
     rest_no: bool = False  # "nothing else", "that's all"
     only: bool = False  # "just the burning when I pee"
     mentioned: set[str] = field(default_factory=set)  # slots the clause names
+    unsure: set[str] = field(default_factory=set)  # slots it asks about after a negation ("can't tell if ...")
     unplaced: bool = False  # words no phrase of the clause covers ("no plenty on yah")
     lone: set[str] = field(default_factory=set)  # "affirm"/"deny": words.yaml turning_words after its first word,
     # in no phrase of a slot ("no i think yes": {"affirm"})
@@ -247,6 +248,9 @@ class ClauseReader:
                 if (slot not in asked and not self._volunteer_ok(m)) or self.negation.describes_next(m, spans):
                     continue
                 cl.mentioned.add(slot)
+                if self.negation.about_knowing(toks, m, spans):
+                    cl.unsure.add(slot)  # "I can't tell if I'm light-headed"
+                    continue
                 neg = self.negation.negator(toks, m, spans)
                 if neg is None and m.start >= 2 and toks[m.start - 1] in ("or", "nor"):
                     prev = [p for p in spans if p.label.kind == "slot" and p.end == m.start - 1]

@@ -78,6 +78,7 @@ class Understander(ReplyWords):
         # a "not sure" that names nothing is about the question, unless an asked item is named elsewhere
         anything = any(slot in asked_set for cl in cls for slot in cl.mentioned)
         for cl in cls:
+            unsure_slots.update(cl.unsure)
             if cl.unknown:
                 if cl.mentioned:
                     unsure_slots.update(cl.mentioned)
