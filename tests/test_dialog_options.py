@@ -67,8 +67,14 @@ def test_saying_the_value_again_is_a_yes(content):
     conv = at(content, "frequency")
     misheard_twice(conv, "it keeps happening")
     conv.hear("no", 0.9, spoken=True)
-    conv.hear("this is the first time", 0.5, spoken=True)  # to "Is this the first time?"
+    conv.hear("this is the first time", 0.9, spoken=True)  # to "Is this the first time?"
     assert conv.state.facts["frequency"] == "first"
+    # heard unsurely, the words alone are no yes (a lost "not": "not the first time"): asked again
+    conv = at(content, "frequency")
+    misheard_twice(conv, "it keeps happening")
+    conv.hear("no", 0.9, spoken=True)
+    said = asks(conv.hear("this is the first time", 0.5, spoken=True))
+    assert "frequency" not in conv.state.facts and content.question("frequency").options["first"] in said[-1]
 
 
 def test_every_value_ruled_out_is_not_known(content):

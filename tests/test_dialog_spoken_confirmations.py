@@ -631,3 +631,20 @@ def test_a_correction_of_part_of_what_was_said_back_puts_the_rest_in_doubt(conte
     conv.hear("odd discharge", 0.9, spoken=True)
     events = conv.hear("no, no odd discharge", 0.9, spoken=True)
     assert not _ask(events).confirm and conv.state.facts.get("unusual_discharge") == "no"
+
+
+def test_a_reply_that_only_says_the_value_again_counts_as_a_yes_only_when_heard_clearly(content):
+    # "No, no fever" heard "smells a fever is" (confidence 0.00) to "Do you have a fever, or feel ill?": the
+    # no is the word most often lost, so a garble that holds the value is asked again, not taken as a yes
+    conv = _confirming(content, {"fever_or_unwell": "yes"})
+    events = conv.hear("smells a fever is", 0.01, spoken=True)
+    assert conv.state.facts.get("fever_or_unwell") != "yes" and _ask(events).confirm == {"fever_or_unwell": "yes"}
+    conv = _confirming(content, {"frequency": "first"})
+    events = conv.hear("the first time", 0.2, spoken=True)  # the lowering side alike ("not the first time")
+    assert "frequency" not in conv.state.facts and _ask(events).confirm == {"frequency": "first"}
+    conv = _confirming(content, {"frequency": "first"})
+    conv.hear("the first time", 0.9, spoken=True)  # said again, clearly: a yes
+    assert conv.state.facts.get("frequency") == "first"
+    conv = _confirming(content, {"fever_or_unwell": "yes"})
+    conv.hear("a fever", 0.2)  # typed: as written
+    assert conv.state.facts.get("fever_or_unwell") == "yes"

@@ -46,7 +46,7 @@ def heard_as_yes(other: Reading | None) -> bool:
 def classify(text: str, reading: Reading, proposal: Mapping[str, SlotValue], *, channel: str,
              read: Callable[[str], Reading], weak: Callable[[Any], bool], misheard_yes: bool = False,
              other: Reading | None = None, yes_then_none: bool = False, only_none: bool = False,
-             emergency: bool = False,
+             emergency: bool = False, unsure: bool = False,
              lower: Callable[[str, SlotValue, SlotValue], bool] = lambda slot, value, than: False) -> ConfirmReply:
     """``reading``: the reply read for the slots being confirmed; ``read`` reads other words the same way;
     ``weak``: a fill too loosely matched to count as a correction; ``misheard_yes``: the whole reply is one
@@ -54,7 +54,8 @@ def classify(text: str, reading: Reading, proposal: Mapping[str, SlotValue], *, 
     of the same audio, when the recognizer gave one; ``yes_then_none``: the reply is a yes followed only by
     "none" words ("yeah none"); ``only_none``: it is only "none" words ("none", "none of"), which are also a
     value of some slots (no birth control); ``emergency``: the proposal makes it an emergency (a spoken yes to
-    it must be a yes, not its words again); ``lower``: whether a value of a slot is less serious than another."""
+    it must be a yes, not its words again); ``unsure``: the reply was heard with a low confidence; ``lower``:
+    whether a value of a slot is less serious than another."""
     spoken = channel == SPOKEN
     if spoken and yes_then_none and heard_as_yes(other):
         return ConfirmReply(Reply.YES)  # the sentence model's trailing "none" after a yes the grammar heard plain
@@ -137,7 +138,8 @@ def classify(text: str, reading: Reading, proposal: Mapping[str, SlotValue], *, 
     if reading.affirmed is False:
         return ConfirmReply(Reply.NO)
     if same and set(same) == set(proposal) and not contrary:
-        # every value said again ("the first time" to "Is this the first time?"); not an emergency when heard:
-        # "not quite, not light-headed at all" can be heard as "lightheaded"
-        return ConfirmReply(Reply.UNCLEAR if spoken and emergency else Reply.YES)
+        # every value said again ("the first time" to "Is this the first time?"); not an emergency when heard,
+        # nor anything heard unsurely: a no is the word most often lost ("not quite, not light-headed at all"
+        # heard "lightheaded", "no, no fever" heard "smells a fever is")
+        return ConfirmReply(Reply.UNCLEAR if spoken and (emergency or unsure) else Reply.YES)
     return ConfirmReply(Reply.UNCLEAR)
