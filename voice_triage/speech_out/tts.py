@@ -1,10 +1,14 @@
 """pyttsx3 (espeak driver) speech, kept off the disk and played by us.
 
-pyttsx3's espeak driver would write every utterance to a WAV in /tmp and play it with a blocking
-``aplay``. Instead each utterance goes through ``save_to_file`` into a private directory (mode 0700,
-under $XDG_RUNTIME_DIR when it exists), is read back into memory and deleted at once; the caller plays
-the samples (see :mod:`voice_triage.speech_out.player`). One engine per process, one utterance per
-``runAndWait``, run under a watchdog because ``runAndWait`` has been seen to hang.
+pyttsx3's espeak driver starts espeak-ng in its asynchronous mode, whose own thread hands the samples
+back; that thread has crashed the whole process now and then (a segmentation fault inside
+``espeak_Synth``) and ends some messages with no audio. So espeak-ng is started here first, in its
+synchronous mode, through pyttsx3's own bindings: the samples of an utterance arrive in memory, on the
+thread that asked for them, before ``espeak_Synth`` returns, and nothing is written to disk. pyttsx3's
+engine still sets the voice, rate and volume. Where espeak was already started by someone else, each
+utterance goes through the driver's ``save_to_file`` into a private directory (mode 0700, under
+$XDG_RUNTIME_DIR when it exists), is read back and deleted at once. Either way the caller plays the
+samples (see :mod:`voice_triage.speech_out.player`), and an utterance runs under a watchdog.
 """
 
 from __future__ import annotations
@@ -85,11 +89,13 @@ class Synthesizer:
         try:
             import pyttsx3
 
+            self._sync_rate = _start_synchronous()
             with contextlib.redirect_stdout(io.StringIO()):
                 self._engine = pyttsx3.init("espeak")
         except Exception as err:  # noqa: BLE001 - espeak-ng missing or broken
             raise TTSError(f"Speech output is not available ({_short(err)}); answers are printed instead.") from None
-        self._fix_last_chunk()
+        if not self._sync_rate:
+            self._fix_last_chunk()
         self._dir = private_dir()
         self._n = 0
         self._applied: tuple | None = None
@@ -129,13 +135,15 @@ class Synthesizer:
         state = (s.rate, s.volume, s.voice)
         if state == self._applied:
             return
-        self._engine.setProperty("rate", s.rate)
-        self._engine.setProperty("volume", s.volume)
+        # the engine queues a setting until its runAndWait; synchronous speech never runs it: set the driver's
+        set_now = self._engine.proxy._driver.setProperty if self._sync_rate else self._engine.setProperty
+        set_now("rate", s.rate)
+        set_now("volume", s.volume)
         vid = self._find_voice(s.voice or DEFAULT_VOICE)
         if vid is None and s.voice:
             raise TTSError(f"No voice named {s.voice!r}; answers are printed instead.")
         if vid is not None:
-            self._engine.setProperty("voice", vid)
+            set_now("voice", vid)
         self._applied = state
 
     def _find_voice(self, want: str) -> str | None:
@@ -166,41 +174,83 @@ class Synthesizer:
         raise TTSError("Speech output produced no audio; answers are printed instead.")
 
     def _synthesize_once(self, text: str) -> tuple[np.ndarray, int]:
-        """The temp WAV exists only between espeak writing it and us reading it."""
         with _lock:
             self.apply()
-            self._n += 1
-            path = os.path.join(self._dir, f"u{self._n}.wav")
-            done = threading.Event()
-            err: list[BaseException] = []
-
-            def run():
-                try:
-                    with contextlib.redirect_stdout(io.StringIO()):  # the driver prints "Audio saved to ..."
-                        self._engine.save_to_file(text, path)
-                        self._engine.runAndWait()
-                        self._sync()  # let espeak's thread finish this message before the next one
-                except BaseException as e:  # noqa: BLE001
-                    err.append(e)
-                finally:
-                    done.set()
-
-            t = threading.Thread(target=run, daemon=True)
-            t.start()
-            if not done.wait(WATCHDOG_S):
-                with contextlib.suppress(Exception):
-                    self._engine.stop()
-                _remove(path)
+            if self._sync_rate < 0:
                 raise TTSError("Speech output stopped responding; answers are printed instead.")
+            if self._sync_rate:
+                return self._synthesize_sync(text)
+            return self._synthesize_file(text)
+
+    def _synthesize_sync(self, text: str) -> tuple[np.ndarray, int]:
+        """espeak-ng in its synchronous mode: every sample arrives before ``espeak_Synth`` returns."""
+        import ctypes
+
+        from pyttsx3.drivers import _espeak
+
+        chunks: list[bytes] = []
+
+        def on_synth(wav, numsamples, events):
+            if numsamples > 0:
+                chunks.append(ctypes.string_at(wav, numsamples * ctypes.sizeof(ctypes.c_short)))
+            return 0
+
+        done = threading.Event()
+        err: list[BaseException] = []
+
+        def run():
             try:
-                if err:
-                    raise TTSError(f"Speech output failed ({_short(err[0])}); answers are printed instead.")
-                if not os.path.exists(path):
-                    raise TTSError("Speech output produced no audio; answers are printed instead.")
-                with open(path, "rb") as fh:
-                    data = fh.read()
+                _espeak.SetSynthCallback(on_synth)  # (its ctypes wrapper is kept by the bindings)
+                if _espeak.Synth(text.encode("utf-8"), flags=_espeak.ENDPAUSE | _espeak.CHARS_UTF8) != 0:
+                    raise RuntimeError("espeak could not speak this")
+            except BaseException as e:  # noqa: BLE001
+                err.append(e)
             finally:
-                _remove(path)
+                done.set()
+
+        threading.Thread(target=run, daemon=True).start()
+        if not done.wait(WATCHDOG_S):
+            self._sync_rate = -1  # a stuck espeak is not asked again: each later line is printed only
+            raise TTSError("Speech output stopped responding; answers are printed instead.")
+        if err:
+            raise TTSError(f"Speech output failed ({_short(err[0])}); answers are printed instead.")
+        pcm = np.frombuffer(b"".join(chunks), dtype="<i2")
+        return (pcm.astype(np.float32) / 32768.0), self._sync_rate
+
+    def _synthesize_file(self, text: str) -> tuple[np.ndarray, int]:
+        """The temp WAV exists only between espeak writing it and us reading it."""
+        self._n += 1
+        path = os.path.join(self._dir, f"u{self._n}.wav")
+        done = threading.Event()
+        err: list[BaseException] = []
+
+        def run():
+            try:
+                with contextlib.redirect_stdout(io.StringIO()):  # the driver prints "Audio saved to ..."
+                    self._engine.save_to_file(text, path)
+                    self._engine.runAndWait()
+                    self._sync()  # let espeak's thread finish this message before the next one
+            except BaseException as e:  # noqa: BLE001
+                err.append(e)
+            finally:
+                done.set()
+
+        t = threading.Thread(target=run, daemon=True)
+        t.start()
+        if not done.wait(WATCHDOG_S):
+            with contextlib.suppress(Exception):
+                self._engine.stop()
+            _remove(path)
+            raise TTSError("Speech output stopped responding; answers are printed instead.")
+        try:
+            if err:
+                raise TTSError(f"Speech output failed ({_short(err[0])}); answers are printed instead.")
+            if not os.path.exists(path):
+                raise TTSError("Speech output produced no audio; answers are printed instead.")
+            with open(path, "rb") as fh:
+                data = fh.read()
+        finally:
+            _remove(path)
         samples, rate = sf.read(io.BytesIO(data), dtype="float32")
         return samples, rate
 
@@ -210,6 +260,26 @@ class Synthesizer:
     def __del__(self):  # best effort: the directory should not outlive the process
         with contextlib.suppress(Exception):
             self.close()
+
+
+def _start_synchronous() -> int:
+    """Start espeak-ng in its synchronous mode before pyttsx3's driver would start it asynchronously (it
+    starts it once per process); the sample rate, or 0 when espeak was already started."""
+    from pyttsx3.drivers import _espeak
+    from pyttsx3.drivers import espeak as driver
+
+    with _lock:
+        if driver.EspeakDriver._moduleInitialized:
+            return int(getattr(driver.EspeakDriver, "_vt_sync_rate", 0))
+        rate = _espeak.Initialize(_espeak.AUDIO_OUTPUT_SYNCHRONOUS, 1000)
+        if rate == -1:
+            raise RuntimeError("could not initialize espeak")
+        voice = _espeak.GetCurrentVoice()
+        driver.EspeakDriver._defaultVoice = (voice.contents.name.decode("utf-8")
+                                             if voice and voice.contents.name else "gmw/en")
+        driver.EspeakDriver._moduleInitialized = True
+        driver.EspeakDriver._vt_sync_rate = rate  # type: ignore[attr-defined]
+        return int(rate)
 
 
 def _remove(path: str) -> None:
