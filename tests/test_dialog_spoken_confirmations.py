@@ -22,6 +22,15 @@ def _confirming(content, proposal: dict) -> Conversation:
     return conv
 
 
+def _spoken(content, answers: list[str], confidence: float = 0.9) -> tuple[Conversation, list]:
+    """A conversation after ``answers`` spoken in turn, and the events of the last one."""
+    conv = Conversation(content)
+    events = conv.start()
+    for text in answers:
+        events = conv.hear(text, confidence, spoken=True)
+    return conv, events
+
+
 def _ask(events) -> Ask:
     return [e for e in events if isinstance(e, Ask)][-1]
 
@@ -613,23 +622,14 @@ def test_a_correction_of_part_of_what_was_said_back_puts_the_rest_in_doubt(conte
     # "An odd discharge and painful sex, thanks. And what about ...?" "No, no odd discharge": the no is to what
     # was said back, and people name the first mistake they notice; the value it does not name ("it didn't
     # hurt" heard "it did ... during sex") is checked, not kept unasked
-    conv = Conversation(content)
-    conv.start()
-    conv.hear("just spotting", 0.9, spoken=True)
-    conv.hear("no, I feel fine", 0.9, spoken=True)
-    events = conv.hear("odd discharge and it hurt during sex", 0.9, spoken=True)
+    conv, events = _spoken(content, ["just spotting", "no, I feel fine", "odd discharge and it hurt during sex"])
     assert _ask(events).implied == {"unusual_discharge": "yes", "pain_during_sex": "yes"}
     events = conv.hear("no, no odd discharge", 0.9, spoken=True)
     assert _ask(events).confirm == {"pain_during_sex": "yes", "unusual_discharge": "no"}
     conv.hear("no, sex didn't hurt", 0.9, spoken=True)
     assert conv.state.facts.get("pain_during_sex") != "yes"
     # a correction of the only value said back checks nothing more
-    conv = Conversation(content)
-    conv.start()
-    conv.hear("just spotting", 0.9, spoken=True)
-    conv.hear("no, I feel fine", 0.9, spoken=True)
-    conv.hear("odd discharge", 0.9, spoken=True)
-    events = conv.hear("no, no odd discharge", 0.9, spoken=True)
+    conv, events = _spoken(content, ["just spotting", "no, I feel fine", "odd discharge", "no, no odd discharge"])
     assert not _ask(events).confirm and conv.state.facts.get("unusual_discharge") == "no"
 
 

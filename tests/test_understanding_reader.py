@@ -272,13 +272,8 @@ def test_described_by_must_be_single_words(tmp_path):
     ("acute", "not steady on my feet", {"dizzy_or_faint": "yes"}),
     ("symptoms", "no sex was not painful", {"pain_during_sex": "no"}),
 ])
-def test_a_reply_no_does_not_negate_words_that_say_nothing_is_wrong(question, text, expected):
-    from voice_triage.content import load_content
-    from voice_triage.understanding import Understander
-
-    content = load_content("en")
-    u, q = Understander(content), content.question(question)
-    got = {s: f.value for s, f in u.read(text, asked=q.slots, question=q).fills.items() if s in expected}
+def test_a_reply_no_does_not_negate_words_that_say_nothing_is_wrong(reader, content, question, text, expected):
+    got = {s: v for s, v in fills(read(reader, content, question, text)).items() if s in expected}
     assert got == expected
 
 
@@ -291,11 +286,6 @@ def test_a_reply_no_does_not_negate_words_that_say_nothing_is_wrong(question, te
     ("acute", "I'm not dizzy if I sit down", {"dizzy_or_faint": "no"}),
     ("acute", "no if i stand up i feel faint", {"dizzy_or_faint": "yes"}),
 ])
-def test_a_negation_before_an_embedded_question_is_about_knowing(question, text, expected):
-    from voice_triage.content import load_content
-    from voice_triage.understanding import Understander
-
-    content = load_content("en")
-    u, q = Understander(content), content.question(question)
-    got = {s: f.value for s, f in u.read(text, asked=q.slots, question=q).fills.items() if s in expected}
+def test_a_negation_before_an_embedded_question_is_about_knowing(reader, content, question, text, expected):
+    got = {s: v for s, v in fills(read(reader, content, question, text)).items() if s in expected}
     assert got == expected
