@@ -9,6 +9,7 @@ from voice_triage.content import load_content
 from voice_triage.dialog import Conversation
 from voice_triage.dialog.belief import rank, rules_out
 from voice_triage.dialog.events import Ask, Say
+from voice_triage.dialog.planner import tier_so_far
 from voice_triage.triage.slots import UNKNOWN
 
 CONTENT = load_content("en")
@@ -351,11 +352,29 @@ def test_a_yes_to_an_emergency_ends_it_at_once(content):
     assert conv.result is not None and conv.result.tier == "emergency"
 
 
-def test_doubt_at_a_value_that_matters_keeps_it(content):
+def test_doubt_at_a_value_only_the_walk_proposed_leaves_it_not_known(content):
+    """The option asked is the dialog's words, not the person's: nothing they said was heard as severe pain,
+    so never a clear yes or no to "Do you have severe pain right now?" leaves pain not known (urgent at
+    least), not an emergency, which the spec never infers from not knowing."""
     conv, acute = _acute_walk(content)
     conv.hear("no", 0.9, spoken=True)
     for _ in range(3):
-        conv.hear("mm", 0.3, spoken=True)  # "Do you have severe pain right now?": never a clear yes or no
+        conv.hear("mm", 0.3, spoken=True)
+    assert conv.state.facts["pain"] == "unknown" and conv.result is None
+    assert tier_so_far(conv.state.facts) == "urgent"
+
+
+def test_doubt_at_a_value_the_person_was_heard_to_say_keeps_it(content):
+    """"Unbearable cramps" heard, then doubt at the walk's "Do you have severe pain right now?": the more
+    serious reading of the person's own words is kept."""
+    conv = at(content, "acute")
+    for heard in ("excruciating do you i feel faint", "no that's not what i said",
+                  "there is did not looked and no to all be honest", "no that's wrong", "well unbearable cramps"):
+        conv.hear(heard, 0.5, spoken=True)
+    conv.hear("no", 0.9, spoken=True)  # not dizzy
+    assert conv.pending.text == content.question("acute").options_for("pain")["severe"]
+    for _ in range(3):
+        conv.hear("mm", 0.3, spoken=True)
     assert conv.result is not None and conv.result.tier == "emergency"
 
 

@@ -130,12 +130,14 @@ class Beliefs:
                 b.status = "confirmed"
 
 
-def cautious(pending: Pending) -> dict[str, SlotValue]:
+def cautious(pending: Pending, heard: Mapping[str, SlotValue]) -> dict[str, SlotValue]:
     """When a turn cannot be settled: the fills already certain, and for each slot being confirmed the
-    more cautious of the reading and "unknown" (so giving up never lowers the tier)."""
+    more cautious of the reading and "unknown" (so giving up never lowers the tier). A value asked as one of
+    its question's options is the dialog's words, not a reading: there the reading is what was ``heard`` of
+    the person's own words (Beliefs.heard), if anything (an emergency is never inferred from not knowing)."""
     safe: dict[str, SlotValue] = dict(pending.confirmed)
     for slot in pending.slots:
-        proposed = pending.proposal.get(slot)
+        proposed = heard.get(slot) if pending.options else pending.proposal.get(slot)
         keep = proposed is not None and not rules_out(slot, proposed)
         safe.setdefault(slot, proposed if keep else UNKNOWN)  # type: ignore[arg-type]
     return safe

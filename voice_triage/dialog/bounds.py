@@ -44,7 +44,7 @@ class TurnBounds:
             self.state.pending = pending = pending.resume
         if pending.kind.startswith("privacy"):
             return self._set_privacy("discreet", "privacy_default")
-        safe = cautious(pending)
+        safe = cautious(pending, self.state.beliefs.heard)
         q = self._question(pending.question_id)
         if q is not None:
             for slot in q.slots:

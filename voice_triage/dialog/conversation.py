@@ -296,7 +296,7 @@ class Conversation(SideTurns, TurnBounds, Trust, AskOptions):
         action = self.policy.on_reply(ev.channel, reply.kind.value)
         if reply.kind in (Reply.UNSURE, Reply.UNCLEAR):
             if action == "keep_serious":  # doubt keeps the more serious of the reading and "not known"
-                return self._apply(ev.text, _cautious(pending))
+                return self._apply(ev.text, _cautious(pending, self.state.beliefs.heard))
             return [Heard(ev.text, {}), *self._confirm_failed(ev.channel == SPOKEN)]
         self._refute(pending, reply)
         if reply.kind is Reply.NO_WITH_CORRECTION and action == "take":  # typed "no, it's heavy"
@@ -328,7 +328,7 @@ class Conversation(SideTurns, TurnBounds, Trust, AskOptions):
         if spoken and (q := self._walk_after_unclear_check()) is not None:  # the check again may fail alike
             return self._start_options(q, dict(pending.confirmed))
         if pending.reprompts > self.limit("max_reprompts"):  # no clear yes or no: keep the more cautious
-            return [Say(self.content.line("gave_up")), *self._apply("", _cautious(pending))[1:]]
+            return [Say(self.content.line("gave_up")), *self._apply("", _cautious(pending, self.state.beliefs.heard))[1:]]
         return self._reask([Say(self.content.line("confirm_again"))])
 
     # -- the end ----------------------------------------------------------------------------------

@@ -254,7 +254,7 @@ class Trust:
             said = reply.reading.fills if reply.reading is not None else {}
             corrected = {s: said[s] for s in reply.corrections if s in said}
         elif self.policy.on_reply(ev.channel, reply.kind.value) == "keep_serious":
-            settled.update(cautious(pending))
+            settled.update(cautious(pending, self.state.beliefs.heard))
         else:  # doubt: what the values checked called for is kept, and checked again with the news
             self.state.beliefs.propose(pending.proposal, ev.text)
             corrected = {s: Fill(s, v, 100.0, "", True) for s, v in pending.proposal.items() if not rules_out(s, v)}
