@@ -616,3 +616,13 @@ def test_a_value_refused_alone_is_not_taken_because_every_other_was_refused(cont
     assert conv.pending.text == content.question("acute").options_for("dizzy_or_faint")["yes"]
     conv.hear("no", 0.3, spoken=True)
     assert conv.state.facts["dizzy_or_faint"] == "unknown"
+
+
+def test_a_thing_named_and_denied_is_checked_not_taken(content):
+    # "Dizzy? No." was read as dizzy, typed: an emergency, and the end. Both readings stand: the serious one
+    # is checked, and a no to it rules it out
+    conv, log = talk(content, ["just spotting", "Dizzy? No. Pain? A little."])
+    assert result(log) is None and last_ask(log).confirm == {"dizzy_or_faint": "yes"}
+    assert last_ask(conv.hear("no")).slots == ("dizzy_or_faint",)  # ruled out: asked again
+    conv.hear("no")
+    assert conv.state.facts["dizzy_or_faint"] == "no" and conv.state.facts["pain"] == "some" and conv.result is None

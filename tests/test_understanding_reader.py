@@ -289,3 +289,22 @@ def test_a_reply_no_does_not_negate_words_that_say_nothing_is_wrong(reader, cont
 def test_a_negation_before_an_embedded_question_is_about_knowing(reader, content, question, text, expected):
     got = {s: v for s, v in fills(read(reader, content, question, text)).items() if s in expected}
     assert got == expected
+
+
+@pytest.mark.parametrize("question,text,expected", [
+    # a thing named, then a reply that ends the clause: denied, or the no about something else ("some pain,
+    # no" to "dizzy or pain?"): both readings stand, and the more serious is checked
+    ("acute", "Dizzy? No.", {"dizzy_or_faint": ("?", "no", "yes")}),
+    ("acute", "light-headed, not at all", {"dizzy_or_faint": ("?", "no", "yes")}),
+    ("acute", "light headed not at all but some cramps", {"dizzy_or_faint": ("?", "no", "yes"), "pain": "some"}),
+    ("acute", "some cramps, no", {"pain": ("?", "none", "some")}),
+    ("symptoms", "Sores? None.", {"sores": ("?", "no", "yes")}),
+    ("symptoms", "fever? no. discharge? yes", {"fever_or_unwell": ("?", "no", "yes"), "unusual_discharge": "yes"}),
+    # more words after the reply: it is not about the thing before it
+    ("acute", "I feel faint, no pain", {"dizzy_or_faint": "yes", "pain": "none"}),
+    ("acute", "faint no i do", {"dizzy_or_faint": "yes"}),
+    ("contraception", "none, no", {"contraception": "none"}),
+])
+def test_a_reply_right_after_a_thing_named_answers_it(reader, content, question, text, expected):
+    got = {s: v for s, v in fills(read(reader, content, question, text)).items() if s in expected}
+    assert got == expected

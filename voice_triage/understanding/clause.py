@@ -136,7 +136,7 @@ class ClauseReader:
     def split(self, text: str) -> list[list[str]]:
         fillers = self.content.phrases.fillers
         out: list[list[str]] = []
-        for toks in clauses(text, self.content.phrases.separators, self._keep):
+        for toks in clauses(self.negation.echo_answered(text), self.content.phrases.separators, self._keep):
             toks = normalize(" ".join(toks), fillers=fillers).split()
             while (cut := self._lead_ins.find(toks)) is not None:  # "my break week so no": "my break week". "no"
                 if cut[0]:
@@ -252,6 +252,7 @@ class ClauseReader:
                     cl.unsure.add(slot)  # "I can't tell if I'm light-headed"
                     continue
                 neg = self.negation.negator(toks, m, spans)
+                answered = neg is None and (neg := self.negation.after(toks, m, spans)) is not None
                 if neg is None and m.start >= 2 and toks[m.start - 1] in ("or", "nor"):
                     prev = [p for p in spans if p.label.kind == "slot" and p.end == m.start - 1]
                     if prev and (self.negation.negator(toks, prev[0], spans) is not None
@@ -266,9 +267,10 @@ class ClauseReader:
                     if negated is None:
                         cl.denied.setdefault(slot, set()).add(value)
                         continue
-                    # "no mild cramps": a "no" answering the question, then a fact? Both readings stand.
-                    if (toks[neg] == "no" and neg == 0 and neg + 1 == m.start and len(asked) > 1
-                            and m.phrase.split()[0] in self._degree_words):
+                    # "no mild cramps": a "no" answering the question, then a fact? "Dizzy? No.", or "some
+                    # pain, no" (the no about dizziness)? Both readings stand (the more serious is checked).
+                    if answered or (toks[neg] == "no" and neg == 0 and neg + 1 == m.start and len(asked) > 1
+                                    and m.phrase.split()[0] in self._degree_words):
                         alternatives = (value,)
                     value = negated
                 cl.heard.setdefault(slot, []).append(Heard(value, m.score, m.phrase, alternatives,

@@ -4,9 +4,11 @@ when a negation is about knowing rather than about the thing ("I can't tell if I
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
+from voice_triage.content.normalize import normalize
 from voice_triage.understanding.spotting import Match
 
 NEGATION_WINDOW = 5  # a negation word this many words before a phrase negates it
@@ -24,7 +26,11 @@ class NegationReach:
         self._described_by = {name: frozenset(sp.described_by) for name, sp in phrases.slots.items() if sp.described_by}
         self._scope_break = frozenset(str(w) for w in sets.get("scope_break") or ())
         self._embedded = frozenset(str(w) for w in sets.get("embedded_question") or ())
+        self._answers = sorted((tuple(normalize(str(p), drop_fillers=False).split())
+                                for p in sets.get("answer_after") or ()), key=len, reverse=True)
         self._yesno = yesno_words
+        replies = "|".join(r"\s+".join(map(re.escape, n)) for n in self._answers)
+        self._echo = re.compile(rf"[?,]\s*(?=(?:{replies})\s*(?:[,.;:!?]|$))", re.IGNORECASE) if replies else None
 
     def of(self, slot: str | None) -> set[tuple[str, ...]]:
         """The negations that reach a phrase of ``slot`` (a reply's "no" does not reach "once in a while")."""
@@ -34,6 +40,33 @@ class NegationReach:
         """Index of the negation word that negates ``m``, or None."""
         found = self._reach(toks, m, spans)
         return found[0] if found is not None and not found[1] else None
+
+    def echo_answered(self, text: str) -> str:
+        """``text`` with no clause break between a thing named and a reply to it that ends there ("Dizzy? No.",
+        "light-headed, not at all" are read "dizzy no", "light headed not at all")."""
+        return self._echo.sub(" ", text) if self._echo is not None else text
+
+    def after(self, toks: list[str], m: Match, spans: list[Match]) -> int | None:
+        """Index of a reply right after ``m`` that answers it and ends the clause ("dizzy? no", "light-headed
+        not at all"; words.yaml ``answer_after``): the clause ends there, or a scope break or another fact
+        follows. None when the phrase carries its own negation, the reply is part of another fact, or the
+        slot has no value for the phrase negated."""
+        words = m.phrase.split()
+        if any(tuple(words[: len(n)]) == n for n in self.negations) or (set(words) & self.words):
+            return None
+        if m.label.slot is None or m.label.value is None or self.negate(m.label.slot, str(m.label.value)) is None:
+            return None
+        facts = [s for s in spans if s.label.kind == "slot"]
+        for n in self._answers:
+            end = m.end + len(n)
+            # (a fact of the reply's words alone, "none" for no birth control, is the reply)
+            taken = {i for s in facts if (s.start, s.end) not in ((m.start, m.end), (m.end, end))
+                     for i in range(s.start, s.end)}
+            if tuple(toks[m.end:end]) != n or taken & set(range(m.end, end)):
+                continue
+            if end == len(toks) or toks[end] in self._scope_break or any(s.start == end for s in facts):
+                return m.end
+        return None
 
     def about_knowing(self, toks: list[str], m: Match, spans: list[Match]) -> bool:
         """A negation before an embedded question holding ``m`` ("I can't tell if I'm light-headed", "don't
