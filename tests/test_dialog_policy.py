@@ -223,3 +223,24 @@ def test_confirmation_replies_with_two_readings(reader, proposal, text, other, k
     assert (got.kind, got.corrections) == (kind, corrections)
     assert got.contested == (kind is Reply.NO and classify(text, read(text), proposal, channel="spoken", read=read,
                                                            weak=reader.needs_confirmation).kind is not Reply.NO)
+
+
+# proposal, the other reading taken because the sentence meant nothing -> kind (and corrections)
+FALLBACK_REPLIES = [
+    # another value with no "no": a garble can sound like any phrase ("correct" heard "can meant", the
+    # grammar "the mini pill", at "no birth control?": none was ruled out, and the birth control ended not known)
+    ({"contraception": "none"}, "the mini pill", Reply.UNCLEAR, {}),
+    ({"amount": "spotting"}, "like a period", Reply.UNCLEAR, {}),
+    # with its "no", it is a correction; a yes is a yes
+    ({"contraception": "none"}, "no the mini pill", Reply.NO_WITH_CORRECTION, {"contraception": "hormonal"}),
+    ({"contraception": "none"}, "yes", Reply.YES, {}),
+]
+
+
+@pytest.mark.parametrize("proposal, text, kind, corrections", FALLBACK_REPLIES)
+def test_confirmation_replies_read_from_a_fallback(reader, proposal, text, kind, corrections):
+    slots = tuple(proposal)
+    read = lambda t: reader.read(t, asked=slots)  # noqa: E731
+    got = classify(text, read(text), proposal, channel="spoken", read=read, weak=reader.needs_confirmation,
+                   lower=less_serious, fallback=True)
+    assert (got.kind, got.corrections) == (kind, corrections)

@@ -648,3 +648,13 @@ def test_a_reply_that_only_says_the_value_again_counts_as_a_yes_only_when_heard_
     conv = _confirming(content, {"fever_or_unwell": "yes"})
     conv.hear("a fever", 0.2)  # typed: as written
     assert conv.state.facts.get("fever_or_unwell") == "yes"
+
+
+def test_another_value_from_the_other_reading_of_a_reply_that_meant_nothing_is_asked_again(content):
+    # fresh 4818 clean se021: "correct" heard "can meant", the grammar "the mini pill", at "no birth control?":
+    # it was taken as a correction, "none" was ruled out, and the birth control ended not known
+    conv = _confirming(content, {"contraception": "none"})
+    events = conv.hear("can meant", 0.001, spoken=True, alternatives=[("the mini pill", 0.5)])
+    assert conv.state.pending.proposal == {"contraception": "none"}
+    assert not conv.state.beliefs.was_rejected("contraception", "none")
+    assert [e for e in events if isinstance(e, Ask)][-1].confirm == {"contraception": "none"}

@@ -204,7 +204,8 @@ class Trust:
                         yes_then_none=self.understander.yes_then_none(ev.heard),
                         only_none=self.understander.only_none(ev.heard),
                         emergency=tier_so_far({**self.state.facts, **pending.proposal}) == "emergency",
-                        unsure=ev.confidence < self.limit("low_confidence"), lower=less_serious)
+                        unsure=ev.confidence < self.limit("low_confidence"), lower=less_serious,
+                        fallback=ev.agreement == "fallback")
 
     def _refute(self: Conversation, pending: Pending, reply: ConfirmReply) -> None:
         """A no to a check: what it rules out is rejected; a value taken before that it disputes (a correction,

@@ -46,7 +46,7 @@ def heard_as_yes(other: Reading | None) -> bool:
 def classify(text: str, reading: Reading, proposal: Mapping[str, SlotValue], *, channel: str,
              read: Callable[[str], Reading], weak: Callable[[Any], bool], misheard_yes: bool = False,
              other: Reading | None = None, yes_then_none: bool = False, only_none: bool = False,
-             emergency: bool = False, unsure: bool = False,
+             emergency: bool = False, unsure: bool = False, fallback: bool = False,
              lower: Callable[[str, SlotValue, SlotValue], bool] = lambda slot, value, than: False) -> ConfirmReply:
     """``reading``: the reply read for the slots being confirmed; ``read`` reads other words the same way;
     ``weak``: a fill too loosely matched to count as a correction; ``misheard_yes``: the whole reply is one
@@ -55,7 +55,8 @@ def classify(text: str, reading: Reading, proposal: Mapping[str, SlotValue], *, 
     "none" words ("yeah none"); ``only_none``: it is only "none" words ("none", "none of"), which are also a
     value of some slots (no birth control); ``emergency``: the proposal makes it an emergency (a spoken yes to
     it must be a yes, not its words again); ``unsure``: the reply was heard with a low confidence; ``lower``:
-    whether a value of a slot is less serious than another."""
+    whether a value of a slot is less serious than another; ``fallback``: the reply was read from another
+    reading of the audio because the first meant nothing."""
     spoken = channel == SPOKEN
     if spoken and yes_then_none and heard_as_yes(other):
         return ConfirmReply(Reply.YES)  # the sentence model's trailing "none" after a yes the grammar heard plain
@@ -127,9 +128,10 @@ def classify(text: str, reading: Reading, proposal: Mapping[str, SlotValue], *, 
         # the no may be heard by the other reading of the same audio alone ("not quite, no, I don't feel faint"
         # heard "not what i no i don't feel faint" and, by the grammar, "no not quite")
         said_no = reading.affirmed is False or reading.leading is False or (reading.affirmed is None and heard_as_no(other))
-        if not said_no and any(lower(s, v, proposal[s]) for s, v in contrary.items()):
-            # a less serious value with no "no" ("right, yes" heard as "like a period" at "it will not stop"):
-            # lowering needs an explicit correction, and a garble can sound like any phrase
+        if not said_no and (fallback and contrary or any(lower(s, v, proposal[s]) for s, v in contrary.items())):
+            # another value with no "no": lowering needs an explicit correction ("right, yes" heard as "like a
+            # period" at "it will not stop"), and a garble can sound like any phrase: the other reading of a
+            # reply that meant nothing ("correct" heard "can meant", and "the mini pill" at "no birth control?")
             return ConfirmReply(Reply.UNCLEAR)
     else:
         corrections = said  # typed "it's heavy" at "heavy?" is taken as written, like "no, it's heavy"
