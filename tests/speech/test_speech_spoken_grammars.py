@@ -114,3 +114,25 @@ def test_partial_path_gives_way_to_a_whole_phrase(book, pocketsphinx_rec):
     t = pocketsphinx_rec.transcribe(utt.samples, g)
     assert t.text == "yes" and t.in_grammar
     assert "stop" in g.commands and "yes" not in g.commands
+
+
+def test_words_only_typed_are_in_no_grammar_or_sentence_model(book):
+    for key, g in book.grammars().items():
+        for word in ("yah", "ya", "aye"):  # spoken.yaml typed_only
+            assert not any(word in p.split() for p in (*g.phrases, *g.free, *(g.free_minor or ()))), (key, word)
+
+
+@pytest.mark.audio
+@pytest.mark.parametrize("voice", ["en-us", "en-gb-scotland", "en+m3"])
+def test_a_quick_nah_is_not_heard_as_a_yes(content, book, pocketsphinx_rec, voice):
+    """"nah" was heard "yah" (a yes) by the sentence model, with the grammar hearing nothing or "no" (espeak,
+    these voices, 150-200 words a minute: 15 of 18); with "yah" only typed it is heard "nah"."""
+    und = Understander(content)
+    q = content.question("symptoms")
+    g = book.for_ask(Ask("right?", ("sores",), "confirm"))
+    for word, meant in (("nah", False), ("yeah", True)):
+        for rate in (150, 200):
+            x, sr = espeak(word, voice, rate)
+            utt = find_speech(to_pcm16(resample(pad(x, sr), sr)))
+            heard = pocketsphinx_rec.transcribe(utt.samples, g).text
+            assert und.read(heard, asked=("sores",), question=q).affirmed is meant, (word, rate, heard)

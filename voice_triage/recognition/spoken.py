@@ -52,6 +52,8 @@ class SpokenSpec:
     joiners: list[str] = field(default_factory=list)
     #: at a confirmation: what the corrections ("no, just spotting") may open with
     confirm_carriers: list[str] = field(default_factory=list)
+    #: words understood when typed but never listened for (each sounds like a word of the other meaning)
+    typed_only: frozenset[str] = frozenset()
 
 
 def load_spec(lang: str = "en", root: Path | None = None) -> SpokenSpec:
@@ -71,6 +73,7 @@ def load_spec(lang: str = "en", root: Path | None = None) -> SpokenSpec:
         joiners=s(data.get("joiners")),
         confirm_carriers=[("yes" if x is True else "no" if x is False else str(x))
                           for x in data.get("confirm_carriers") or []],
+        typed_only=frozenset(normalize_phrase(str(x)) for x in data.get("typed_only") or []),
     )
     import os
 
@@ -98,7 +101,11 @@ class SpokenPhrases:
 
     def _ok(self, phrase: str) -> bool:
         words = normalize_phrase(phrase).split()
-        return 0 < len(words) <= self.spec.max_words and all(self.knows(w) for w in words)
+        return 0 < len(words) <= self.spec.max_words and all(self.knows(w) for w in words) and self._heard(phrase)
+
+    def _heard(self, phrase: str) -> bool:
+        """Not a phrase with a word that is only typed (spoken.yaml ``typed_only``)."""
+        return not set(normalize_phrase(phrase).split()) & self.spec.typed_only
 
     def _pick(self, phrases: Iterable[str], cap: int, seen: set[str]) -> list[str]:
         out: list[str] = []
@@ -174,7 +181,7 @@ class SpokenPhrases:
             for phrases in ph.slots[slot].values.values():
                 out += [str(p) for p in phrases]
         out += [str(p) for p in (*ph.affirm, *ph.deny, *ph.unknown)]
-        return [p for p in dict.fromkeys(normalize_phrase(p) for p in out) if p]
+        return [p for p in dict.fromkeys(normalize_phrase(p) for p in out) if p and self._heard(p)]
 
     def confirm_free(self, slots: Iterable[str], question_id: str | None = None) -> tuple[list[str], list[str]]:
         """A confirmation's language model: (its main phrases, its minor ones). Main: yes, no, not sure in
@@ -189,7 +196,7 @@ class SpokenPhrases:
         for phrases in self.spec.commands.values():
             main += phrases
         main += [str(p) for p in (*ph.affirm, *ph.deny, *ph.unknown)]
-        norm = [p for p in dict.fromkeys(normalize_phrase(p) for p in main) if p]
+        norm = [p for p in dict.fromkeys(normalize_phrase(p) for p in main) if p and self._heard(p)]
         taken = set(norm)
         minor = [p for p in self.free_phrases(slots, question_id) if p not in taken]
         return norm, minor
