@@ -510,3 +510,26 @@ def test_a_value_contested_twice_is_ruled_out(content):
         conv.hear("this is the first time", 0.3, spoken=True)
         conv.hear("okay", 0.9, spoken=True, alternatives=[("nope", 0.9)])
     assert conv.state.beliefs.was_rejected("frequency", "first")
+
+
+def test_doubt_twice_at_a_check_of_a_number_asks_its_side_of_the_threshold(content):
+    """Fresh 4819 25 dB quieter se027: "nineteen" heard "eighty", then "no, nineteen" heard "no idea" at each
+    check of it: over 35 was kept. A number in doubt twice is asked the way the rules need it."""
+    age = content.question("age")
+    conv = at(content, "age")
+    conv.hear("eighty", 0.5, spoken=True)
+    assert conv.pending.confirm == {"age": 80}
+    conv.hear("no idea", 0.8, spoken=True)
+    said = asks(conv.hear("no idea", 0.8, spoken=True))
+    assert said[-2:] == [content.line("ask_options"), age.options_for("age")["over_35"]]
+    conv.hear("no", 0.9, spoken=True)
+    conv.hear("yes", 0.9, spoken=True)  # 35 or younger
+    assert conv.state.facts["age"] == "35_or_under"
+
+
+def test_doubt_all_through_the_walk_of_a_number_keeps_what_was_heard(content):
+    conv = at(content, "age")
+    conv.hear("eighty", 0.5, spoken=True)
+    for _ in range(2 + 3):  # two at the check, three at "Are you older than 35?"
+        conv.hear("no idea", 0.8, spoken=True)
+    assert conv.state.facts["age"] in (80, "over_35")

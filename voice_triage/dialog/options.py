@@ -72,18 +72,20 @@ class AskOptions:
         return any(self._options_left(q, s) for s in slots if s not in self.state.facts)
 
     def _walk_after_unclear_check(self: Conversation) -> Question | None:
-        """Spoken replies to a check of values that rule things out have been unclear ``options_after_unclear``
-        times ("yeah exactly" heard "yeah did not please", again and again): the question whose values are
-        asked one by one instead (the serious ones first), if they can be."""
+        """Spoken replies to a check of values that rule things out, or of a number, have been unclear
+        ``options_after_unclear`` times ("yeah exactly" heard "yeah did not please", again and again; "no,
+        nineteen" heard "no idea" at "age 80?"): the question whose values are asked one by one instead (the
+        serious ones first; for a number, its side of the threshold), if they can be."""
         pending = self.state.pending
         assert pending is not None
         q = self._question(pending.question_id)
         if q is None or pending.kind != "confirm" or pending.options \
                 or pending.reprompts < self.limit("options_after_unclear"):
             return None
-        # only a check ruling things out (a serious reading in doubt is kept, cautiously, as it always is), and
-        # of the question's own slots (a value volunteered for another is not dropped unasked)
-        ruling_out = all(rules_out(s, v) for s, v in pending.proposal.items())
+        # only a check ruling things out (a serious reading in doubt is kept, cautiously, as it always is) or
+        # of a number (asked by its side of the threshold; what was heard is still kept if that is in doubt
+        # too), and of the question's own slots (a value volunteered for another is not dropped unasked)
+        ruling_out = all(rules_out(s, v) or SLOTS[s].numeric for s, v in pending.proposal.items())
         return q if ruling_out and set(pending.proposal) <= set(q.slots) \
             and any(self._options_left(q, s) for s in pending.proposal) else None
 
