@@ -244,3 +244,12 @@ def test_confirmation_replies_read_from_a_fallback(reader, proposal, text, kind,
     got = classify(text, read(text), proposal, channel="spoken", read=read, weak=reader.needs_confirmation,
                    lower=less_serious, fallback=True)
     assert (got.kind, got.corrections) == (kind, corrections)
+
+
+def test_a_bare_yes_or_no_where_the_question_asks_which_one_is_said_back():
+    # fresh 4820 curt so058: "the copper coil" heard "nope" (0.79) was taken as no birth control, silently
+    policy = load_policy("en")
+    assert policy.decide(Case("spoken", "other", "none", "single", inferred=True)).action == "implicit"
+    assert policy.decide(Case("spoken", "other", "none", "single", low_confidence=True, inferred=True)).action == "confirm"
+    assert policy.decide(Case("typed", "other", "none", "single", inferred=True)).action == "accept"
+    assert policy.decide(Case("spoken", "other", "none", "single")).action == "accept"
