@@ -249,7 +249,17 @@ def test_confirmation_replies_read_from_a_fallback(reader, proposal, text, kind,
 def test_a_bare_yes_or_no_where_the_question_asks_which_one_is_said_back():
     # fresh 4820 curt so058: "the copper coil" heard "nope" (0.79) was taken as no birth control, silently
     policy = load_policy("en")
-    assert policy.decide(Case("spoken", "other", "none", "single", inferred=True)).action == "implicit"
-    assert policy.decide(Case("spoken", "other", "none", "single", low_confidence=True, inferred=True)).action == "confirm"
-    assert policy.decide(Case("typed", "other", "none", "single", inferred=True)).action == "accept"
+    assert policy.decide(Case("spoken", "other", "none", "single", bare=True, asks_which=True)).action == "implicit"
+    assert policy.decide(Case("spoken", "other", "none", "single", low_confidence=True, bare=True, asks_which=True)).action == "confirm"
+    assert policy.decide(Case("typed", "other", "none", "single", bare=True, asks_which=True)).action == "accept"
     assert policy.decide(Case("spoken", "other", "none", "single")).action == "accept"
+
+
+def test_a_plain_yes_to_a_question_about_an_emergency_heard_clearly_by_both_readings_ends_it_at_once():
+    policy = load_policy("en")
+    clear = dict(bare=True, asks_which=False)
+    assert policy.decide(Case("spoken", "emergency", "emergency", "agree", **clear)).action == "accept"
+    # one reading, an unsure one, or words that name it (a "not" may have been dropped): checked
+    assert policy.decide(Case("spoken", "emergency", "emergency", "single", **clear)).action == "confirm"
+    assert policy.decide(Case("spoken", "emergency", "emergency", "agree", low_confidence=True, **clear)).action == "confirm"
+    assert policy.decide(Case("spoken", "emergency", "emergency", "agree")).action == "confirm"

@@ -671,3 +671,24 @@ def test_a_bare_no_where_the_question_asks_which_one_is_said_back_and_can_be_cor
     assert conv.state.facts["contraception"] == "none" and _ask(events).implied == {"contraception": "none"}
     conv.hear("no the copper coil", 0.8, spoken=True, alternatives=[("no the copper coil", 0.8)])
     assert conv.state.facts.get("contraception") == "iud" or conv.state.pending.confirm == {"contraception": "iud"}
+
+
+def test_a_plain_yes_to_the_rest_of_a_question_about_an_emergency_ends_it_at_once(content):
+    # fresh 4821 clean em040: "yes it is" (the grammar "yes exactly") to "And what about: feeling dizzy or
+    # faint?" was checked ("I understood: feeling dizzy or faint. Is that right?"): the emergency at ask 6
+    conv = Conversation(content)
+    conv.start()
+    conv.hear("only spotting", 0.9, spoken=True, alternatives=[("only spotting", 0.9)])
+    conv.hear("no pain", 0.9, spoken=True, alternatives=[("no pain", 0.9)])
+    assert conv.state.pending.slots == ("dizzy_or_faint",)
+    conv.hear("yes it is", 0.8, spoken=True, alternatives=[("yes exactly", 0.9)])
+    assert conv.result is not None and conv.result.tier == "emergency"
+
+
+def test_a_yes_to_it_heard_by_one_reading_only_is_still_checked(content):
+    conv = Conversation(content)
+    conv.start()
+    conv.hear("only spotting", 0.9, spoken=True, alternatives=[("only spotting", 0.9)])
+    conv.hear("no pain", 0.9, spoken=True, alternatives=[("no pain", 0.9)])
+    events = conv.hear("yes it is", 0.9, spoken=True, alternatives=[("no", 0.5)])
+    assert conv.result is None and _ask(events).confirm == {"dizzy_or_faint": "yes"}

@@ -13,7 +13,7 @@ from voice_triage.paths import prompts_root
 ACTIONS = ("accept", "confirm", "implicit")
 REPLY_ACTIONS = ("keep_serious", "reask", "answer", "take")
 FIELDS = ("channel", "slot_class", "effect", "agreement", "loose", "low_confidence", "rejected_before", "settled",
-          "after_yes", "inferred")
+          "after_yes", "bare", "asks_which")
 
 
 @dataclass(frozen=True)
@@ -29,7 +29,8 @@ class Case:
     rejected_before: bool = False
     settled: bool = False  # the tier so far already meets anything this slot could call for
     after_yes: bool = False  # heard at "which of these?", after a yes to the question about several
-    inferred: bool = False  # the question's meaning of a bare yes or no, where it asks which one
+    bare: bool = False  # the question's meaning of a bare yes or no
+    asks_which: bool = False  # the question asks which one (open: true in questions.yaml)
 
 
 @dataclass(frozen=True)

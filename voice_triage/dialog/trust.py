@@ -109,14 +109,14 @@ class Trust:
         said_back: dict[str, SlotValue] = {}
         facts = self.state.facts
 
-        def put(slot: str, value: SlotValue, agreement: str, loose: bool, unsure: bool, inferred: bool = False) -> None:
-            action = self._decide(slot, value, ev.channel, agreement, loose, unsure, inferred)
+        def put(slot: str, value: SlotValue, agreement: str, loose: bool, unsure: bool, bare: bool = False) -> None:
+            action = self._decide(slot, value, ev.channel, agreement, loose, unsure, bare)
             (doubtful if action == "confirm" else certain)[slot] = value
             if action == "implicit":
                 said_back[slot] = value
         implied = self.state.pending.ask.implied if self.state.pending is not None else None
-        # a bare yes or no where the question asks which one: the value is the question's meaning of it
-        bare = ev.reading.affirmed is not None and self.state.pending is not None and bool(self.state.pending.ask.open)
+        # a bare yes or no: the value is the question's meaning of it
+        bare = ev.reading.affirmed is not None and self.state.pending is not None
         for slot, fill in ev.reading.fills.items():
             if slot in facts and not fill.asked and not _news(slot, fill.value, facts[slot]):
                 if implied and slot in implied and fill.value not in (UNKNOWN, implied[slot]):
@@ -151,14 +151,15 @@ class Trust:
         return certain, doubtful, said_back
 
     def _decide(self: Conversation, slot: str, value: SlotValue, channel: str, agreement: str, loose: bool,
-                unsure: bool, inferred: bool = False) -> str:
+                unsure: bool, bare: bool = False) -> str:
         """What the policy does with ``value``: accept, implicit (take it and say it back) or confirm."""
         serious = rank(slot, value)
         case = Case(channel, "number" if SLOTS[slot].numeric else "emergency" if slot in EMERGENCY_SLOTS else "other",
                     "emergency" if serious == RANK["emergency"] else "none" if serious < 0 else
                     "unknown" if value == UNKNOWN else "raises", agreement, loose, unsure,
                     self.state.beliefs.was_rejected(slot, value), self._settled(slot),
-                    self.state.pending is not None and self.state.pending.kind == "clarify", inferred)
+                    self.state.pending is not None and self.state.pending.kind == "clarify", bare,
+                    self.state.pending is not None and bool(self.state.pending.ask.open))
         return self.policy.decide(case).action
 
     def _settled(self: Conversation, slot: str, facts: dict[str, SlotValue] | None = None) -> bool:
