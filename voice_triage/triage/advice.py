@@ -1,7 +1,7 @@
 """Tier + facts -> the words of the result, in layers a listener can take in by ear.
 
-``spoken``: the action; at most three reasons (the rest counted); at most two likely causes (those tied to
-what the person reported come first); one or two steps now; the safety net; the offer of "more",
+``spoken``: the action; a few reasons (the rest counted), likely causes (those tied to what the person
+reported come first) and steps now, as many as advice.yaml ``spoken_limits`` says; the safety net; the offer of "more",
 "summary" and "repeat". An emergency is the action and the one reason that made it an emergency.
 ``details``: every reason, cause and step. ``summary``: the first-person sentence for a clinician, ending
 with what was not known. Every word comes from prompts/<lang>/advice.yaml.
@@ -16,9 +16,6 @@ from voice_triage.content.model import Content
 from voice_triage.triage.engine import Assessment, Trigger, assess
 from voice_triage.triage.slots import AGE_BANDS, SLOTS, UNKNOWN, age_band
 
-MAX_REASONS = 3  # named in the spoken result; the rest are counted
-MAX_CAUSES = 2
-MAX_STEPS = 2
 MAX_SUMMARY_UNKNOWNS = 2  # named in the summary; the rest are counted
 MAX_SUMMARY_WITH = 3  # what came with the bleeding, named in the summary
 SUMMARY_WORDS = 42
@@ -101,10 +98,17 @@ def _number(n: int, content: Content) -> str:
     return str(content.advice.words.get("numbers", {}).get(n, n))
 
 
-def reasons_sentence(reasons: list[SpokenReason], content: Content, limit: int | None = MAX_REASONS) -> str:
+def spoken_limit(content: Content, layer: str) -> int:
+    """How many reasons, causes or steps the spoken result names (advice.yaml ``spoken_limits``)."""
+    return int(content.advice.words["spoken_limits"][layer])
+
+
+def reasons_sentence(reasons: list[SpokenReason], content: Content, limit: int | None = -1) -> str:
+    """``limit``: how many are named (the rest counted); -1: the spoken result's, None: all."""
     if not reasons:
         return ""
     adv = content.advice
+    limit = spoken_limit(content, "reasons") if limit == -1 else limit
     named = reasons if limit is None else reasons[:limit]
     rest = reasons[len(named):]
     items = [r.text for r in named]
@@ -145,8 +149,8 @@ def _spoken_steps(tier: str, steps: list[str], content: Content) -> list[str]:
     adv = content.advice
     last = adv.step_named("self_care_last")
     if tier == "self_care" and last in steps:
-        return [s for s in steps if s != last][: MAX_STEPS - 1] + [last]
-    return steps[:MAX_STEPS]
+        return [s for s in steps if s != last][: spoken_limit(content, "steps") - 1] + [last]
+    return steps[:spoken_limit(content, "steps")]
 
 
 def describe_fact(slot: str, value: str | int, content: Content, refused: bool = False, words: str = "") -> str:
@@ -258,7 +262,7 @@ def compose(facts: Mapping[str, str | int], content: Content, *, said_only: bool
                  (safety, "safety_net"), (adv.words["offer"], "info")]
     else:
         parts = [(action, "advice"), (reasons_sentence(reasons, content), "advice"),
-                 (causes_sentence(causes[:MAX_CAUSES], tier, content, outro=False), "advice"),
+                 (causes_sentence(causes[:spoken_limit(content, "causes")], tier, content, outro=False), "advice"),
                  *((s, "advice") for s in _spoken_steps(tier, steps, content)),
                  (safety, "safety_net"), (adv.words["offer"], "info")]
     details = " ".join(p for p in (reasons_sentence(reasons, content, limit=None),
