@@ -246,11 +246,12 @@ def test_confirmation_replies_read_from_a_fallback(reader, proposal, text, kind,
     assert (got.kind, got.corrections) == (kind, corrections)
 
 
-def test_a_bare_yes_or_no_where_the_question_asks_which_one_is_said_back():
-    # fresh 4820 curt so058: "the copper coil" heard "nope" (0.79) was taken as no birth control, silently
+def test_a_bare_yes_or_no_where_the_question_asks_which_one_is_checked():
+    # fresh 4820 curt so058: "the copper coil" heard "nope" (0.79) was taken as no birth control, silently;
+    # said back (4824), the correction was heard as a "none" answering the next question
     policy = load_policy("en")
-    assert policy.decide(Case("spoken", "other", "none", "single", bare=True, asks_which=True)).action == "implicit"
-    assert policy.decide(Case("spoken", "other", "none", "single", low_confidence=True, bare=True, asks_which=True)).action == "confirm"
+    assert policy.decide(Case("spoken", "other", "none", "single", bare=True, asks_which=True)).action == "confirm"
+    assert policy.decide(Case("spoken", "other", "none", "single", bare=True, asks_which=True, settled=True)).action == "implicit"
     assert policy.decide(Case("typed", "other", "none", "single", bare=True, asks_which=True)).action == "accept"
     assert policy.decide(Case("spoken", "other", "none", "single")).action == "accept"
 
