@@ -308,3 +308,13 @@ def test_a_negation_before_an_embedded_question_is_about_knowing(reader, content
 def test_a_reply_right_after_a_thing_named_answers_it(reader, content, question, text, expected):
     got = {s: v for s, v in fills(read(reader, content, question, text)).items() if s in expected}
     assert got == expected
+
+
+@pytest.mark.parametrize("question,text,expected", [
+    # only a negation ends in "'t": a slip before it is still one (fresh typed-with-slips set 4826 so033)
+    ("acute", "not light-headed at all and I dno't have any pain", {"dizzy_or_faint": "no", "pain": "none"}),
+    ("acute", "I dont't feel faint", {"dizzy_or_faint": "no"}),
+])
+def test_a_slip_in_a_negation_ending_in_t_is_still_a_negation(reader, content, question, text, expected):
+    got = {s: v for s, v in fills(read(reader, content, question, text)).items() if s in expected}
+    assert got == expected
