@@ -210,6 +210,13 @@ TWO_READINGS = [
     ({"frequency": "first"}, "the first time", "no", Reply.NO, {}),
     ({"frequency": "first"}, "the first time", "yes", Reply.YES, {}),
     ({"dizzy_or_faint": "yes"}, "yes lightheaded", "no", Reply.UNSURE, {}),
+    # a yes to an emergency that the other reading does not hear as a yes (nor as the value again): doubt (fresh
+    # 4827, 10 dB, ur047: "No, that's not right" heard "so yes i feel i have", the grammar "feel fine", at "it
+    # hurts a lot?": an emergency, urgent -> emergency)
+    ({"pain": "severe"}, "so yes i feel i have", "feel fine", Reply.UNSURE, {}),
+    ({"pain": "severe"}, "yes", "it hurts a lot", Reply.YES, {}),
+    ({"pain": "severe"}, "yes", "yes that's right", Reply.YES, {}),
+    ({"pain": "some"}, "so yes i feel i have", "feel fine", Reply.YES, {}),
 ]
 
 

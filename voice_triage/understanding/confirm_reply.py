@@ -83,6 +83,11 @@ def classify(text: str, reading: Reading, proposal: Mapping[str, SlotValue], *, 
         said_again = bool(reading.fills) and set(proposal) <= set(reading.fills) and not news
         if (reading.affirmed is True or (said_again and reading.leading is not False)) and heard_as_no(other):
             return ConfirmReply(Reply.UNSURE) if emergency else ConfirmReply(Reply.NO, contested=True)
+        if emergency and reading.affirmed is True and other.affirmed is not True \
+                and not all(s in other.fills and other.fills[s].value == v for s, v in proposal.items()):
+            # a yes that ends the conversation, which the other reading did not hear as a yes (nor as the value
+            # again): doubt ("No, that's not right" heard "so yes i feel i have", the grammar "feel fine")
+            return ConfirmReply(Reply.UNSURE)
         if emergency and reading.affirmed is False and heard_as_yes(other) and not news:
             # a no the other reading hears as a yes (a one-word "nope" led by the grammar, "okay" by the
             # sentence model) does not rule out an emergency: doubt
