@@ -119,7 +119,7 @@ class Patient:
         spotting?") whose words take in the persona's more serious value: the person means yes. A check of
         what was understood ("I understood: some pain. Is that right?") asks for the value itself."""
         confirm = ask.get("confirm") or {}
-        if ask.get("question_id") == "confirm" or not any(cue in str(ask.get("text", "")).lower()
+        if ask.get("question", ask.get("question_id")) == "confirm" or not any(cue in str(ask.get("text", "")).lower()
                                                           for cue in self.bank["at_least"]):
             return []
         return [s for s, v in confirm.items() if s in spec.SLOTS and not spec.is_unknown(self.persona.get(s))

@@ -142,3 +142,17 @@ def test_a_question_that_takes_in_a_worse_value_is_a_yes_to_it():
         assert p.answer(more).lower() in {x.lower() for x in BANK["generic"]["confirm_yes"]}
     curt = phrasing.Patient(patient(pain="severe").persona, BANK, random.Random(3), curt=True)
     assert curt.answer(walk).lower() in {w.lower() for w in phrasing.CURT_WORDS["yes"]}
+
+
+def test_a_check_that_echoes_at_all_is_still_a_check():
+    # the JSON Lines ask names its question "question"; a check that says back the person's own "no pain at
+    # all" is not a question whose words take in a worse value (fresh curt 4828 em013: "yep" to "I understood:
+    # no dizziness and no pain at all. Is that right?" from a person who nearly fainted)
+    check = {"event": "ask", "slots": ["dizzy_or_faint", "pain"], "question": "confirm",
+             "text": "I understood: no dizziness and no pain at all. Is that right?",
+             "confirm": {"dizzy_or_faint": "no", "pain": "none"}}
+    for seed in range(10):
+        p = patient(seed, dizzy_or_faint="yes", pain="none")
+        assert p.answer(check).lower().startswith(("no", "not")), seed
+        curt = phrasing.Patient(p.persona, BANK, random.Random(seed), curt=True)
+        assert curt.answer(check).lower() in {w.lower() for w in phrasing.CURT_WORDS["no"]}
