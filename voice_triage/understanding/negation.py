@@ -51,8 +51,7 @@ class NegationReach:
         not at all"; words.yaml ``answer_after``): the clause ends there, or a scope break or another fact
         follows. None when the phrase carries its own negation, the reply is part of another fact, or the
         slot has no value for the phrase negated."""
-        words = m.phrase.split()
-        if any(tuple(words[: len(n)]) == n for n in self.negations) or (set(words) & self.words):
+        if self._negated_itself(m):
             return None
         if m.label.slot is None or m.label.value is None or self.negate(m.label.slot, str(m.label.value)) is None:
             return None
@@ -75,11 +74,15 @@ class NegationReach:
         found = self._reach(toks, m, spans)
         return found is not None and found[1]
 
+    def _negated_itself(self, m: Match) -> bool:
+        """The phrase carries its own negation ("no pain", "it will not stop")."""
+        words = m.phrase.split()
+        return any(tuple(words[: len(n)]) == n for n in self.negations) or bool(set(words) & self.words)
+
     def _reach(self, toks: list[str], m: Match, spans: list[Match]) -> tuple[int, bool] | None:
         """(index of the negation that reaches ``m``, whether an embedded question lies between them)."""
-        words = m.phrase.split()
-        if any(tuple(words[: len(n)]) == n for n in self.negations) or (set(words) & self.words):
-            return None  # the phrase carries its own negation ("no pain", "it will not stop")
+        if self._negated_itself(m):
+            return None
         other = {i for s in spans if s.label.kind in ("unknown", "hedge") for i in range(s.start, s.end)}
         facts = {i for s in spans if s.label.kind == "slot" and (s.start, s.end) != (m.start, m.end)
                  and not self.describes_next(s, spans) for i in range(s.start, s.end)}
