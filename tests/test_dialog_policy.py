@@ -271,3 +271,29 @@ def test_a_plain_yes_to_a_question_about_an_emergency_heard_clearly_by_both_read
     assert policy.decide(Case("spoken", "emergency", "emergency", "single", **clear)).action == "confirm"
     assert policy.decide(Case("spoken", "emergency", "emergency", "agree", low_confidence=True, **clear)).action == "confirm"
     assert policy.decide(Case("spoken", "emergency", "emergency", "agree")).action == "confirm"
+
+
+# proposal, reply, the other reading of the same audio -> kind
+NO_THEN_A_YES = [
+    # a no heard with a yes after it, which the other reading hears as a plain no: the no (a short "no" heard
+    # "no i do" by the sentence model and "nope" by the grammar)
+    ({"pain": "some"}, "no i do", "nope", Reply.NO),
+    ({"pain": "some"}, "no no i am", "no i feel fine", Reply.NO),
+    ({"fever_or_unwell": "yes"}, "no i am", "no", Reply.NO),
+    # not when the other reading is not a plain no, nor where a no would rule out an emergency
+    ({"pain": "some"}, "no i do", None, Reply.UNCLEAR),
+    ({"pain": "some"}, "no i am yes", "right", Reply.UNCLEAR),
+    ({"pain": "some"}, "no i do", "yes no", Reply.UNCLEAR),
+    ({"dizzy_or_faint": "yes"}, "no i do", "nope", Reply.UNCLEAR),
+    # a yes first, then a no: not this
+    ({"pain": "some"}, "yes i do no", "nope", Reply.UNCLEAR),
+]
+
+
+@pytest.mark.parametrize("proposal, text, other, kind", NO_THEN_A_YES)
+def test_a_no_then_a_yes_the_other_reading_did_not_hear_is_a_no(reader, proposal, text, other, kind):
+    read = lambda t: reader.read(t, asked=tuple(proposal))  # noqa: E731
+    got = classify(text, read(text), proposal, channel="spoken", read=read, weak=reader.needs_confirmation,
+                   other=read(other) if other else None, lower=less_serious,
+                   emergency=any(rank(s, v) == RANK["emergency"] for s, v in proposal.items()))
+    assert (got.kind, got.contested) == (kind, False)

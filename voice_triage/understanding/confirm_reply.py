@@ -62,6 +62,11 @@ def classify(text: str, reading: Reading, proposal: Mapping[str, SlotValue], *, 
         return ConfirmReply(Reply.YES)  # the sentence model's trailing "none" after a yes the grammar heard plain
     if spoken and only_none and any(proposal.get(s) != f.value for s, f in reading.fills.items()):
         return ConfirmReply(Reply.NO)  # "no" and "none" sound alike: a no to the check, not a new value for it
+    if spoken and reading.mixed and reading.leading is False and not reading.fills and not emergency \
+            and heard_as_no(other):
+        # a no, then a yes of a few words that the other reading of the same audio did not hear: the sentence
+        # model adds one after a short no ("no" heard "no i do", the grammar "nope"), so it is a no
+        return ConfirmReply(Reply.NO)
     if spoken and (misheard_yes or reading.mixed or reading.turned):
         return ConfirmReply(Reply.UNCLEAR)  # both a yes and a no heard: a garble more often than a change of mind
     if spoken and reading.affirmed is True and not reading.opens_yesno:
