@@ -170,6 +170,12 @@ REPLIES = [
      {"dizzy_or_faint": "no"}),
     ({"dizzy_or_faint": "yes", "pain": "some"}, "nope i feel faint", "spoken", Reply.NO_WITH_CORRECTION,
      {"dizzy_or_faint": "yes"}),
+    # a value said as it was said back keeps its "no": "no fever" is not "no" and then "fever"
+    ({"fever_or_unwell": "no", "unusual_discharge": "no"}, "no fever", "spoken", Reply.NO_WITH_CORRECTION,
+     {"fever_or_unwell": "no"}),
+    ({"fever_or_unwell": "no"}, "no fever", "spoken", Reply.UNCLEAR, {}),
+    ({"fever_or_unwell": "no", "unusual_discharge": "no"}, "no i have a fever", "spoken", Reply.NO_WITH_CORRECTION,
+     {"fever_or_unwell": "yes"}),
 ]
 
 
@@ -297,3 +303,10 @@ def test_a_no_then_a_yes_the_other_reading_did_not_hear_is_a_no(reader, proposal
                    other=read(other) if other else None, lower=less_serious,
                    emergency=any(rank(s, v) == RANK["emergency"] for s, v in proposal.items()))
     assert (got.kind, got.contested) == (kind, False)
+
+
+def test_a_value_said_again_with_its_own_no_is_read_with_it(reader):
+    proposal = {"fever_or_unwell": "no", "unusual_discharge": "no"}
+    read = lambda t: reader.read(t, asked=tuple(proposal))  # noqa: E731
+    got = classify("no fever", read("no fever"), proposal, channel="spoken", read=read, weak=reader.needs_confirmation)
+    assert {s: f.value for s, f in got.reading.fills.items()} == {"fever_or_unwell": "no"}

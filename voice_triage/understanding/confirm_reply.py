@@ -7,7 +7,7 @@ it; typed replies are taken as written (a typed "yes no" is a change of mind: th
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
 from typing import Any
 
@@ -118,14 +118,18 @@ def classify(text: str, reading: Reading, proposal: Mapping[str, SlotValue], *, 
                 return ConfirmReply(Reply.NO)  # "no, I'm 34" heard "no i am fifty four" to "age 54?": no "not" to drop
             if not rest and set(same) == set(proposal):
                 return ConfirmReply(Reply.YES)  # one word that is the value said back ("none": no birth control)
+            # a value the whole reply says as it was said back keeps its "no" ("no fever" to "no fever and no
+            # odd discharge?" is not "fever"): the rest read alone corrects only the others
             again = read(rest) if rest else None
             fixes = {s: f.value for s, f in (again.fills.items() if again else ()) if not weak(f)
-                     and f.value not in (UNKNOWN, proposal.get(s))}
+                     and f.value not in (UNKNOWN, proposal.get(s)) and s not in same}
             if fixes:
                 return ConfirmReply(Reply.NO_WITH_CORRECTION, rest, again, fixes)
             kept = {s: proposal[s] for s in same if again is not None and s in again.fills}
             if kept and set(kept) != set(proposal):
-                return ConfirmReply(Reply.NO_WITH_CORRECTION, rest, again, kept)
+                assert again is not None
+                said = replace(again, fills={**again.fills, **{s: reading.fills[s] for s in kept}})
+                return ConfirmReply(Reply.NO_WITH_CORRECTION, rest, said, kept)
             return ConfirmReply(Reply.UNCLEAR)
         if reading.affirmed is None and same and not contrary and not corrections and set(same) != set(proposal):
             # part of what was said back said again, with no yes ("few drops" to "light spotting and unusual
