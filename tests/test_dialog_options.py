@@ -8,7 +8,7 @@ from hypothesis import given, settings, strategies as st
 from voice_triage.content import load_content
 from voice_triage.dialog import Conversation
 from voice_triage.dialog.belief import rank, rules_out
-from voice_triage.dialog.events import Ask, Say
+from voice_triage.dialog.events import Ask, Result, Say
 from voice_triage.dialog.planner import tier_so_far
 from voice_triage.triage.slots import UNKNOWN
 
@@ -534,3 +534,35 @@ def test_doubt_all_through_the_walk_of_a_number_keeps_what_was_heard(content):
     for _ in range(2 + 3):  # two at the check, three at "Are you older than 35?"
         conv.hear("no idea", 0.8, spoken=True)
     assert conv.state.facts["age"] in (80, "over_35")
+
+
+def _fever_said_back(content) -> Conversation:
+    """Spoken: a fever was said back ("A fever, thanks.") after a no to a check that had ruled it out."""
+    conv = Conversation(content)
+    conv.start()
+    for text in ["just spotting", "no i feel fine", "yes"]:
+        conv.hear(text, 0.9, spoken=True)
+    q = content.question("symptoms")
+    conv._put("confirm", q, ("fever_or_unwell", "unusual_discharge"), "right?", count=False,
+              proposal={"fever_or_unwell": "no", "unusual_discharge": "no"})
+    conv.hear("no i have a fever", 0.9, spoken=True)
+    assert conv.state.pending.ask.implied == {"fever_or_unwell": "yes"}
+    return conv
+
+
+def test_a_correction_of_a_value_said_back_that_starts_a_walk_is_asked_in_it(content):
+    # the correction ("not quite, no temperature") is of a value ruled out before, so its question's values are
+    # asked one by one: the value said back is among them, not left standing while the others are asked
+    conv = _fever_said_back(content)
+    events = conv.hear("not quite no temperature", 0.01, spoken=True, alternatives=[("not quite", 1.0)])
+    assert [e for e in events if isinstance(e, Ask)][-1].confirm == {"fever_or_unwell": "yes"}
+    conv.hear("no", 0.9, spoken=True)
+    assert conv.state.facts.get("fever_or_unwell") == "no"
+
+
+def test_a_stop_while_a_value_said_back_is_walked_keeps_it(content):
+    conv = _fever_said_back(content)
+    conv.hear("not quite no temperature", 0.01, spoken=True, alternatives=[("not quite", 1.0)])
+    events = conv.stop("stop")
+    result = next(e for e in events if isinstance(e, Result))
+    assert result.tier == "urgent" and result.partial

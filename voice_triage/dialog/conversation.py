@@ -249,8 +249,12 @@ class Conversation(SideTurns, TurnBounds, Trust, AskOptions):
             doubtful.update(checked)
             certain = {s: v for s, v in certain.items() if s not in checked}
             said_back = {s: v for s, v in said_back.items() if s not in checked}
-        if doubtful and ev.channel == SPOKEN and self._options_due(q, doubtful):
-            return [Heard(ev.text, {}), *self._start_options(q, certain, doubtful)]  # heard again as ruled out
+        if doubtful and ev.channel == SPOKEN and self._options_due(q, doubtful):  # heard again as ruled out
+            # a value just said back that this answer disputes is asked in the walk too (kept as heard till then)
+            disputed = {s: v for s, v in (pending.ask.implied or {}).items() if s in doubtful}
+            self.state.beliefs.note_heard(disputed)
+            self.state.beliefs.reopen(disputed)
+            return [Heard(ev.text, {}), *self._start_options(q, certain, doubtful)]
         if doubtful:
             self.state.beliefs.propose(doubtful, ev.text)
             said = self._said(doubtful, reading)
