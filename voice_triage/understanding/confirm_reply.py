@@ -128,8 +128,8 @@ def classify(text: str, reading: Reading, proposal: Mapping[str, SlotValue], *, 
             kept = {s: proposal[s] for s in same if again is not None and s in again.fills}
             if kept and set(kept) != set(proposal):
                 assert again is not None
-                said = replace(again, fills={**again.fills, **{s: reading.fills[s] for s in kept}})
-                return ConfirmReply(Reply.NO_WITH_CORRECTION, rest, said, kept)
+                as_said = replace(again, fills={**again.fills, **{s: reading.fills[s] for s in kept}})
+                return ConfirmReply(Reply.NO_WITH_CORRECTION, rest, as_said, kept)
             return ConfirmReply(Reply.UNCLEAR)
         if reading.affirmed is None and same and not contrary and not corrections and set(same) != set(proposal):
             # part of what was said back said again, with no yes ("few drops" to "light spotting and unusual
