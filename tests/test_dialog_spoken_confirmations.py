@@ -692,3 +692,21 @@ def test_a_yes_to_it_heard_by_one_reading_only_is_still_checked(content):
     conv.hear("no pain", 0.9, spoken=True, alternatives=[("no pain", 0.9)])
     events = conv.hear("yes it is", 0.9, spoken=True, alternatives=[("no", 0.5)])
     assert conv.result is None and _ask(events).confirm == {"dizzy_or_faint": "yes"}
+
+
+def test_a_no_after_a_value_said_back_that_names_nothing_checks_it(content):
+    # "It keeps happening, thanks. Which birth control do you use, if any?" "Not quite, this is the first time"
+    # heard with its yes-words only: the no may be about what was said back, so that is checked (before, the
+    # birth control question was asked again and "keeps happening" stood)
+    conv = Conversation(content)
+    conv.start()
+    conv.state.beliefs.take({"amount": "spotting", "dizzy_or_faint": "no", "pain": "none", "fever_or_unwell": "no",
+                             "unusual_discharge": "no", "sores": "no", "pain_peeing": "no", "pain_during_sex": "no",
+                             "pregnancy_possible": "no", "postmenopausal": "no", "age": 30})
+    conv._advance()
+    events = conv.hear("it keeps happening", 0.9, spoken=True)
+    assert _ask(events).implied == {"frequency": "repeated"}
+    events = conv.hear("not likely it is the and i am", 0.3, spoken=True, alternatives=[("not quite", 1.0)])
+    assert _ask(events).confirm == {"frequency": "repeated"}
+    conv.hear("no", 0.9, spoken=True)
+    assert "frequency" not in conv.state.facts
