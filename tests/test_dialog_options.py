@@ -365,6 +365,26 @@ def test_doubt_at_a_value_only_the_walk_proposed_leaves_it_not_known(content):
     assert tier_so_far(conv.state.facts) == "urgent"
 
 
+@pytest.mark.parametrize("replies, tier", [
+    # a yes garbled each time: heard as a yes by one reading of the audio, as a no by neither (fresh set 4835
+    # em044: "Yes, that's right" heard "yes that is i aches", the grammar "yes that's right"; "some pain" and
+    # "yes" disagree, so it was unclear three times, and severe pain was dropped: emergency -> urgent)
+    ([("that is i aches", "that's right")] * 3, "emergency"),
+    ([("right", "really i am yes"), ("that is i aches", "that's right"), ("yes that is i aches", "yes that's right")],
+     "emergency"),
+    # one of them heard as a no too, or one that said nothing: not a yes each time
+    ([("that is i aches", "that's right"), ("no i aches", "nope"), ("yes that is i aches", "yes that's right")], "urgent"),
+    ([("that is i aches", "that's right"), ("mm", None), ("yes that is i aches", "yes that's right")], "urgent"),
+])
+def test_a_yes_garbled_each_time_to_a_walk_question_keeps_its_value(content, replies, tier):
+    conv, acute = _acute_walk(content)
+    conv.hear("no", 0.9, spoken=True)
+    assert conv.pending.text == content.question("acute").options_for("pain")["severe"]
+    for text, other in replies:
+        conv.hear(text, 0.3, spoken=True, alternatives=[(other, 1.0)] if other else [])
+    assert tier_so_far(conv.state.facts) == tier
+
+
 def test_doubt_at_a_value_the_person_was_heard_to_say_keeps_it(content):
     """"Unbearable cramps" heard, then doubt at the walk's "Do you have severe pain right now?": the more
     serious reading of the person's own words is kept."""

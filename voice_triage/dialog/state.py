@@ -25,6 +25,7 @@ class Pending:
     resume: Pending | None = None  # for a command being confirmed: the turn to go back to
     options: bool = False  # for confirm: one of the question's values asked as a yes/no question (options.py)
     disputes: bool = False  # for confirm: the answer checked opened with a no, disputing what was taken before
+    yes_leaning: int = 0  # for confirm: unsettled replies that a reading heard as a yes and none as a no
 
 
 @dataclass

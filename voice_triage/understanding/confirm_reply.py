@@ -43,6 +43,12 @@ def heard_as_yes(other: Reading | None) -> bool:
     return other is not None and other.affirmed is True and not other.mixed
 
 
+def leans_yes(reading: Reading, other: Reading | None) -> bool:
+    """A reply that one reading of the audio heard as a yes and neither heard as a no."""
+    said = [r for r in (reading, other) if r is not None]
+    return any(True in (r.affirmed, r.leading) for r in said) and not any(False in (r.affirmed, r.leading) for r in said)
+
+
 def classify(text: str, reading: Reading, proposal: Mapping[str, SlotValue], *, channel: str,
              read: Callable[[str], Reading], weak: Callable[[Any], bool], misheard_yes: bool = False,
              other: Reading | None = None, yes_then_none: bool = False, only_none: bool = False,
