@@ -586,3 +586,19 @@ def test_a_stop_while_a_value_said_back_is_walked_keeps_it(content):
     events = conv.stop("stop")
     result = next(e for e in events if isinstance(e, Result))
     assert result.tier == "urgent" and result.partial
+
+
+def test_a_value_disputed_in_a_check_of_several_is_not_refused_alone(content):
+    # "I understood: no chance of pregnancy and your periods have not stopped." "Correct" heard "not pregnant":
+    # the rest is disputed, not refused when asked alone, so a no to the walk's "Have your periods stopped for
+    # good?" leaves the one value left, not "not known" (fresh 10 dB set 4839 so063: soon -> urgent)
+    conv = Conversation(content)
+    conv.start()
+    q = content.question("pregnancy_menopause")
+    conv._put("confirm", q, q.slots, "right?", count=False, proposal={"pregnancy_possible": "no", "postmenopausal": "no"})
+    conv.hear("not pregnant", 0.9, spoken=True)
+    assert conv.state.facts.get("pregnancy_possible") == "no" and "postmenopausal" not in conv.state.facts
+    events = conv.hear("my periods are regular", 0.3, spoken=True)
+    assert [e for e in events if isinstance(e, Ask)][-1].confirm == {"postmenopausal": "yes"}  # the walk
+    conv.hear("no", 0.9, spoken=True)
+    assert conv.state.facts.get("postmenopausal") == "no"

@@ -86,16 +86,17 @@ class Beliefs:
                 del self.slots[slot]
 
     def said_no(self, proposal: Mapping[str, SlotValue], named: Collection[str] = (),
-                contested: bool = False) -> dict[str, SlotValue]:
+                contested: bool = False, alone: bool | None = None) -> dict[str, SlotValue]:
         """A "no" to a check of ``proposal``: what it refutes is rejected (and returned). A serious value it
         leaves possible (the no may be about another) is rejected at the second such no: doubted twice. A
         ``contested`` no (the same audio also heard as a yes) leaves every value possible, the first time; the
-        second time it sets them aside (asked another way), still heard: a doubt never lowers the tier so far."""
+        second time it sets them aside (asked another way), still heard: a doubt never lowers the tier so far.
+        ``alone``: the check asked about that value only (by default: ``proposal`` is one value)."""
         twice = [s for s, v in proposal.items() if (s, str(v)) in self.kept_after_no]
         out = {s: proposal[s] for s in twice} if contested else refuted(proposal, named=[*named, *twice])
         self.kept_after_no |= {(s, str(v)) for s, v in proposal.items() if s not in out}
         self.reject(out, still_heard=contested)
-        if len(proposal) == 1 and not contested:
+        if (len(proposal) == 1 if alone is None else alone) and not contested:
             self.refused_alone |= {(s, str(v)) for s, v in out.items()}
         return out
 

@@ -222,7 +222,7 @@ class Trust:
                 if not pending.disputes and s in facts and rank(s, v) > rank(s, facts[s])}
         ruled_out = self.state.beliefs.said_no({s: v for s, v in pending.proposal.items() if reply.corrections.get(s) != v},
                                                named=[s for s in reply.corrections if s in pending.proposal],
-                                               contested=reply.contested)
+                                               contested=reply.contested, alone=len(pending.proposal) == 1)
         kept = news & set(ruled_out)  # news the no ruled out (not news a no about another value left possible)
         self.state.beliefs.reopen(s for s, v in pending.proposal.items()
                                   if s not in kept and (s in ruled_out or facts.get(s, v) != v
