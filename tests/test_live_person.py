@@ -57,6 +57,16 @@ def test_the_person_says_no_to_a_wrong_value_said_back_and_goes_on_after_a_right
     assert p.reply()[0] == "frequency"
 
 
+def test_a_wrong_value_said_back_is_corrected_by_a_no_or_by_the_answer_said_again():
+    said = set()
+    for seed in range(12):
+        p = Person(rig=None, content=load_content("en"), answers={"age": "thirty"}, voice="en-us-nyc", seed=seed)
+        p.turns.append(Turn(time.perf_counter(), "age", "thirty", False, 0.5))
+        p.lines += [(0.0, "Age 38, thanks."), (0.0, "Has this happened before?")]
+        said.add(p.reply()[1])
+    assert "no, thirty" in said and said & {"no, that's wrong", "no that's not right"}
+
+
 def test_a_check_is_judged_against_the_question_asked_not_the_last_answer():
     """"Age 40, thanks. Has this happened before?" - "no, that's not right" (about the age), heard as a no to
     the new question: "I understood: the first time" is then judged by what the person means about it."""

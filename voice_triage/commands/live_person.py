@@ -11,7 +11,8 @@ listens to the assistant and answers aloud.
 The person knows what was asked the way a listener would, from the words (the printed line before the
 tone); the timing comes from the sound alone. Answers are espeak-ng speech in a voice the assistant
 never uses. Confirmations ("I understood: ... Is that right?") are checked against what the person
-meant, and answered with a bare "yes" / "no" / "yep" / "nope" as often as with a longer reply.
+meant, and answered with a bare "yes" / "no" / "yep" / "nope" as often as with a longer reply; a value
+said back wrong ("Age 38, thanks.") is corrected at the next question ("no, that's not right", or "no, thirty").
 Used by the end-to-end tests (tests/e2e) and by ``voice-triage bench --live``.
 """
 
@@ -247,7 +248,7 @@ class Person:
         said_back = self.said_back()
         if said_back is not None and not self._agrees(said_back):  # as a person would: "no, that's not right"
             self._current_q = qid or self._current_q
-            return "implicit", LONG_NO[int(self.rng.integers(len(LONG_NO)))]
+            return "implicit", self._correction()
         if prompt.startswith(self._confirm_prefix):
             reading = prompt[len(self._confirm_prefix):].rsplit("is that right", 1)[0]
             self._last_confirm = "yes" if self._agrees(reading, self._current_q) else "no"
@@ -264,6 +265,19 @@ class Person:
             return "other", "no"  # "do you want to stop?" and the like
         self._current_q = qid
         return qid, self.answers.get(qid, "no")
+
+    def _last_answer(self) -> Turn | None:
+        """The last answer given to a question (not to a check)."""
+        return next((t for t in reversed(self.turns) if t.asked not in ("confirm", "privacy", "other", "implicit")),
+                    None)
+
+    def _correction(self) -> str:
+        """A value said back wrong, corrected as people do: "no, that's not right", or half the time the answer
+        said again after a no ("no, thirty")."""
+        last = self._last_answer()
+        if last is not None and self.rng.random() < 0.5:
+            return f"no, {last.answer}"
+        return LONG_NO[int(self.rng.integers(len(LONG_NO)))]
 
     def _question_of(self, prompt: str) -> str | None:
         qid = self._question_texts.get(prompt)
@@ -300,8 +314,7 @@ class Person:
         if qid is not None:
             meant = _norm(self.answers.get(qid, "no"))
         else:
-            last = next((t for t in reversed(self.turns) if t.asked not in ("confirm", "privacy", "other", "implicit")),
-                        None)
+            last = self._last_answer()
             if last is None:
                 return True
             meant = _norm(last.answer)
