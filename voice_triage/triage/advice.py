@@ -103,13 +103,12 @@ def spoken_limit(content: Content, layer: str) -> int:
     return int(content.advice.words["spoken_limits"][layer])
 
 
-def reasons_sentence(reasons: list[SpokenReason], content: Content, limit: int | None = -1) -> str:
-    """``limit``: how many are named (the rest counted); -1: the spoken result's, None: all."""
+def reasons_sentence(reasons: list[SpokenReason], content: Content, *, every: bool = False) -> str:
+    """The reasons named: as many as the spoken result names (the rest counted), or ``every`` one."""
     if not reasons:
         return ""
     adv = content.advice
-    limit = spoken_limit(content, "reasons") if limit == -1 else limit
-    named = reasons if limit is None else reasons[:limit]
+    named = reasons if every else reasons[:spoken_limit(content, "reasons")]
     rest = reasons[len(named):]
     items = [r.text for r in named]
     if rest:
@@ -265,7 +264,7 @@ def compose(facts: Mapping[str, str | int], content: Content, *, said_only: bool
                  (causes_sentence(causes[:spoken_limit(content, "causes")], tier, content, outro=False), "advice"),
                  *((s, "advice") for s in _spoken_steps(tier, steps, content)),
                  (safety, "safety_net"), (adv.words["offer"], "info")]
-    details = " ".join(p for p in (reasons_sentence(reasons, content, limit=None),
+    details = " ".join(p for p in (reasons_sentence(reasons, content, every=True),
                                    causes_sentence(causes, tier, content), *steps,
                                    safety if tier == "emergency" else "") if p)
     return ComposedAdvice(
