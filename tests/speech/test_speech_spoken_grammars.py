@@ -136,3 +136,16 @@ def test_a_quick_nah_is_not_heard_as_a_yes(content, book, pocketsphinx_rec, voic
             utt = find_speech(to_pcm16(resample(pad(x, sr), sr)))
             heard = pocketsphinx_rec.transcribe(utt.samples, g).text
             assert und.read(heard, asked=("sores",), question=q).affirmed is meant, (word, rate, heard)
+
+
+@pytest.mark.audio
+@pytest.mark.parametrize("voice", ["en-us", "en-gb-scotland", "en+m3"])
+def test_a_curt_nah_is_heard_as_said(book, pocketsphinx_rec, voice):
+    """"nah" is listened for at every question, as "nope" is: without it a quick "nah" is heard "all", "not"
+    or "off" (taken as a no only through lone_no's "not", or not at all)."""
+    g = book.for_ask(Ask("Would you like to be checked by a clinician anyway?", ("worried",), "worried"))
+    assert "nah" in g.phrases
+    for rate in (200, 260):
+        x, sr = espeak("nah", voice, rate)
+        t = pocketsphinx_rec.transcribe(find_speech(to_pcm16(resample(pad(x, sr), sr))).samples, g)
+        assert "nah" in (t.text, *(a for a, _ in t.alternatives)), (rate, t.text, t.alternatives)
