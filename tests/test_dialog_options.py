@@ -602,3 +602,37 @@ def test_a_value_disputed_in_a_check_of_several_is_not_refused_alone(content):
     assert [e for e in events if isinstance(e, Ask)][-1].confirm == {"postmenopausal": "yes"}  # the walk
     conv.hear("no", 0.9, spoken=True)
     assert conv.state.facts.get("postmenopausal") == "no"
+
+
+
+def test_a_value_refused_alone_twice_leaves_the_one_value_left(content):
+    # a hearing the person keeps refusing is not checked a third time: with every other value of the slot but
+    # one refused alone, that one is taken and said back (fresh clean set 4844 se043: "I understood: some pain
+    # or cramping. Is that right?" was refused six times and severe pain once; the conversation ran into its
+    # 36-answer cap before the dryness question: self care -> soon)
+    conv = at(content, "acute")
+    conv.hear("not dizzy", 0.9)
+    for heard in ("it hurts", "severe pain", "it hurts"):
+        conv.hear(heard, 0.3, spoken=True)
+        assert conv.state.pending.kind == "confirm" and "pain" not in conv.state.facts
+        said = asks(conv.hear("no", 0.9, spoken=True))
+    assert conv.state.facts["pain"] == "none" and said[0] == content.line("implicit_confirm", reading="No pain")
+    assert conv.state.pending.question_id == "symptoms"
+
+
+def test_refusals_never_leave_an_emergency_nor_drop_one(content):
+    conv = at(content, "amount")
+    beliefs = conv.state.beliefs
+    for value, times in (("heavy", 2), ("spotting", 1)):
+        for _ in range(times):
+            beliefs.said_no({"amount": value})
+    assert conv._left_after_refusals({"amount": "heavy"}) == {}  # soaking is left: never inferred from noes
+    conv = at(content, "acute")
+    conv.hear("not dizzy", 0.9)
+    beliefs = conv.state.beliefs
+    for value, times in (("severe", 2), ("some", 1)):
+        for _ in range(times):
+            beliefs.said_no({"pain": value})
+    assert conv._left_after_refusals({"pain": "severe"}) == {}  # severe refused: checked, as before
+    beliefs.said_no({"pain": "some"})
+    assert conv._left_after_refusals({"pain": "some"}) == {"pain": "none"}

@@ -36,7 +36,7 @@ class Beliefs:
     rejected: set[tuple[str, str]] = field(default_factory=set)  # (slot, value) the person said was wrong
     said: dict[str, list[SlotValue]] = field(default_factory=dict)  # slot -> the values heard and not ruled out
     kept_after_no: set[tuple[str, str]] = field(default_factory=set)  # serious values a "no" to several left possible
-    refused_alone: set[tuple[str, str]] = field(default_factory=set)  # ruled out by a no to a check of them only
+    refused_alone: dict[tuple[str, str], int] = field(default_factory=dict)  # times ruled out by a no to a check of it only
 
     def _set(self, slot: str, value: SlotValue, status: str, text: str) -> None:
         old = self.slots.get(slot)
@@ -97,7 +97,8 @@ class Beliefs:
         self.kept_after_no |= {(s, str(v)) for s, v in proposal.items() if s not in out}
         self.reject(out, still_heard=contested)
         if (len(proposal) == 1 if alone is None else alone) and not contested:
-            self.refused_alone |= {(s, str(v)) for s, v in out.items()}
+            for s, v in out.items():
+                self.refused_alone[(s, str(v))] = self.refused_alone.get((s, str(v)), 0) + 1
         return out
 
     def reopen(self, slots: Iterable[str]) -> None:
@@ -111,7 +112,11 @@ class Beliefs:
 
     def was_refused_alone(self, slot: str, value: SlotValue) -> bool:
         """Still ruled out, by a no when ``value`` was asked about alone (a check of it only, or a walk's question)."""
-        return self.was_rejected(slot, value) and (slot, str(value)) in self.refused_alone
+        return self.was_rejected(slot, value) and self.refusals_alone(slot, value) > 0
+
+    def refusals_alone(self, slot: str, value: SlotValue) -> int:
+        """How many times the person said no to ``value`` asked about alone."""
+        return self.refused_alone.get((slot, str(value)), 0)
 
     def unreject(self, slot: str, value: SlotValue) -> None:
         """``value`` may be asked about again (an emergency heard again)."""

@@ -311,6 +311,8 @@ class Conversation(SideTurns, TurnBounds, Trust, AskOptions):
         if pending.options and self._option_refused(reply) and not self._named_at_last_option(reply):
             # that value ruled out: the next one
             return self._next_option(ev.text, q, pending.confirmed)
+        if reply.kind is Reply.NO and (rest := self._left_after_refusals(pending.proposal)):
+            return self._apply(ev.text, {**pending.confirmed, **rest}, rest)
         if pending.confirmed:
             self._history.append(self._snapshot_for_undo())
             self.state.beliefs.take(pending.confirmed)

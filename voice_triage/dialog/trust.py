@@ -211,6 +211,21 @@ class Trust:
                         unsure=ev.confidence < self.limit("low_confidence"), lower=less_serious,
                         fallback=ev.agreement == "fallback")
 
+    def _left_after_refusals(self: Conversation, proposal: dict[str, SlotValue]) -> dict[str, SlotValue]:
+        """A value checked alone that the person has now refused ``rest_after_refusals`` times, where they have
+        refused alone every other value of its slot but one: that one, to take and say back ("No pain,
+        thanks."), rather than asking again for a hearing they keep refusing. Not where the refused value or
+        the one left is an emergency (an emergency is neither dropped nor inferred from noes)."""
+        if len(proposal) != 1:
+            return {}
+        beliefs = self.state.beliefs
+        (slot, value), = proposal.items()
+        left = [v for v in SLOTS[slot].values if not beliefs.was_refused_alone(slot, v)]
+        if beliefs.refusals_alone(slot, value) < self.limit("rest_after_refusals") or len(left) != 1 \
+                or RANK["emergency"] in (rank(slot, value), rank(slot, left[0])):
+            return {}
+        return {slot: left[0]}
+
     def _refute(self: Conversation, pending: Pending, reply: ConfirmReply) -> None:
         """A no to a check: what it rules out is rejected; a value taken before that it disputes (a correction,
         or a value checked again) is asked again, and so is every taken value in a check of an answer that
