@@ -74,11 +74,15 @@ def main(argv: list[str] | None = None) -> int:
         if args.ids:
             recs = [r for r in recs if r.get("id") in set(args.ids.split(","))]
         same, n, differ = summarize(recs)
+        turns = {str(r.get("id")): r.get("turns", []) for r in recs}
         for d in differ:
             i = d.diverges_at or 0
             then = d.recorded[i] if i < len(d.recorded) else "(the end)"
             now = d.asks[i] if i < len(d.asks) else "(the end)"
             print(f"  {d.id}: ask {i + 1} was {then!r}, is now {now!r}")
+            if 0 < i <= len(turns[d.id]):  # the answer the dialog now takes otherwise
+                t = turns[d.id][i - 1]
+                print(f"      after {t.get('answer')!r}, heard {(t.get('heard') or {}).get('text')!r}")
         print(f"{same}/{n} replayed exactly")
         return 0
     if args.command == "run":

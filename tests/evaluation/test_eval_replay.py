@@ -37,3 +37,18 @@ def test_a_record_replays_exactly_and_a_changed_hearing_shows_where():
     assert summarize([rec])[:2] == (1, 1)
     rec["turns"][0]["heard"]["recognized"] = "it will not stop"  # heard otherwise: asked otherwise from ask 2 on
     assert replay(rec).diverges_at == 1
+
+
+def test_the_command_names_the_answer_the_dialog_now_takes_otherwise(tmp_path, capsys):
+    import json
+
+    from evaluation.__main__ import main
+
+    rec = recorded()
+    rec["turns"][0]["heard"]["recognized"] = "it will not stop"
+    path = tmp_path / "run.jsonl"
+    path.write_text(json.dumps(rec) + "\n", encoding="utf-8")
+    assert main(["replay", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "x001: ask 2 was" in out and "after 'well some pink streaks on the tissue', heard" in out
+    assert "0/1 replayed exactly" in out
