@@ -133,6 +133,26 @@ def test_words_opening_a_correction_that_mean_nothing_else_check_the_value_said_
     assert conv.result is not None and conv.result.tier == "emergency"
 
 
+
+def test_a_no_whose_words_only_the_other_reading_placed_after_a_value_said_back_checks_it(content):
+    """ "No pain and no dizziness, thanks. Do you have any of these: ...?" - "no, I can't tell if I'm
+    light-headed", heard "no i can not tell you got it and it" (read as not sure of each symptom) and, by the
+    grammar, "no smell" (taken in its place): the no is the one heard, the symptom is the grammar's guess, so
+    what was said back is checked (fresh clean set 4846 ur012: "no smell" was checked, the dizziness stood as
+    "no": urgent -> self care)."""
+    conv = at(content, "acute")
+    conv.hear("no no pain but can not too it i lightheaded", 0.005, spoken=True, alternatives=[("no i feel fine", 0.714)])
+    assert conv.pending.implied == {"pain": "none", "dizzy_or_faint": "no"}
+    events = conv.hear("no i can not tell you got it and it", 0.255, spoken=True, alternatives=[("no smell", 0.643)])
+    assert conv.state.pending.proposal == {"pain": "none", "dizzy_or_faint": "no"}
+    assert "dizzy_or_faint" not in conv.state.facts and "unusual_discharge" not in conv.state.facts
+    assert asks(events) == [content.line("confirm", reading="no pain and no dizziness")]
+    # a grammar's guess after a reply that opens otherwise is taken as before
+    conv = at(content, "acute")
+    conv.hear("no no pain but can not too it i lightheaded", 0.005, spoken=True, alternatives=[("no i feel fine", 0.714)])
+    conv.hear("the on", 0.2, spoken=True, alternatives=[("no smell", 0.643)])
+    assert conv.state.pending.proposal == {"unusual_discharge": "no"}
+
 def test_a_no_with_words_that_could_not_be_placed_after_a_value_said_back_checks_it(content):
     """ "Age 20, thanks. Has this happened before?" - "no, 29 years old" heard as "no plenty on yah also": not
     taken as "first time"; the age is checked, and asked again after a no, then the question."""

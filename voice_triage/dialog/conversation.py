@@ -224,10 +224,12 @@ class Conversation(SideTurns, TurnBounds, Trust, AskOptions):
             unnamed = self._not_corrected(corrected, pending.ask.implied)
             if corrected is None and self.understander.says_said_back_is_wrong(ev.text):  # "no, that's not right"
                 return [Heard(ev.text, {}), *self._said_back_rejected(pending.ask.implied)]
-            if corrected is None and (not ev.reading.understood or ev.reading.unplaced or not ev.reading.fills):
+            if corrected is None and (not ev.reading.understood or ev.reading.unplaced or not ev.reading.fills
+                                      or ev.agreement == "fallback" and self.understander.opens_correction(ev.heard)):
                 # words opening like a correction that name nothing clearly ("no, 29" heard "no plenty on yah
-                # also"; "not quite, this is the first time" heard "not likely it is the and i am"): the no may
-                # be about what was said back, or the question's no; what was said back is checked
+                # also"; "not quite, this is the first time" heard "not likely it is the and i am"), or only in
+                # the other reading's guess: the no may be about what was said back, or the question's no;
+                # what was said back is checked
                 return [Heard(ev.text, {}), *self._said_back_checked(pending.ask.implied)]
             ev = corrected or ev
         reading = ev.reading
