@@ -6,6 +6,8 @@ from __future__ import annotations
 import pytest
 
 from voice_triage.content import load_content
+from voice_triage.dialog import Conversation
+from voice_triage.dialog.events import Ask
 from voice_triage.dialog.belief import less_serious, rank
 from voice_triage.triage.tiers import RANK
 from voice_triage.dialog.policy import Case, Policy, load_policy
@@ -310,3 +312,23 @@ def test_a_value_said_again_with_its_own_no_is_read_with_it(reader):
     read = lambda t: reader.read(t, asked=tuple(proposal))  # noqa: E731
     got = classify("no fever", read("no fever"), proposal, channel="spoken", read=read, weak=reader.needs_confirmation)
     assert {s: f.value for s, f in got.reading.fills.items()} == {"fever_or_unwell": "no"}
+
+
+def test_a_value_said_again_with_its_own_no_that_reads_more_serious_alone_is_read_both_ways(reader):
+    content = load_content("en")
+    # "I understood: no sores, unusual discharge, some pain or cramping and pain or burning when you pee. Is
+    # that right?" - "no, there's a sore spot on my labia", heard "no sores": as much "no, sores" as "no sores",
+    # so both readings stand and the more serious is checked (fresh clean set 4846 so060: "no sores" was taken
+    # as said again: soon -> self care). Where the rest alone says nothing more serious, it keeps its no.
+    proposal = {"sores": "no", "unusual_discharge": "yes", "pain_peeing": "yes"}
+    read = lambda t: reader.read(t, asked=tuple(proposal))  # noqa: E731
+    got = classify("no sores", read("no sores"), proposal, channel="spoken", read=read,
+                   weak=reader.needs_confirmation, lower=less_serious)
+    assert got.kind is Reply.NO_WITH_CORRECTION and got.corrections == {"sores": "no"}
+    assert "sores" not in got.reading.fills and set(got.reading.ambiguous["sores"]) == {"no", "yes"}
+    conv = Conversation(content)
+    conv.start()
+    q = content.question("symptoms")
+    conv._put("confirm", q, tuple(proposal), "right?", count=False, proposal=proposal)
+    events = conv.hear("no sores", 0.9, spoken=True)
+    assert "sores" not in conv.state.facts and [e for e in events if isinstance(e, Ask)][-1].confirm == {"sores": "yes"}

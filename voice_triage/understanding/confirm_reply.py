@@ -125,7 +125,9 @@ def classify(text: str, reading: Reading, proposal: Mapping[str, SlotValue], *, 
             if not rest and set(same) == set(proposal):
                 return ConfirmReply(Reply.YES)  # one word that is the value said back ("none": no birth control)
             # a value the whole reply says as it was said back keeps its "no" ("no fever" to "no fever and no
-            # odd discharge?" is not "fever"): the rest read alone corrects only the others
+            # odd discharge?" is not "fever"): the rest read alone corrects only the others. Where the rest
+            # alone says that value more seriously, the reply is as much "no, sores" as "no sores" ("no,
+            # there's a sore spot" heard "no sores"): both readings stand, and the more serious is checked
             again = read(rest) if rest else None
             fixes = {s: f.value for s, f in (again.fills.items() if again else ()) if not weak(f)
                      and f.value not in (UNKNOWN, proposal.get(s)) and s not in same}
@@ -134,7 +136,10 @@ def classify(text: str, reading: Reading, proposal: Mapping[str, SlotValue], *, 
             kept = {s: proposal[s] for s in same if again is not None and s in again.fills}
             if kept and set(kept) != set(proposal):
                 assert again is not None
-                as_said = replace(again, fills={**again.fills, **{s: reading.fills[s] for s in kept}})
+                both = {s: (v, again.fills[s].value) for s, v in kept.items() if lower(s, v, again.fills[s].value)}
+                as_said = replace(again, fills={**{s: f for s, f in again.fills.items() if s not in both},
+                                                **{s: reading.fills[s] for s in kept if s not in both}},
+                                  ambiguous={**again.ambiguous, **both})
                 return ConfirmReply(Reply.NO_WITH_CORRECTION, rest, as_said, kept)
             return ConfirmReply(Reply.UNCLEAR)
         if reading.affirmed is None and same and not contrary and not corrections and set(same) != set(proposal):
