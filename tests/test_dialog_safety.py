@@ -626,3 +626,18 @@ def test_a_thing_named_and_denied_is_checked_not_taken(content):
     assert last_ask(conv.hear("no")).slots == ("dizzy_or_faint",)  # ruled out: asked again
     conv.hear("no")
     assert conv.state.facts["dizzy_or_faint"] == "no" and conv.state.facts["pain"] == "some" and conv.result is None
+
+
+def test_a_yes_then_a_no_that_the_other_reading_hears_as_a_yes_is_checked(content):
+    # fresh 25 dB quieter set 4848 so015 (UNDER-TRIAGE, soon -> self care): "Yes, I take warfarin but nothing
+    # else" heard "yes to all three but nothing of those" (a yes, then a no: the no's values) and, by the
+    # grammar, "yes exactly": taken at once as no blood thinners. Two readings that disagree: checked
+    conv, _ = talk(content, ["just spotting", "no", "no", "no", "30", "first time", "the pill"])
+    assert conv.pending.question_id == "risks"
+    log = conv.hear("yes to all three but nothing of those", 0.641, spoken=True, alternatives=[("yes exactly", 1.0)])
+    assert "blood_thinners" not in conv.state.facts and last_ask(log).confirm
+    # a plain no that the other reading hears as a yes is taken as before ("nothing like that, no" heard so,
+    # the grammar "i think so")
+    conv, _ = talk(content, ["just spotting", "no", "no", "no", "30", "first time", "the pill"])
+    conv.hear("nothing like that no", 0.6, spoken=True, alternatives=[("i think so", 1.0)])
+    assert conv.state.facts["blood_thinners"] == "no"

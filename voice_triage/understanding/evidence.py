@@ -87,8 +87,13 @@ def _interpret(text: str, read: Callable[[str], Reading], channel: str, confiden
         if second is not None and only_unknown(reading) and second.understood and not only_unknown(second):
             # a "not sure" that the other reading contradicts is no evidence of it: take the other
             return Evidence(first, second, channel, min(confidence, fallback), "fallback", text, reading)
-        disputed = second is not None and any(s in second.fills and second.fills[s].value != f.value
-                                              for s, f in reading.fills.items())
+        # the other reading of the same audio gives other values, or is a plain yes where this one heard a yes
+        # and then a no ("yes, I take warfarin but nothing else" heard "yes to all three but nothing of those"
+        # and "yes exactly"), or the other way round
+        opposite = reading.mixed and second is not None and not second.mixed \
+            and None not in (reading.affirmed, second.affirmed) and reading.affirmed != second.affirmed
+        disputed = opposite or second is not None and any(s in second.fills and second.fills[s].value != f.value
+                                                          for s, f in reading.fills.items())
         return Evidence(text, reading, channel, confidence, "disagree" if disputed else "single", text, second)
     for i, (alt_text, alt_conf) in enumerate(alternatives if not reading.understood else ()):
         alt = second if i == 0 else other(alt_text)
