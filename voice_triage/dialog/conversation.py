@@ -124,16 +124,6 @@ class Conversation(SideTurns, TurnBounds, Trust, AskOptions):
             return reading
         return read
 
-    def after_result(self, text: str) -> list[Event]:
-        """An answer after the result: "more", "summary" or "repeat" are said (see result_step); [] else."""
-        if self.result is None:
-            return []
-        command = self.understander.read(text).command if text.strip() else None
-        events = result_step.follow_up(self.content, self.result, text, command, self._follow_ups,
-                                       discreet=self.discreet)
-        self._follow_ups += bool(events)
-        return events
-
     def silence(self) -> list[Event]:
         """No answer came (timeout, or an empty line)."""
         pending = self.state.pending

@@ -1,10 +1,11 @@
 """Turns beside the questions: global commands, confirming a spoken "stop"/"start over", the private-place
-check. A part of :class:`~voice_triage.dialog.conversation.Conversation` (kept apart so each reads alone)."""
+check, the follow-ups after the result. A part of :class:`~voice_triage.dialog.conversation.Conversation` (kept apart so each reads alone)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from voice_triage.dialog import result_step
 from voice_triage.dialog.events import Ask, Event, PrivacyChoice, Result, Say, SettingChanged
 from voice_triage.dialog.state import SETTING_LIMIT, Pending, State
 from voice_triage.understanding import Reading
@@ -23,6 +24,17 @@ class SideTurns:
     result: Result | None
     end_reason: str | None
     privacy_mode: str | None
+    _follow_ups: int
+
+    def after_result(self: Conversation, text: str) -> list[Event]:
+        """An answer after the result: "more", "summary" or "repeat" are said (see result_step); [] else."""
+        if self.result is None:
+            return []
+        command = self.understander.read(text).command if text.strip() else None
+        events = result_step.follow_up(self.content, self.result, text, command, self._follow_ups,
+                                       discreet=self.discreet)
+        self._follow_ups += bool(events)
+        return events
 
     # -- commands ---------------------------------------------------------------------------------
     def _snapshot_for_undo(self: Conversation) -> State:
