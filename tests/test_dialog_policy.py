@@ -332,3 +332,20 @@ def test_a_value_said_again_with_its_own_no_that_reads_more_serious_alone_is_rea
     conv._put("confirm", q, tuple(proposal), "right?", count=False, proposal=proposal)
     events = conv.hear("no sores", 0.9, spoken=True)
     assert "sores" not in conv.state.facts and [e for e in events if isinstance(e, Ask)][-1].confirm == {"sores": "yes"}
+
+
+@pytest.mark.parametrize("proposal, text, other, contested", [
+    # "that's right" heard "that's wrong it", the grammar "that's right": a contested no (fresh clean set 4850
+    # so005: taken as a refusal of "no pain", the walk later found no value left and counted pain as not known:
+    # soon -> urgent)
+    ({"pain": "none"}, "that's wrong it", "that's right", True),
+    ({"dryness": "yes"}, "no that is not it", "yes", True),
+    # one word is the grammar's, put first over the sentence model's "okay" for a burst that short: a no
+    ({"pain": "some"}, "nope", "okay", False),
+    ({"pain": "none"}, "that's wrong it", "that's wrong", False),
+])
+def test_a_no_of_several_words_the_other_reading_hears_as_a_yes_is_contested(reader, proposal, text, other, contested):
+    read = lambda t: reader.read(t, asked=tuple(proposal))  # noqa: E731
+    got = classify(text, read(text), proposal, channel="spoken", read=read, weak=reader.needs_confirmation,
+                   other=read(other), lower=less_serious)
+    assert (got.kind, got.contested) == (Reply.NO, contested)

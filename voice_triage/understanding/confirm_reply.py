@@ -99,10 +99,13 @@ def classify(text: str, reading: Reading, proposal: Mapping[str, SlotValue], *, 
             # a yes that ends the conversation, which the other reading did not hear as a yes (nor as the value
             # again): doubt ("No, that's not right" heard "so yes i feel i have", the grammar "feel fine")
             return ConfirmReply(Reply.UNSURE)
-        if emergency and reading.affirmed is False and heard_as_yes(other) and not news:
+        if reading.affirmed is False and heard_as_yes(other) and not news and (emergency or len(text.split()) > 1):
             # a no the other reading hears as a yes (a one-word "nope" led by the grammar, "okay" by the
-            # sentence model) does not rule out an emergency: doubt
-            return ConfirmReply(Reply.UNSURE)
+            # sentence model) does not rule out an emergency: doubt. Nor anything else when the no is more
+            # than one word ("that's right" heard "that's wrong it", the grammar "that's right"): a contested
+            # no, as the other way round. (One word is the grammar's reading, put first by the recognizer
+            # over the sentence model's reading of so short a burst, which follows its prior: "okay")
+            return ConfirmReply(Reply.UNSURE) if emergency else ConfirmReply(Reply.NO, contested=True)
     if reading.affirmed is True:
         return ConfirmReply(Reply.YES)
     if only_unknown(reading) and reading.affirmed is None:
