@@ -152,3 +152,14 @@ def test_spoken_result_is_short_with_no_doubled_words(content, change):
         words = re.findall(r"[a-z0-9']+", text.lower())
         assert not [a for a, b in zip(words, words[1:]) if a == b], text
     assert len(re.findall(r"[A-Za-z0-9']+", adv.spoken)) <= 130
+
+
+def test_every_slot_can_be_said_back_as_not_known(content):
+    # "You're not sure dryness, thanks." was said: dryness had no words for not knowing it
+    from voice_triage.triage.advice import describe_fact
+    from voice_triage.triage.slots import SLOTS, UNKNOWN
+
+    for slot in SLOTS:
+        assert UNKNOWN in content.advice.reasons.get(slot, {}), slot
+        said = describe_fact(slot, UNKNOWN, content)
+        assert said.split()[3] in ("whether", "how", "which"), said
