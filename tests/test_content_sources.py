@@ -100,3 +100,15 @@ def test_negated_by_must_name_negation_words(tmp_path):
                     encoding="utf-8")
     with pytest.raises(ContentError, match="negated_by"):
         load_content.__wrapped__("en", str(tmp_path))
+
+
+def test_a_question_asked_alone_names_one_of_its_several_slots(tmp_path):
+    import shutil
+
+    shutil.copytree(REPO / "prompts" / "en", tmp_path / "en")
+    path = tmp_path / "en" / "questions.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace('      pain: "Do you have any pain right now?', '      fever_or_unwell: "Any fever?', 1),
+                    encoding="utf-8")
+    with pytest.raises(ContentError, match="alone"):
+        load_content.__wrapped__("en", str(tmp_path))

@@ -656,3 +656,16 @@ def test_refusals_never_leave_an_emergency_nor_drop_one(content):
     assert conv._left_after_refusals({"pain": "severe"}) == {}  # severe refused: checked, as before
     beliefs.said_no({"pain": "some"})
     assert conv._left_after_refusals({"pain": "some"}) == {"pain": "none"}
+
+
+def test_the_one_slot_left_of_a_question_is_asked_in_its_own_words(content):
+    # "And what about: pain, mild or severe?" presumes pain by ear (fresh clean set 4844 se043: "I'm not in
+    # any pain", five times); the slot left is asked as a question of its own, and a bare yes to it asks which
+    conv = at(content, "acute")
+    said = asks(conv.hear("not dizzy"))
+    assert said[-1] == content.question("acute").alone["pain"] == "Do you have any pain right now? If so, is it mild or severe?"
+    assert asks(conv.hear("yes"))[-1] == "Which of these: mild pain or severe pain?"
+    conv = at(content, "acute")
+    assert asks(conv.hear("no pain"))[-1] == content.question("acute").alone["dizzy_or_faint"]
+    for view in (content, content.discreet_view()):  # the same words when others may overhear
+        assert view.question("acute").alone == content.question("acute").alone

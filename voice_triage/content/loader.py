@@ -62,7 +62,7 @@ def _source(raw: Any, where: str) -> Source:
     return Source(str(raw["file"]), str(raw["quote"]))
 
 
-_DISCREET_KEYS = ("text", "short", "reprompt", "help", "clarify", "items", "options")
+_DISCREET_KEYS = ("text", "short", "reprompt", "help", "clarify", "items", "options", "alone")
 
 
 def _discreet_text(raw: dict[str, Any]) -> str | None:
@@ -132,12 +132,16 @@ def _questions(data: dict[str, Any]) -> tuple[Question, ...]:
         options = {str(k): str(v) for k, v in (raw.get("options") or {}).items()} if len(slots) == 1 else {}
         slot_options = {str(s): {str(k): str(v) for k, v in vs.items()}
                         for s, vs in (raw.get("options") or {}).items()} if len(slots) > 1 else {}
+        alone = {str(k): str(v) for k, v in (raw.get("alone") or {}).items()}
+        for where in (alone, discreet.get("alone") or {}):
+            if where and (len(slots) < 2 or not set(where) <= set(slots)):
+                raise ContentError(f"question {qid}: alone asks one of its several slots")
         out.append(Question(
             id=qid, slots=slots, text=raw["text"], short=raw["short"], reprompt=raw["reprompt"],
             help=raw["help"], open=bool(raw.get("open", False)), yes=yes, no=no,
             items=dict(raw.get("items") or {}), item_yes={k: str(v) for k, v in (raw.get("item_yes") or {}).items()},
             ask_if=raw.get("ask_if"), clarify=raw.get("clarify"), discreet=_discreet_text(raw),
-            discreet_words=_discreet_words(raw, qid), options=options, slot_options=slot_options,
+            discreet_words=_discreet_words(raw, qid), options=options, slot_options=slot_options, alone=alone,
         ))
     missing = set(SLOTS) - seen
     if missing:

@@ -31,12 +31,15 @@ class Question:
     ask_if: str | None = None  # only ask while the tier so far is at most this
     clarify: str | None = None  # after a bare "yes" that does not say which value
     discreet: str | None = None  # wording for when others may overhear
-    discreet_words: dict = field(default_factory=dict)  # text/short/reprompt/help/clarify/items/options, overheard
+    discreet_words: dict = field(default_factory=dict)  # text/.../items/options/alone, when others may overhear
     #: value -> a yes/no question about it, most serious first: asked one by one when a spoken answer keeps
     #: being heard as a value the person said was wrong
     options: dict[str, str] = field(default_factory=dict)
     #: the same for a question about several slots: slot -> value -> a yes/no question
     slot_options: dict[str, dict[str, str]] = field(default_factory=dict)
+    #: for a question about several slots: slot -> how to ask it when it is the one left (by ear, a whole
+    #: question reads better than "And what about: <item>?")
+    alone: dict[str, str] = field(default_factory=dict)
 
     def options_for(self, slot: str) -> dict[str, str]:
         """The values of ``slot`` that can be asked one by one (value -> yes/no question), most serious first."""
@@ -138,7 +141,7 @@ class Content:
     def discreet_view(self) -> Content:
         """The same content worded for when others may overhear: every question's discreet wording, and
         advice.yaml's said_back_discreet for readings said back. Understanding is unchanged."""
-        questions = tuple(replace(q, **{_field(q, k): (dict(v) if k in ("items", "options") else v)  # type: ignore[arg-type]
+        questions = tuple(replace(q, **{_field(q, k): (dict(v) if k in ("items", "options", "alone") else v)  # type: ignore[arg-type]
                                         for k, v in q.discreet_words.items()})
                           for q in self.questions)
         words = dict(self.advice.words)

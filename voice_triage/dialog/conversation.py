@@ -162,7 +162,10 @@ class Conversation(SideTurns, TurnBounds, Trust, AskOptions):
 
     def _words_for(self, q: Question, slots: tuple[str, ...], whole: str) -> str:
         """``whole`` (the question's text or its re-prompt) when asking all its slots; for part of a grouped
-        question, only that part ("And what about: pain?"): what is answered is not asked again."""
+        question, only that part (its question asked alone, or "And what about: pain?"): what is answered is
+        not asked again."""
+        if len(slots) == 1 and slots[0] in q.alone:
+            return q.alone[slots[0]]
         return self.content.line("and_also", items=self._items(q, slots)) if q.items and set(slots) < set(q.slots) \
             else whole
 
