@@ -116,6 +116,19 @@ def test_no_thats_not_right_after_a_value_said_back_asks_for_it_again(content, r
     assert conv.state.facts["age"] == 30 and conv.pending.question_id == "frequency"
 
 
+
+def test_a_said_back_value_is_not_dropped_on_the_other_readings_guess_alone(content):
+    """ "Age 38, thanks. Has this happened before?" - "So, this is the first time", heard "looked at all" by
+    the sentence model and "no that's wrong" by the grammar (taken in its place): nothing heard says no, so
+    the age is checked rather than dropped and asked again (fresh clean set 4858 se004: a right "not sure"
+    about dryness was dropped so, and asked until the conversation ran into its 36-answer cap)."""
+    conv = at(content, "age")
+    conv.hear("thirty eight", 0.9, spoken=True, alternatives=[("thirty eight", 0.9)])
+    events = conv.hear("looked at all", 0.142, spoken=True, alternatives=[("no that's wrong", 0.935)])
+    assert asks(events) == [content.line("confirm", reading="age 38")]
+    conv.hear("yes", 0.9, spoken=True, alternatives=[("yes", 0.9)])
+    assert conv.state.facts["age"] == 38 and conv.pending.question_id == "frequency"
+
 def test_words_opening_a_correction_that_mean_nothing_else_check_the_value_said_back(content):
     """ "No cramps, thanks. And what about feeling dizzy or faint?" - "Not quite, severe pain", heard as
     "not what do you": the pain said back is checked, never kept as it was; a no asks the pain again."""

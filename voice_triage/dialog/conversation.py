@@ -216,6 +216,10 @@ class Conversation(SideTurns, TurnBounds, Trust, AskOptions):
             corrected = self._correction(ev, pending.ask.implied)  # "no, I said it's heavy": about the last answer
             unnamed = self._not_corrected(corrected, pending.ask.implied)
             if corrected is None and self.understander.says_said_back_is_wrong(ev.text):  # "no, that's not right"
+                if ev.agreement == "fallback" and not self.understander.opens_correction(ev.heard):
+                    # only the other reading's guess ("not at all" heard "looked at all", the grammar "no that's
+                    # wrong"): what was said back is checked, not dropped
+                    return [Heard(ev.text, {}), *self._said_back_checked(pending.ask.implied)]
                 return [Heard(ev.text, {}), *self._said_back_rejected(pending.ask.implied)]
             if corrected is None and (not ev.reading.understood or ev.reading.unplaced or not ev.reading.fills
                                       or ev.agreement == "fallback" and self.understander.opens_correction(ev.heard)):
