@@ -319,3 +319,17 @@ def test_a_reply_right_after_a_thing_named_answers_it(reader, content, question,
 ])
 def test_a_slip_in_a_negation_ending_in_t_is_still_a_negation(reader, content, question, text, expected):
     assert fills_of(reader, content, question, text, expected) == expected
+
+
+@pytest.mark.parametrize("text", ["it's not mild", "no that's not mild", "it is not moderate", "not slight pain"])
+def test_a_degree_negated_says_how_much_not_whether(text):
+    """ "It's not mild" is no "no pain": a degree denied (worse, or not that) is no value of its own. Fresh
+    reverberant set 4863 ur053 (UNDER-TRIAGE, urgent -> self care): "No, that's not right" to "I understood:
+    no dizziness and no pain. Is that right?" heard "no that's not mild" was taken as no pain said again."""
+    reading = Understander(load_content("en")).read(text, asked=("dizzy_or_faint", "pain"))
+    assert "pain" not in reading.fills and reading.denied.get("pain") == {"some"}
+
+
+def test_a_no_before_a_degree_still_reads_both_ways():
+    reading = Understander(load_content("en")).read("no mild cramps", asked=("dizzy_or_faint", "pain"))
+    assert set(reading.ambiguous["pain"]) == {"none", "some"}

@@ -264,7 +264,9 @@ class ClauseReader:
                 alternatives: tuple[SlotValue, ...] = ()
                 if neg is not None:
                     negated = self.negation.negate(slot, value)
-                    if negated is None:
+                    if negated is None or (m.phrase.split()[0] in self._degree_words
+                                           and not self.negation.reply_no(toks, neg)):
+                        # (a degree negated says how much, not whether: "it's not mild" is no "no pain")
                         cl.denied.setdefault(slot, set()).add(value)
                         continue
                     # "no mild cramps": a "no" answering the question, then a fact? "Dizzy? No.", or "some
