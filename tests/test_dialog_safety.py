@@ -570,6 +570,9 @@ def test_an_emergency_only_the_other_reading_heard_in_noise_is_not_what_is_check
     # partner and tested recently and I had a cervical screening recently"
     ("risks", "yes not anticoagulants also no same partner and tested recently and i had a cervical screening "
               "recently", "blood_thinners", "no", "no i am on anticoagulants"),
+    # fresh 18 dB quieter set 4864 ur021 (urgent -> self care, UNDER-TRIAGE): "yes, it hurt during sex" heard
+    # with the yes and the not in one clause
+    ("symptoms", "yes a bit not during sex", "pain_during_sex", "no", "no it hurt during sex"),
 ])
 def test_a_yes_then_that_something_is_not_so_puts_it_in_doubt(content, spoken, qid, heard, slot, value, said):
     """A yes, and right after it that something is not so: the yes and the not contradict each other (a "not"

@@ -132,10 +132,13 @@ class Understander(ReplyWords):
         if cls and cls[0].lead:
             reading.leading = cls[0].lead == "affirm"
         reading.opens_yesno = bool(cls and (cls[0].lead or cls[0].yesno))
-        if len(cls) > 1 and cls[0].lead == "affirm" and not cls[0].heard:
-            # (a no to the question's thing: "not often" is no no to "Has this happened before?")
+        if cls and cls[0].lead == "affirm":
+            # a yes, then that the question's thing is not so, in the next clause or in its own ("yes, it hurt
+            # during sex" heard "yes a bit not during sex"): the words give two values (a no to the question's
+            # thing: "not often" is no no to "Has this happened before?")
             no = question.no if question is not None else {}
-            reading.contradicted = frozenset(s for s, hs in cls[1].heard.items()
+            said = cls[1] if len(cls) > 1 and not cls[0].heard else cls[0]
+            reading.contradicted = frozenset(s for s, hs in said.heard.items()
                                              if any(h.negated and no.get(s, h.value) == h.value for h in hs))
         opening = cls[0].lead if cls else None
         reading.turned = bool(opening) and any(set(cl.lone) - {opening} for cl in cls)
