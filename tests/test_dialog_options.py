@@ -581,12 +581,15 @@ def test_doubt_twice_at_a_check_of_a_number_asks_its_side_of_the_threshold(conte
     assert conv.state.facts["age"] == "35_or_under"
 
 
-def test_doubt_all_through_the_walk_of_a_number_keeps_what_was_heard(content):
+def test_doubt_all_through_the_walk_of_a_number_keeps_the_care_what_was_heard_calls_for(content):
+    # "no idea" each time to "Are you older than 35?": the age is not known (the person's words there), which
+    # calls for the same care as the 80 heard before (soon); not a lower tier
     conv = at(content, "age")
     conv.hear("eighty", 0.5, spoken=True)
     for _ in range(2 + 3):  # two at the check, three at "Are you older than 35?"
         conv.hear("no idea", 0.8, spoken=True)
-    assert conv.state.facts["age"] in (80, "over_35")
+    assert conv.state.facts["age"] in (80, "over_35", UNKNOWN)
+    assert tier_so_far(conv.state.facts) == tier_so_far({"age": 80}) == "soon"
 
 
 def _fever_said_back(content) -> Conversation:

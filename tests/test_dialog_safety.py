@@ -644,3 +644,21 @@ def test_a_yes_then_a_no_that_the_other_reading_hears_as_a_yes_is_checked(conten
     conv, _ = talk(content, ["just spotting", "no", "no", "no", "30", "first time", "the pill"])
     conv.hear("nothing like that no", 0.6, spoken=True, alternatives=[("i think so", 1.0)])
     assert conv.state.facts["blood_thinners"] == "no"
+
+
+def test_not_sure_each_time_to_a_walks_question_leaves_it_not_known(content):
+    # fresh clean sets 4844, 4854, 4866 and 4867 ur025 (urgent -> emergency): unsure of dizziness, "No pain at
+    # all, I can't tell if I'm light-headed" was heard with its "light-headed" only, and "Do you feel dizzy or
+    # faint right now?" was answered "no, I'm not sure if I'm dizzy" three times (heard "no not sure and
+    # really", once read through the grammar's "no pain"): giving up kept the heard dizziness, an emergency
+    # from not knowing. Every reply heard as "not sure" by a reading (and as a yes by none) is not known
+    conv = Conversation(content)
+    conv.start()
+    conv.hear("just spotting")
+    conv.hear("no i at all and i do you is light headed", 0.3, spoken=True, alternatives=[("no pain at all", 1.0)])
+    conv.hear("no i can't do it i am light headed", 0.3, spoken=True, alternatives=[("no i feel fine", 0.91)])
+    while conv.pending.text != content.question("acute").options_for("dizzy_or_faint")["yes"]:
+        conv.hear("not quite and i do it i am light headed", 0.3, spoken=True, alternatives=[("light headed", 1.0)])
+    for alt in ("no not quite", "no i feel", "no pain"):
+        conv.hear("no not sure and really", 0.3, spoken=True, alternatives=[(alt, 0.7)])
+    assert conv.state.facts["dizzy_or_faint"] == "unknown" and conv.result is None

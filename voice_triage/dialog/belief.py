@@ -141,11 +141,15 @@ def cautious(pending: Pending, heard: Mapping[str, SlotValue]) -> dict[str, Slot
     more cautious of the reading and "unknown" (so giving up never lowers the tier). A value asked as one of
     its question's options is the dialog's words, not a reading: there the reading is what was ``heard`` of
     the person's own words (Beliefs.heard), if anything (an emergency is never inferred from not knowing),
-    unless every reply to it was heard as a yes by a reading and as a no by none (a yes garbled each time)."""
+    unless every reply to it was heard as a yes by a reading and as a no by none (a yes garbled each time), or
+    every reply said the person does not know (their words at the question: not known)."""
     safe: dict[str, SlotValue] = dict(pending.confirmed)
     yes_each_time = 0 < pending.reprompts <= pending.yes_leaning
+    unsure_each_time = 0 < pending.reprompts <= pending.unsure
     for slot in pending.slots:
         proposed = heard.get(slot) if pending.options and not yes_each_time else pending.proposal.get(slot)
+        if pending.options and unsure_each_time:
+            proposed = None
         keep = proposed is not None and not rules_out(slot, proposed)
         safe.setdefault(slot, proposed if keep else UNKNOWN)  # type: ignore[arg-type]
     return safe

@@ -25,7 +25,7 @@ from voice_triage.dialog.side_turns import CONFIRMED_COMMANDS, SETTING_COMMANDS,
 from voice_triage.dialog.state import Pending, Settings, State
 from voice_triage.dialog.trust import Trust
 from voice_triage.understanding import Reading, Understander
-from voice_triage.understanding.confirm_reply import Reply, leans_yes
+from voice_triage.understanding.confirm_reply import Reply, leans_yes, says_unsure
 from voice_triage.understanding.evidence import SPOKEN, TYPED, Evidence, interpret
 
 
@@ -299,6 +299,7 @@ class Conversation(SideTurns, TurnBounds, Trust, AskOptions):
         action = self.policy.on_reply(ev.channel, reply.kind.value)
         if reply.kind in (Reply.UNSURE, Reply.UNCLEAR):
             pending.yes_leaning += leans_yes(ev.reading, ev.other)
+            pending.unsure += says_unsure(ev.reading, ev.other)
             if action == "keep_serious":  # doubt keeps the more serious of the reading and "not known"
                 return self._apply(ev.text, _cautious(pending, self.state.beliefs.heard))
             return [Heard(ev.text, {}), *self._confirm_failed(ev.channel == SPOKEN)]

@@ -26,6 +26,7 @@ class Pending:
     options: bool = False  # for confirm: one of the question's values asked as a yes/no question (options.py)
     disputes: bool = False  # for confirm: the answer checked opened with a no, disputing what was taken before
     yes_leaning: int = 0  # for confirm: unsettled replies that a reading heard as a yes and none as a no
+    unsure: int = 0  # for confirm: unsettled replies that a reading heard as "not sure" and none as a yes
 
 
 @dataclass

@@ -49,6 +49,12 @@ def leans_yes(reading: Reading, other: Reading | None) -> bool:
     return any(True in (r.affirmed, r.leading) for r in said) and not any(False in (r.affirmed, r.leading) for r in said)
 
 
+def says_unsure(reading: Reading, other: Reading | None) -> bool:
+    """A reply that one reading of the audio heard as "not sure" and neither heard as a yes."""
+    said = [r for r in (reading, other) if r is not None]
+    return any(only_unknown(r) for r in said) and not any(True in (r.affirmed, r.leading) for r in said)
+
+
 def classify(text: str, reading: Reading, proposal: Mapping[str, SlotValue], *, channel: str,
              read: Callable[[str], Reading], weak: Callable[[Any], bool], misheard_yes: bool = False,
              other: Reading | None = None, yes_then_none: bool = False, only_none: bool = False,
